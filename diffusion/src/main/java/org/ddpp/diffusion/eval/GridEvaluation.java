@@ -1,0 +1,59 @@
+package org.ddpp.diffusion.eval;
+
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.reward.RewardFunction;
+import org.ddpp.diffusion.task.GridTask;
+
+/**
+ * Exact quality figures on the grid: the pre-trained model's distance to the prior data, and a policy's distance
+ * to the target {@code π ∝ p_model · R} (with R floored as in training), computed from exact tables.
+ */
+public final class GridEvaluation {
+
+    private final GridTask task;
+    private final double[] logRewardTable;
+    private final boolean[] rewardZero;
+
+    /** @param reward the floored reward the fine-tune targets */
+    public GridEvaluation(GridTask task, RewardFunction reward, RewardFunction rawReward) {
+        this.task = task;
+        int v = task.vocabSize();
+        int[][] all = new int[v * v][];
+        for (int a = 0; a < v; a++) {
+            for (int b = 0; b < v; b++) {
+                all[a * v + b] = new int[] {a, b};
+            }
+        }
+        this.logRewardTable = reward.logReward(all);
+        double[] raw = rawReward.logReward(all);
+        this.rewardZero = new boolean[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            rewardZero[i] = raw[i] == Double.NEGATIVE_INFINITY;
+        }
+    }
+
+    /** The target table {@code π ∝ p_pre · R}. */
+    public double[] target(double[] pretrained) {
+        return Distributions.tilt(pretrained, logRewardTable);
+    }
+
+    /** {@code log E_{p_pre}[R]}, the value log Z should reach at the fully masked input. */
+    public double logPartition(double[] pretrained) {
+        return Distributions.logExpectation(pretrained, logRewardTable);
+    }
+
+    /** Mass a table puts where the raw reward is zero. */
+    public double massWhereRewardZero(double[] table) {
+        return Distributions.mass(table, rewardZero);
+    }
+
+    /** TV of a model's exact distribution to the prior data. */
+    public double tvToPrior(double[] model) {
+        return Distributions.totalVariation(model, task.priorTable());
+    }
+
+    /** The exact first-hit distribution of {@code model}. */
+    public static double[] exact(Mdm model) {
+        return ExactTwoTokenDistribution.of(model);
+    }
+}

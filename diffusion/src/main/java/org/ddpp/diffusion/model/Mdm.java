@@ -1,0 +1,124 @@
+package org.ddpp.diffusion.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import org.ddpp.diffusion.task.Task;
+
+/**
+ * A masked diffusion model ready to use: the {@link MdmDenoiser} block, the manager that owns its weights and the
+ * task it models. Policies, frozen references and sampler copies are all {@code Mdm}s of the same architecture.
+ */
+public final class Mdm implements AutoCloseable {
+
+    private final Task task;
+    private final NetworkShape shape;
+    private final NDManager manager;
+    private final MdmDenoiser denoiser;
+    private final ParameterStore store;
+
+    private Mdm(Task task, NetworkShape shape, long seed, NDManager parent) {
+        this.task = task;
+        this.shape = shape;
+        this.manager = parent.newSubManager();
+        this.denoiser = new MdmDenoiser(task.vocabSize(), task.length(), shape, seed);
+        this.denoiser.initialize(manager);
+        this.store = new ParameterStore(manager, false);
+    }
+
+    /** A freshly initialised model (weights drawn from {@code seed}) owned by a child of {@code parent}. */
+    public static Mdm create(Task task, NetworkShape shape, long seed, NDManager parent) {
+        return new Mdm(task, shape, seed, parent);
+    }
+
+    /** An exact copy of this model's weights in a new model, owned by a child of {@code parent}. */
+    public Mdm copy(NDManager parent) {
+        Mdm other = new Mdm(task, shape, 0L, parent);
+        other.copyWeightsFrom(this);
+        return other;
+    }
+
+    /** Overwrites this model's weights with {@code source}'s (same architecture), in place. */
+    public void copyWeightsFrom(Mdm source) {
+        copyParameters(source.denoiser, denoiser);
+    }
+
+    static void copyParameters(ai.djl.nn.Block from, ai.djl.nn.Block to) {
+        GradMode.off();
+        List<Pair<String, Parameter>> a = ParameterLists.pairs(from.getParameters());
+        List<Pair<String, Parameter>> b = ParameterLists.pairs(to.getParameters());
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("architectures differ: " + a.size() + " vs " + b.size() + " parameters");
+        }
+        for (int i = 0; i < a.size(); i++) {
+            a.get(i).getValue().getArray().copyTo(b.get(i).getValue().getArray());
+        }
+    }
+
+    /** Stops gradients from ever reaching this model's weights (the frozen pre-trained reference). */
+    public void freeze() {
+        denoiser.freezeParameters(true);
+    }
+
+    /**
+     * Log probabilities {@code (B, L, V)} of the denoiser for {@code xt}, attached to {@code m}. Gradients flow to
+     * the weights when called inside a gradient collector.
+     */
+    public NDArray logProbs(NDManager m, int[][] xt, boolean training) {
+        NDArray input = Tensors.tokens(m, xt);
+        return denoiser.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /** Probabilities {@code [B][L][V]} as Java arrays, for sampling; no gradients. */
+    public float[][][] probabilities(int[][] xt) {
+        GradMode.off();
+        int b = xt.length;
+        int l = task.length();
+        int v = task.vocabSize();
+        float[][][] out = new float[b][l][v];
+        try (NDManager m = manager.newSubManager()) {
+            float[] flat = logProbs(m, xt, false).exp().toFloatArray();
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < l; j++) {
+                    System.arraycopy(flat, (i * l + j) * v, out[i][j], 0, v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The weights, in a fixed order (for optimisers, clipping and checkpoints). */
+    public List<Parameter> parameters() {
+        List<Parameter> list = new ArrayList<>();
+        for (Pair<String, Parameter> p : denoiser.getParameters()) {
+            list.add(p.getValue());
+        }
+        return list;
+    }
+
+    public MdmDenoiser block() {
+        return denoiser;
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public NetworkShape shape() {
+        return shape;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,80 @@
+package org.ddpp.diffusion.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A bounded replay buffer: uniform sampling with replacement, FIFO eviction once full. DDPP's loss is valid for
+ * samples from any full-support distribution, so stale and replayed samples are fine. Thread-safe.
+ */
+public final class ReplayBuffer<E> {
+
+    private final Object[] items;
+    private int next;
+    private int size;
+    private long added;
+
+    public ReplayBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        }
+        items = new Object[capacity];
+    }
+
+    /** Adds one item, evicting the oldest when full. */
+    public synchronized void add(E item) {
+        items[next] = item;
+        next = (next + 1) % items.length;
+        size = Math.min(size + 1, items.length);
+        added++;
+    }
+
+    /** Adds every item in order. */
+    public synchronized void addAll(Iterable<? extends E> batch) {
+        for (E e : batch) {
+            add(e);
+        }
+    }
+
+    /** {@code n} items drawn uniformly with replacement. */
+    @SuppressWarnings("unchecked")
+    public synchronized List<E> sample(int n, SplittableRandom rng) {
+        if (size == 0) {
+            throw new IllegalStateException("replay buffer is empty");
+        }
+        List<E> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add((E) items[physical(rng.nextInt(size))]);
+        }
+        return out;
+    }
+
+    /** The items from oldest to newest. */
+    @SuppressWarnings("unchecked")
+    public synchronized List<E> snapshot() {
+        List<E> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add((E) items[physical(i)]);
+        }
+        return out;
+    }
+
+    private int physical(int logical) {
+        int oldest = size < items.length ? 0 : next;
+        return (oldest + logical) % items.length;
+    }
+
+    public synchronized int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return items.length;
+    }
+
+    /** How many items were ever added (including evicted ones). */
+    public synchronized long totalAdded() {
+        return added;
+    }
+}

@@ -1,0 +1,139 @@
+package org.ddpp.diffusion.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import org.ddpp.diffusion.MaskedBatch;
+import org.ddpp.diffusion.model.LogPartition;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.reward.RewardFunction;
+
+/**
+ * Applies DDPP updates to a policy: owns the policy, the frozen reference, the log-Z network and one Adam
+ * optimiser per network, and turns a {@link MaskedBatch} into one gradient step. The offline loop and the online
+ * (Kafka) trainer both drive this class, so they train identically.
+ */
+public final class DdppLearner implements AutoCloseable {
+
+    private final DdppConfig config;
+    private final Mdm policy;
+    private final Mdm reference;
+    private final LogPartition logPartition;
+    private final AdamOptimizer policyOptimizer;
+    private final AdamOptimizer logZOptimizer;
+    private final RewardFunction isReward;
+    private long step;
+    private boolean biasInitialised;
+
+    /** The outcome of one step, for logs and metrics. */
+    public record StepResult(long step, double loss, double meanLogZ, double meanLogReward, double policyGradNorm, boolean warmup) {}
+
+    /**
+     * @param policy the network to fine-tune (starts as a copy of the reference)
+     * @param reference the pre-trained model; frozen here
+     * @param logPartition the log-Z network (used by LB)
+     * @param isReward the reward DDPP-IS evaluates on its importance samples (null for LB)
+     */
+    public DdppLearner(
+            DdppConfig config, Mdm policy, Mdm reference, LogPartition logPartition, RewardFunction isReward, NDManager parent) {
+        if (config.objective() == Objective.IS && isReward == null) {
+            throw new IllegalArgumentException("DDPP-IS needs a reward function for its importance samples");
+        }
+        this.config = config;
+        this.policy = policy;
+        this.reference = reference;
+        this.logPartition = logPartition;
+        this.isReward = isReward;
+        reference.freeze();
+        this.policyOptimizer = new AdamOptimizer(policy.parameters(), config.policyLearningRate(), config.gradClip(), parent);
+        this.logZOptimizer = new AdamOptimizer(logPartition.parameters(), config.logZLearningRate(), config.gradClip(), parent);
+    }
+
+    /** One gradient step on {@code batch}; {@code rng} drives the IS proposal samples. */
+    public StepResult step(MaskedBatch batch, SplittableRandom rng) {
+        boolean lb = config.objective() == Objective.LB;
+        if (lb && !biasInitialised && step == 0) {
+            logPartition.setOutputBias(mean(batch.logReward()));
+        }
+        biasInitialised = true;
+        boolean warmup = lb && step < config.warmupSteps();
+        try (NDManager m = policy.manager().newSubManager()) {
+            DdppLosses.Value value;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                value = lb
+                        ? DdppLosses.lb(m, policy, reference, logPartition, batch, warmup)
+                        : DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng);
+                gc.backward(value.loss());
+            }
+            double policyNorm = 0.0;
+            if (warmup) {
+                policyOptimizer.zeroGradients();
+            } else {
+                policyNorm = policyOptimizer.step();
+            }
+            if (lb) {
+                logZOptimizer.step();
+            }
+            step++;
+            double loss = value.loss().getDouble();
+            double meanLogZ = value.logZ().mean().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            return new StepResult(step, loss, meanLogZ, mean(batch.logReward()), policyNorm, warmup);
+        }
+    }
+
+    private static double mean(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return values.length == 0 ? 0 : s / values.length;
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** Restores the step counter (from a checkpoint). */
+    public void setStepCount(long steps) {
+        this.step = steps;
+        this.biasInitialised = steps > 0;
+    }
+
+    public Mdm policy() {
+        return policy;
+    }
+
+    public Mdm reference() {
+        return reference;
+    }
+
+    public LogPartition logPartition() {
+        return logPartition;
+    }
+
+    public DdppConfig config() {
+        return config;
+    }
+
+    /** Writes both optimisers' state. */
+    public void saveOptimizers(DataOutputStream policyOut, DataOutputStream logZOut) throws IOException {
+        policyOptimizer.save(policyOut);
+        logZOptimizer.save(logZOut);
+    }
+
+    /** Restores both optimisers' state. */
+    public void loadOptimizers(DataInputStream policyIn, DataInputStream logZIn) throws IOException {
+        policyOptimizer.load(policyIn);
+        logZOptimizer.load(logZIn);
+    }
+
+    @Override
+    public void close() {
+        policyOptimizer.close();
+        logZOptimizer.close();
+    }
+}

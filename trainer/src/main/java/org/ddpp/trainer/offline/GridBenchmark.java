@@ -1,0 +1,154 @@
+package org.ddpp.trainer.offline;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ddpp.diffusion.MaskSchedule;
+import org.ddpp.diffusion.eval.Distributions;
+import org.ddpp.diffusion.eval.GridEvaluation;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.reward.HalfPlaneReward;
+import org.ddpp.diffusion.reward.LogRewardFloor;
+import org.ddpp.diffusion.sample.AncestralSampler;
+import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.diffusion.train.MdlmPretrainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grid benchmark: pre-train on the 16-square prior, fine-tune toward {@code R = 1[x¹ ≥ 64]} with DDPP, and
+ * measure everything exactly (TV and KL to the true posterior {@code π ∝ p_model·R}, mass where R = 0, TV of the
+ * pre-trained model to the prior) together with training and sampling speed.
+ */
+public final class GridBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GridBenchmark.class);
+
+    private final PretrainConfig pretrain;
+    private final FineTuneConfig finetune;
+    private final int evalEvery;
+    private final int speedSamples;
+
+    /**
+     * @param evalEvery exact evaluation every this many fine-tune steps for the TV curve (0 = only at the end)
+     * @param speedSamples sequences drawn for each sampling-speed figure
+     */
+    public GridBenchmark(PretrainConfig pretrain, FineTuneConfig finetune, int evalEvery, int speedSamples) {
+        this.pretrain = pretrain;
+        this.finetune = finetune;
+        this.evalEvery = evalEvery;
+        this.speedSamples = speedSamples;
+    }
+
+    /** The settings of {@code ddpp bench grid}. */
+    public static GridBenchmark defaults(boolean quick, FineTuneConfig.Builder finetune) {
+        PretrainConfig pre = PretrainConfig.defaults();
+        if (quick) {
+            pre = pre.withSteps(1500);
+            finetune.optSteps(1200);
+        }
+        return new GridBenchmark(pre, finetune.build(), quick ? 300 : 250, quick ? 256 : 1024);
+    }
+
+    /** Runs the benchmark; the map is the JSON object {@code ddpp bench grid} prints. */
+    public Map<String, Object> run() {
+        GridTask task = new GridTask();
+        HalfPlaneReward raw = new HalfPlaneReward();
+        LogRewardFloor floored = new LogRewardFloor(raw, finetune.logRewardFloor());
+        GridEvaluation eval = new GridEvaluation(task, floored, raw);
+        Map<String, Object> out = new LinkedHashMap<>();
+        long wallStart = System.nanoTime();
+        try (NDManager root = NDManager.newBaseManager()) {
+            Pretraining.Result pre = Pretraining.run(task, pretrain, root);
+            Mdm reference = pre.model();
+            double[] pPre = GridEvaluation.exact(reference);
+            double[] target = eval.target(pPre);
+            double bpd = MdlmPretrainer.bitsPerDimension(reference, new MaskSchedule(), task.samplePrior(2048, new SplittableRandom(1)), 4, new SplittableRandom(2));
+            LOG.info("pre-trained: TV to prior {}, TV to target {}, bpd {}",
+                    f(eval.tvToPrior(pPre)), f(Distributions.totalVariation(pPre, target)), f(bpd));
+            List<double[]> curve = new ArrayList<>();
+            FineTuneResult ft;
+            try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, raw, finetune, root)) {
+                curve.add(new double[] {0, Distributions.totalVariation(pPre, target)});
+                OfflineDdppLoop.Summary summary = loop.run(step -> {
+                    if (evalEvery > 0 && step % evalEvery == 0 && step < finetune.steps()) {
+                        double tv = Distributions.totalVariation(GridEvaluation.exact(loop.learner().policy()), target);
+                        curve.add(new double[] {step, tv});
+                        LOG.info("step {}: exact TV(policy, target) = {}", step, f(tv));
+                    }
+                });
+                double[] q = GridEvaluation.exact(loop.learner().policy());
+                curve.add(new double[] {summary.steps(), Distributions.totalVariation(q, target)});
+                ft = new FineTuneResult(q, summary, loop.reward().clampedCount());
+                out.put("task", "grid");
+                out.put("objective", finetune.ddpp().objective().name().toLowerCase());
+                out.put("tv_pretrained_to_prior", eval.tvToPrior(pPre));
+                out.put("tv_pretrained_to_target", Distributions.totalVariation(pPre, target));
+                out.put("tv_policy_to_target", Distributions.totalVariation(q, target));
+                out.put("kl_target_to_policy", Distributions.kl(target, q));
+                out.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
+                out.put("mass_where_reward_zero_pretrained", eval.massWhereRewardZero(pPre));
+                out.put("log_z_full_mask_learned", summary.logZAtFullMask());
+                out.put("log_z_full_mask_exact", eval.logPartition(pPre));
+                out.put("pretrain_bits_per_dim", bpd);
+                out.put("pretrain_steps", pretrain.steps());
+                out.put("finetune_steps", summary.steps());
+                out.put("pretrain_steps_per_s", pre.stepsPerSecond());
+                out.put("finetune_steps_per_s", summary.stepsPerSecond());
+                out.put("clamped_rewards", ft.clamped());
+                speeds(loop.learner().policy(), out);
+                out.put("tv_curve", curve);
+            }
+            reference.close();
+            pre.trainer().close();
+        }
+        out.put("seed", pretrain.seed());
+        out.put("finetune_seed", finetune.seed());
+        out.put("threads", threads());
+        out.put("wall_s", (System.nanoTime() - wallStart) / 1e9);
+        return out;
+    }
+
+    private record FineTuneResult(double[] q, OfflineDdppLoop.Summary summary, long clamped) {}
+
+    private void speeds(Mdm policy, Map<String, Object> out) {
+        MaskSchedule schedule = new MaskSchedule();
+        int steps = finetune.samplerSteps();
+        AncestralSampler cached = new AncestralSampler(steps, true, true, schedule);
+        AncestralSampler uncached = new AncestralSampler(steps, false, true, schedule);
+        out.put("sample_per_s_cached", rate(cached, policy));
+        out.put("sample_per_s_uncached", rate(uncached, policy));
+        out.put("sampler", cached.describe());
+        out.put("sample_batch", 64);
+    }
+
+    private double rate(AncestralSampler sampler, Mdm policy) {
+        SplittableRandom rng = new SplittableRandom(5);
+        sampler.sample(policy, 64, rng); // warm-up
+        long start = System.nanoTime();
+        int done = 0;
+        while (done < speedSamples) {
+            sampler.sample(policy, 64, rng);
+            done += 64;
+        }
+        return done / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static Object threads() {
+        String t = System.getProperty("ai.djl.pytorch.num_threads");
+        return t == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(t);
+    }
+
+    private static String f(double v) {
+        return String.format("%.4f", v);
+    }
+
+    /** The engine in use, for reports. */
+    public static String engine() {
+        return Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();
+    }
+}
