@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ddpp-stream 0.1.0",
         description = "Steer pre-trained masked discrete diffusion models toward what external scorers reward.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, RegistryCommand.class})
 public final class DdppCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -30,9 +30,13 @@ public record TopicSpec<K, V>(
         return compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
     }
 
-    /** The admin request that creates the topic with its partitions and cleanup policy. */
+    /**
+     * The admin request that creates the topic with its partitions and cleanup policy; a replication factor
+     * of 0 or less leaves it to the cluster's {@code default.replication.factor}.
+     */
     public NewTopic newTopic(short replicationFactor) {
-        return new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor))
+        return new NewTopic(name, Optional.of(partitions),
+                        replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy()));
     }
 

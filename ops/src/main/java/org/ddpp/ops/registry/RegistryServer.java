@@ -1,0 +1,125 @@
+package org.ddpp.ops.registry;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.ddpp.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Confluent-compatible schema registry: a Micronaut HTTP server in front of a
+ * {@link SchemaRegistryService} whose storage is a compacted Kafka topic. Stateless by design: start it
+ * against the same cluster and topic and it serves the same ids. Used by {@code ddpp registry}, {@code ddpp demo}
+ * and tests; built with {@link #builder()}.
+ */
+public final class RegistryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+    private final SchemaLog log;
+    private final String host;
+
+    private RegistryServer(ApplicationContext context, EmbeddedServer server, SchemaLog log, String host) {
+        this.context = context;
+        this.server = server;
+        this.log = log;
+        this.host = host;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:8081}. */
+    public String url() {
+        return "http://" + host + ":" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping schema registry at {}", url());
+        server.stop();
+        context.close();
+        log.close();
+    }
+
+    /** Builds and starts a {@link RegistryServer}. */
+    public static final class Builder {
+        /** Default listen host. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        /** Default time to wait for the storage topic on start and per write: 30 s. */
+        public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(30);
+
+        private String bootstrapServers;
+        private String host = DEFAULT_HOST;
+        private int port;
+        private String topic = Topics.SCHEMAS.name();
+        private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
+
+        /** Kafka cluster holding the storage topic (required). */
+        public Builder setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        /** HTTP port; default 0 picks a free one. */
+        public Builder optPort(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Host to listen on; default 127.0.0.1. */
+        public Builder optHost(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Storage topic; default {@code _schemas}. */
+        public Builder optTopic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder optStoreTimeout(Duration timeout) {
+            this.storeTimeout = timeout;
+            return this;
+        }
+
+        /** Replays the storage topic, then starts serving HTTP. */
+        public RegistryServer start() {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
+            RegistryState state = new RegistryState();
+            SchemaLog log = new SchemaLog(bootstrapServers, topic, storeTimeout, state);
+            try {
+                log.start();
+                Map<String, Object> props = new LinkedHashMap<>();
+                props.put("micronaut.application.name", "ddpp-registry");
+                props.put("micronaut.server.host", host);
+                props.put("micronaut.server.port", port > 0 ? port : -1);
+                ApplicationContext context = ApplicationContext.builder()
+                        .properties(props)
+                        .deduceEnvironment(false)
+                        .singletons(new SchemaRegistryService(state, log))
+                        .start();
+                EmbeddedServer server = context.getBean(EmbeddedServer.class);
+                server.start();
+                RegistryServer registry = new RegistryServer(context, server, log, host);
+                LOG.info("schema registry ready at {} (storage {} on {})", registry.url(), topic, bootstrapServers);
+                return registry;
+            } catch (RuntimeException e) {
+                log.close();
+                throw e;
+            }
+        }
+    }
+}

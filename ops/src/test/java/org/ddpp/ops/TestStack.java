@@ -1,0 +1,106 @@
+package org.ddpp.ops;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ddpp.ops.broker.EmbeddedKafka;
+import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.schemas.registry.SchemaRegistryClient;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+
+/**
+ * One embedded broker and registry shared by every integration test in this JVM (started on first use, stopped
+ * at exit), plus small client helpers. Tests isolate themselves by unique ids, not by separate brokers.
+ */
+public final class TestStack {
+
+    private static TestStack instance;
+
+    public final EmbeddedKafka kafka;
+    public final RegistryServer registry;
+
+    private TestStack(EmbeddedKafka kafka, RegistryServer registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+    }
+
+    public static synchronized TestStack get() {
+        if (instance == null) {
+            try {
+                Path dir = Files.createTempDirectory("ddpp-test-kafka");
+                EmbeddedKafka kafka = EmbeddedKafka.builder().setDataDir(dir).start();
+                RegistryServer registry = RegistryServer.builder().setBootstrapServers(kafka.bootstrapServers()).start();
+                instance = new TestStack(kafka, registry);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    registry.close();
+                    kafka.close();
+                }));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public SchemaRegistryClient client() {
+        return SchemaRegistryClient.of(registry.url());
+    }
+
+    public CachedSchemaRegistry cache() {
+        return new CachedSchemaRegistry(client());
+    }
+
+    public KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public KafkaConsumer<byte[], byte[]> consumer(String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /**
+     * Reads {@code topic} from the start until {@code wanted} records match; a 60 s guard turns a hang into a
+     * failure (it is not a speed assertion).
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int wanted) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+            while (found.size() < wanted) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("found only " + found.size() + " of " + wanted + " records in " + topic);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
