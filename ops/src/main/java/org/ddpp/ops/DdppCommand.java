@@ -12,7 +12,15 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ddpp-stream 0.1.0",
         description = "Steer pre-trained masked discrete diffusion models toward what external scorers reward.",
-        subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, RegistryCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            org.ddpp.ops.cli.PretrainCommand.class,
+            org.ddpp.ops.cli.FineTuneCommand.class,
+            org.ddpp.ops.cli.SampleCommand.class,
+            org.ddpp.ops.cli.BenchCommand.class,
+            BrokerCommand.class,
+            RegistryCommand.class
+        })
 public final class DdppCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

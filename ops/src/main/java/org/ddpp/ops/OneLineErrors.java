@@ -12,7 +12,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(
             Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        commandLine.getErr().println("ddpp " + commandLine.getCommandName() + ": " + message);
+        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message);
         if (System.getenv("DDPP_DEBUG") != null) {
             ex.printStackTrace(commandLine.getErr());
         }

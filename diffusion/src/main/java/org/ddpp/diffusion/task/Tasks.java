@@ -1,22 +1,39 @@
 package org.ddpp.diffusion.task;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** Looks tasks up by the name used on the command line and in checkpoint manifests. */
+/**
+ * Looks tasks up by the name used on the command line and in checkpoint manifests. Built-in tasks are known
+ * from the start; others (a user's own, or test tasks) are added with {@link #register}.
+ */
 public final class Tasks {
+
+    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new));
 
     private Tasks() {}
 
-    /** Names of the tasks this build knows. */
+    /** Names of the tasks this process knows, sorted. */
     public static List<String> names() {
-        return List.of("grid");
+        List<String> names = new ArrayList<>(KNOWN.keySet());
+        names.sort(null);
+        return names;
+    }
+
+    /** Makes {@code task} resolvable by its name. */
+    public static void register(Task task) {
+        KNOWN.put(task.name(), () -> task);
     }
 
     /** The task called {@code name}; an {@link IllegalArgumentException} with the known names otherwise. */
     public static Task byName(String name) {
-        if ("grid".equals(name)) {
-            return new GridTask();
+        Supplier<Task> task = KNOWN.get(name);
+        if (task == null) {
+            throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", names()) + ")");
         }
-        throw new IllegalArgumentException("unknown task '" + name + "' (known: " + String.join(", ", names()) + ")");
+        return task.get();
     }
 }

@@ -44,16 +44,6 @@ public final class GridBenchmark {
         this.speedSamples = speedSamples;
     }
 
-    /** The settings of {@code ddpp bench grid}. */
-    public static GridBenchmark defaults(boolean quick, FineTuneConfig.Builder finetune) {
-        PretrainConfig pre = PretrainConfig.defaults();
-        if (quick) {
-            pre = pre.withSteps(1500);
-            finetune.optSteps(1200);
-        }
-        return new GridBenchmark(pre, finetune.build(), quick ? 300 : 250, quick ? 256 : 1024);
-    }
-
     /** Runs the benchmark; the map is the JSON object {@code ddpp bench grid} prints. */
     public Map<String, Object> run() {
         GridTask task = new GridTask();
@@ -92,7 +82,9 @@ public final class GridBenchmark {
                 out.put("kl_target_to_policy", Distributions.kl(target, q));
                 out.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
                 out.put("mass_where_reward_zero_pretrained", eval.massWhereRewardZero(pPre));
-                out.put("log_z_full_mask_learned", summary.logZAtFullMask());
+                if (finetune.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
+                    out.put("log_z_full_mask_learned", summary.logZAtFullMask());
+                }
                 out.put("log_z_full_mask_exact", eval.logPartition(pPre));
                 out.put("pretrain_bits_per_dim", bpd);
                 out.put("pretrain_steps", pretrain.steps());
