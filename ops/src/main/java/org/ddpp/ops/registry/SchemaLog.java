@@ -53,8 +53,16 @@ final class SchemaLog implements AutoCloseable {
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.state = state;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        ensureTopic(admin, topic);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+        try {
+            ensureTopic(admin, topic);
+        } catch (RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw new IllegalStateException("cannot use storage topic " + topic + " on Kafka at " + bootstrapServers
+                    + ": " + e.getMessage(), e);
+        }
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
