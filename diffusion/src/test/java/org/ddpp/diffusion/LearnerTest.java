@@ -110,4 +110,25 @@ class LearnerTest {
             assertTrue(same(ref0, snapshot(reference.parameters())));
         }
     }
+
+    @Test
+    void stepsDoNotAccumulateNativeArrays() {
+        TinyTask task = new TinyTask();
+        try (NDManager root = NDManager.newBaseManager()) {
+            Mdm reference = TinyModels.pretrained(root, 5, 2);
+            Mdm policy = reference.copy(root);
+            LogPartition logZ = LogPartition.create(task, NetworkShape.of(16, 1, 2), 3, root);
+            try (DdppLearner learner = new DdppLearner(DdppConfig.builder().optWarmupSteps(2).build(), policy, reference, logZ, null, root)) {
+                SplittableRandom rng = new SplittableRandom(5);
+                for (int i = 0; i < 5; i++) {
+                    learner.step(batch(task, rng), rng);
+                }
+                int before = root.getManagedArrays().size();
+                for (int i = 0; i < 20; i++) {
+                    learner.step(batch(task, rng), rng);
+                }
+                assertEquals(before, root.getManagedArrays().size(), "arrays leaked by DDPP steps");
+            }
+        }
+    }
 }

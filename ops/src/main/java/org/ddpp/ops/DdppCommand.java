@@ -34,6 +34,12 @@ public final class DdppCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new DdppCommand());
         cl.setExecutionExceptionHandler(new OneLineErrors());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
+                    + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
         return cl;
     }
 

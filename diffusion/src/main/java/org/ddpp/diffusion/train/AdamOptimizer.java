@@ -88,8 +88,14 @@ public final class AdamOptimizer implements AutoCloseable {
                 NDArray g = scale == 1.0 ? grads[i] : grads[i].mul((float) scale);
                 firstMoment[i].muli((float) beta1).addi(g.mul((float) (1.0 - beta1)));
                 secondMoment[i].muli((float) beta2).addi(g.square().muli((float) (1.0 - beta2)));
-                NDArray denom = secondMoment[i].sqrt().addi((float) (epsilon * Math.sqrt(c2)));
-                parameters.get(i).getArray().subi(firstMoment[i].div(denom).muli((float) stepSize));
+                // Results of operations on the moments belong to the moments' manager: attach the temporaries to
+                // the scratch manager, or every step would leak two parameter-sized arrays.
+                NDArray denom = secondMoment[i].sqrt();
+                denom.attach(scratch);
+                denom.addi((float) (epsilon * Math.sqrt(c2)));
+                NDArray update = firstMoment[i].div(denom);
+                update.attach(scratch);
+                parameters.get(i).getArray().subi(update.muli((float) stepSize));
                 grads[i].subi(grads[i]);
             }
             return norm;

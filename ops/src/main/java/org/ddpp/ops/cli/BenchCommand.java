@@ -43,6 +43,12 @@ public final class BenchCommand implements Runnable {
 
         @Mixin ModelOptions model;
 
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        private java.io.PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
         @Override
         public Integer call() {
             FineTuneConfig ft = finetune.toBuilder(quick ? 1200 : 2000).build();
@@ -50,7 +56,8 @@ public final class BenchCommand implements Runnable {
                     .withSteps(pretrainSteps != null ? pretrainSteps : quick ? 1500 : 3000);
             Map<String, Object> result = new GridBenchmark(pre, ft, evalEvery, quick ? 256 : 1024).run();
             result.put("quick", quick);
-            System.out.println(Json.line(result));
+            out().println(Json.line(result));
+            out().flush();
             return 0;
         }
     }

@@ -35,6 +35,12 @@ public final class FineTuneCommand implements Callable<Integer> {
 
     @Mixin FineTuneOptions options;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Override
     public Integer call() throws Exception {
         Checkpoint source = Checkpoint.open(pretrained);
@@ -67,7 +73,8 @@ public final class FineTuneCommand implements Callable<Integer> {
                 summary.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
             }
         }
-        System.out.println(Json.line(summary));
+        out().println(Json.line(summary));
+        out().flush();
         return 0;
     }
 }

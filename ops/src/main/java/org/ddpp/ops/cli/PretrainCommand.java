@@ -44,6 +44,12 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Mixin ModelOptions model;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Override
     public Integer call() throws Exception {
         Task t = Tasks.byName(task);
@@ -67,7 +73,8 @@ public final class PretrainCommand implements Callable<Integer> {
             result.trainer().close();
             result.model().close();
         }
-        System.out.println(Json.line(summary));
+        out().println(Json.line(summary));
+        out().flush();
         return 0;
     }
 }

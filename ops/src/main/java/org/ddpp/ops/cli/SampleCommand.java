@@ -41,6 +41,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per sequence (tokens and rendering).")
     boolean json;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Override
     public Integer call() throws Exception {
         if (count < 1) {
@@ -60,12 +66,13 @@ public final class SampleCommand implements Callable<Integer> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("tokens", x);
                     row.put("text", model.task().render(x));
-                    System.out.println(Json.line(row));
+                    out().println(Json.line(row));
                 } else {
-                    System.out.println(model.task().render(x));
+                    out().println(model.task().render(x));
                 }
             }
         }
+        out().flush();
         return 0;
     }
 }

@@ -64,6 +64,7 @@ public final class GridBenchmark {
             FineTuneResult ft;
             try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, raw, finetune, root)) {
                 curve.add(new double[] {0, Distributions.totalVariation(pPre, target)});
+                long rssStart = residentMegabytes();
                 OfflineDdppLoop.Summary summary = loop.run(step -> {
                     if (evalEvery > 0 && step % evalEvery == 0 && step < finetune.steps()) {
                         double tv = Distributions.totalVariation(GridEvaluation.exact(loop.learner().policy()), target);
@@ -71,6 +72,7 @@ public final class GridBenchmark {
                         LOG.info("step {}: exact TV(policy, target) = {}", step, f(tv));
                     }
                 });
+                long rssEnd = residentMegabytes();
                 double[] q = GridEvaluation.exact(loop.learner().policy());
                 curve.add(new double[] {summary.steps(), Distributions.totalVariation(q, target)});
                 ft = new FineTuneResult(q, summary, loop.reward().clampedCount());
@@ -92,6 +94,8 @@ public final class GridBenchmark {
                 out.put("pretrain_steps_per_s", pre.stepsPerSecond());
                 out.put("finetune_steps_per_s", summary.stepsPerSecond());
                 out.put("clamped_rewards", ft.clamped());
+                out.put("rss_mb_finetune_start", rssStart);
+                out.put("rss_mb_finetune_end", rssEnd);
                 speeds(loop.learner().policy(), out);
                 out.put("tv_curve", curve);
             }
@@ -128,6 +132,20 @@ public final class GridBenchmark {
             done += 64;
         }
         return done / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Resident set size of this process in MiB (Linux), or -1 where /proc is not available. */
+    static long residentMegabytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static Object threads() {

@@ -1,0 +1,90 @@
+package org.ddpp.ops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ddpp.ops.DdppCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The offline commands through the real command line: files written, JSON printed, bad input refused in one line. */
+class OfflineCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = DdppCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void pretrainFinetuneSample() throws Exception {
+        Path pre = dir.resolve("pre");
+        Run p = run("pretrain", "--task", "grid", "--out", pre.toString(), "--steps", "40", "--d-model", "32", "--heads", "2");
+        assertEquals(0, p.code(), p.err());
+        JsonNode ps = JSON.readTree(p.out());
+        assertTrue(Files.exists(pre.resolve("manifest.json")));
+        assertTrue(ps.get("tv_to_prior").asDouble() > 0 && ps.get("tv_to_prior").asDouble() <= 1);
+        assertTrue(ps.get("bits_per_dim").asDouble() > 5, "40 steps cannot beat the 6-bit prior entropy by much");
+
+        Path ft = dir.resolve("ft");
+        Run f = run("finetune", "--task", "grid", "--pretrained", pre.toString(), "--out", ft.toString(),
+                "--steps", "30", "--warmup", "10", "--refill-every", "10", "--refill-size", "64");
+        assertEquals(0, f.code(), f.err());
+        JsonNode fs = JSON.readTree(f.out());
+        assertEquals(30, fs.get("steps").asInt());
+        assertTrue(fs.has("tv_policy_to_target"));
+        JsonNode manifest = JSON.readTree(ft.resolve("manifest.json").toFile());
+        assertEquals(30, manifest.get("step").asInt());
+        assertTrue(manifest.get("files").has("logz.params"));
+        assertTrue(manifest.get("files").has("optimizer-logz.bin"));
+
+        Run s = run("sample", "--checkpoint", ft.toString(), "-n", "5", "--json", "--seed", "3");
+        assertEquals(0, s.code(), s.err());
+        String[] lines = s.out().trim().split("\n");
+        assertEquals(5, lines.length);
+        for (String line : lines) {
+            JsonNode row = JSON.readTree(line);
+            for (JsonNode t : row.get("tokens")) {
+                assertTrue(t.asInt() >= 0 && t.asInt() < 128, "token outside the vocabulary: " + t);
+            }
+            assertTrue(row.get("text").asText().startsWith("("));
+        }
+        assertEquals(s.out(), run("sample", "--checkpoint", ft.toString(), "-n", "5", "--json", "--seed", "3").out(),
+                "the same seed must give the same samples");
+    }
+
+    @Test
+    void badInputIsOneReadableLineAndANonZeroExit() {
+        assertOneLine(run("finetune", "--pretrained", dir.resolve("missing").toString(), "--out", dir.resolve("x").toString()), "no checkpoint");
+        assertOneLine(run("pretrain", "--task", "nope", "--out", dir.resolve("y").toString()), "unknown task 'nope'");
+        assertOneLine(run("bench", "grid", "--objective", "xx"), "unknown objective 'xx'");
+        assertOneLine(run("pretrain", "--out", dir.resolve("z").toString(), "--bogus"), "Unknown option");
+        assertOneLine(run("sample", "--checkpoint", dir.toString(), "--sampler", "magic"), "--sampler must be");
+    }
+
+    private static void assertOneLine(Run r, String expected) {
+        assertTrue(r.code() != 0, "exit code 0 for bad input");
+        String err = r.err().trim();
+        assertFalse(err.contains("\n"), "more than one line: " + err);
+        assertFalse(err.contains("Exception"), "a stack trace or exception name leaked: " + err);
+        assertTrue(err.contains(expected), "'" + expected + "' not in: " + err);
+    }
+}
