@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -19,6 +20,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import java.io.IOException;
 import java.util.List;
 import org.ddpp.ops.registry.SchemaRegistryService.SchemaRequest;
@@ -166,6 +169,12 @@ public final class RegistryController {
         return ok(RegistryState.JSON.createObjectNode().put("compatibilityLevel", old.name()));
     }
 
+    /** Liveness for orchestration (not part of the Confluent API). */
+    @Get("/health")
+    HttpResponse<String> health() {
+        return ok(RegistryState.JSON.createObjectNode().put("status", "UP"));
+    }
+
     @Get("/mode")
     HttpResponse<String> mode() {
         return ok(RegistryState.JSON.createObjectNode().put("mode", "READWRITE"));
@@ -198,6 +207,12 @@ public final class RegistryController {
 
     @Error(global = true)
     HttpResponse<String> unexpected(HttpRequest<?> request, Throwable error) {
+        if (error instanceof ConversionErrorException || error instanceof UnsatisfiedRouteException) {
+            return error(422, 422, "Unprocessable request: " + error.getMessage());
+        }
+        if (error instanceof HttpStatusException status && status.getStatus().getCode() < 500) {
+            return error(status.getStatus().getCode(), status.getStatus().getCode(), String.valueOf(status.getMessage()));
+        }
         LOG.error("{} {} failed", request.getMethod(), request.getPath(), error);
         return error(500, 50001, "Internal error: " + error);
     }

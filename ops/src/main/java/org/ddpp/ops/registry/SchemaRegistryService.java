@@ -3,6 +3,7 @@ package org.ddpp.ops.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.ddpp.schemas.registry.CompatibilityLevel;
@@ -60,8 +61,28 @@ public final class SchemaRegistryService {
         }
     }
 
+    /**
+     * Runs a read; when it answers "not found", catches up with the log once and asks again, so a record written
+     * by another instance a moment ago is found.
+     */
+    private <T> T read(Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (RegistryError e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+            log.catchUp();
+            return query.get();
+        }
+    }
+
     /** The live version of {@code subject} holding this schema. */
     StoredSchema lookup(String subject, SchemaRequest request) {
+        return read(() -> lookupNow(subject, request));
+    }
+
+    private StoredSchema lookupNow(String subject, SchemaRequest request) {
         List<StoredSchema> live = state.versions(subject, false);
         if (live.isEmpty()) {
             throw RegistryError.subjectNotFound(subject);
@@ -72,7 +93,7 @@ public final class SchemaRegistryService {
     }
 
     StoredSchema byId(int id) {
-        return state.byId(id).orElseThrow(() -> RegistryError.schemaNotFound(String.valueOf(id)));
+        return read(() -> state.byId(id).orElseThrow(() -> RegistryError.schemaNotFound(String.valueOf(id))));
     }
 
     List<String> subjects(boolean includeDeleted) {
@@ -89,6 +110,10 @@ public final class SchemaRegistryService {
 
     /** One version: a number, {@code latest} or {@code -1}. */
     StoredSchema version(String subject, String version, boolean includeDeleted) {
+        return read(() -> versionNow(subject, version, includeDeleted));
+    }
+
+    private StoredSchema versionNow(String subject, String version, boolean includeDeleted) {
         List<StoredSchema> versions = state.versions(subject, includeDeleted);
         if (versions.isEmpty()) {
             throw RegistryError.subjectNotFound(subject);
@@ -129,7 +154,7 @@ public final class SchemaRegistryService {
     int deleteVersion(String subject, String version, boolean permanent) {
         synchronized (writeLock) {
             log.catchUp();
-            StoredSchema target = version(subject, version, permanent);
+            StoredSchema target = versionNow(subject, version, permanent);
             if (permanent) {
                 if (!target.deleted()) {
                     throw new RegistryError(404, 40407, "Subject '" + subject + "' Version " + target.version()

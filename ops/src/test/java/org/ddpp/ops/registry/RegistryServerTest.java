@@ -140,6 +140,22 @@ class RegistryServerTest {
     }
 
     @Test
+    void malformedRequestsGetRegistryErrorsNotServerErrors() throws Exception {
+        for (String type : List.of("application/json", "application/vnd.schemaregistry.v1+json")) {
+            Answer broken = http("POST", "/subjects/" + subject() + "/versions", "{\"schema\": ", type);
+            assertTrue(broken.status() >= 400 && broken.status() < 500, broken.toString());
+            assertTrue(broken.body().has("error_code"), broken.toString());
+        }
+        Answer notAnId = http("GET", "/schemas/ids/abc", null, null);
+        assertTrue(notAnId.status() >= 400 && notAnId.status() < 500, notAnId.toString());
+        assertTrue(notAnId.body().has("error_code"), notAnId.toString());
+        Answer noBody = http("POST", "/subjects/" + subject() + "/versions", "", "application/json");
+        assertEquals(42201, noBody.body().path("error_code").asInt(), noBody.toString());
+        Answer health = http("GET", "/health", null, null);
+        assertEquals("UP", health.body().path("status").asText());
+    }
+
+    @Test
     void deletingASubjectSoftlyThenPermanently() {
         String s = subject();
         int id = client.register(s, record("Deleted", null));
@@ -170,6 +186,8 @@ class RegistryServerTest {
             // a new schema continues after the highest id, never reusing one
             int fresh = restarted.register(s, record("AfterRestart" + UUID.randomUUID().toString().replace("-", ""), null));
             assertTrue(fresh > maxBefore);
+            // the first instance serves what the second one wrote (it tails the same topic)
+            assertEquals(restarted.schemaById(fresh), client.schemaById(fresh));
             assertEquals(Candidate.getClassSchema().toString(), restarted.schemaById(client.register("again-value", Candidate.getClassSchema().toString())));
         }
     }

@@ -10,7 +10,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class RecordDecoder<K, V> {
 
-    /** A record that decoded: its typed key and value and the raw record it came from. */
+    /** A record that decoded: its typed key and value (null for a tombstone) and the raw record it came from. */
     public record Decoded<K, V>(K key, V value, ConsumerRecord<byte[], byte[]> raw) {}
 
     private final Deserializer<K> keys;
@@ -25,7 +25,10 @@ public final class RecordDecoder<K, V> {
         this.stage = stage;
     }
 
-    /** The decoded record, or empty after dead-lettering it (also when the value is null: a tombstone is not data). */
+    /**
+     * The decoded record, or empty after dead-lettering it. A null value (a tombstone on a compacted topic) decodes
+     * to a null value; the caller decides what it means.
+     */
     public Optional<Decoded<K, V>> decode(ConsumerRecord<byte[], byte[]> record) {
         K key;
         try {
@@ -39,10 +42,6 @@ public final class RecordDecoder<K, V> {
             value = values.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
             deadLetters.publish(record, stage, "undecodable value: " + e.getMessage(), e);
-            return Optional.empty();
-        }
-        if (value == null) {
-            deadLetters.publish(record, stage, "null value", null);
             return Optional.empty();
         }
         return Optional.of(new Decoded<>(key, value, record));
