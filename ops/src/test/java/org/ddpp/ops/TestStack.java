@@ -2,7 +2,6 @@ package org.ddpp.ops;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 
@@ -40,14 +40,9 @@ public final class TestStack {
     public static synchronized TestStack get() {
         if (instance == null) {
             try {
-                Path dir = Files.createTempDirectory("ddpp-test-kafka");
-                EmbeddedKafka kafka = EmbeddedKafka.builder().setDataDir(dir).start();
-                RegistryServer registry = RegistryServer.builder().setBootstrapServers(kafka.bootstrapServers()).start();
-                instance = new TestStack(kafka, registry);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    registry.close();
-                    kafka.close();
-                }));
+                EmbeddedStack stack = EmbeddedStack.builder().setDataDir(Files.createTempDirectory("ddpp-test-kafka")).start();
+                instance = new TestStack(stack.kafka(), stack.registry());
+                Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
