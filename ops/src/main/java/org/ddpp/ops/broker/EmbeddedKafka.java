@@ -136,8 +136,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Objects.requireNonNull(dataDir, "dataDir is required");
             try {
                 Files.createDirectories(dataDir);
-                int clientPort = port > 0 ? port : freePort(host);
-                int quorumPort = controllerPort > 0 ? controllerPort : freePort(host);
+                int clientPort = port > 0 ? requireFree(host, port) : freePort(host);
+                int quorumPort = controllerPort > 0 ? requireFree(host, controllerPort) : freePort(host);
                 Properties props = brokerProperties(dataDir, host, clientPort, quorumPort);
                 overrides.forEach(props::setProperty);
                 formatOnce(dataDir, props);
@@ -198,6 +198,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("kafka storage format failed: " + log.toString(StandardCharsets.UTF_8).trim());
+        }
+    }
+
+    /** Fails with a readable message when {@code port} is taken, before Kafka fails with a stack trace. */
+    public static int requireFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+            return port;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(host + ":" + port + " is not available (" + e.getMessage() + ")");
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +99,9 @@ public final class RegistryServer implements AutoCloseable {
         /** Replays the storage topic, then starts serving HTTP. */
         public RegistryServer start() {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
+            if (port > 0) {
+                EmbeddedKafka.requireFree(host, port);
+            }
             RegistryState state = new RegistryState();
             SchemaLog log = new SchemaLog(bootstrapServers, topic, storeTimeout, state);
             try {
