@@ -26,6 +26,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final NDArray[] firstMoment;
     private final NDArray[] secondMoment;
     private long steps;
+    private long skipped;
 
     /**
      * @param clipNorm maximum global L2 norm of the gradient; {@code <= 0} disables clipping
@@ -80,6 +81,15 @@ public final class AdamOptimizer implements AutoCloseable {
                 sumSq = sumSq == null ? s : sumSq.add(s);
             }
             double norm = sumSq == null ? 0.0 : Math.sqrt(sumSq.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+            if (!Double.isFinite(norm)) {
+                // An overflowing or NaN gradient would turn every weight into NaN (inf · 0 = NaN when clipping):
+                // drop this update, keep the weights and moments, and let the caller see the NaN norm.
+                for (NDArray g : grads) {
+                    zero(g);
+                }
+                skipped++;
+                return norm;
+            }
             double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-12) : 1.0;
             double c1 = 1.0 - Math.pow(beta1, steps);
             double c2 = 1.0 - Math.pow(beta2, steps);
@@ -96,7 +106,7 @@ public final class AdamOptimizer implements AutoCloseable {
                 NDArray update = firstMoment[i].div(denom);
                 update.attach(scratch);
                 parameters.get(i).getArray().subi(update.muli((float) stepSize));
-                grads[i].subi(grads[i]);
+                zero(grads[i]);
             }
             return norm;
         }
@@ -109,9 +119,19 @@ public final class AdamOptimizer implements AutoCloseable {
             for (Parameter p : parameters) {
                 NDArray g = p.getArray().getGradient();
                 g.attach(scratch);
-                g.subi(g);
+                zero(g);
             }
         }
+    }
+
+    /** Sets every element to 0 in place (subtracting the array from itself would leave NaN where it holds inf). */
+    private static void zero(NDArray g) {
+        g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+    }
+
+    /** Updates dropped because the gradient norm was not finite. */
+    public long skippedUpdates() {
+        return skipped;
     }
 
     public long steps() {

@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ddpp.diffusion.MaskedBatch;
 import org.ddpp.diffusion.model.LogPartition;
@@ -19,6 +20,8 @@ import org.ddpp.diffusion.reward.RewardFunction;
  */
 public final class DdppLearner implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DdppLearner.class);
+
     private final DdppConfig config;
     private final Mdm policy;
     private final Mdm reference;
@@ -27,6 +30,7 @@ public final class DdppLearner implements AutoCloseable {
     private final AdamOptimizer logZOptimizer;
     private final RewardFunction isReward;
     private long step;
+    private long skippedSteps;
     private boolean biasInitialised;
 
     /** The outcome of one step, for logs and metrics. */
@@ -69,6 +73,19 @@ public final class DdppLearner implements AutoCloseable {
                         : DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng);
                 gc.backward(value.loss());
             }
+            double loss = value.loss().getDouble();
+            if (!Double.isFinite(loss)) {
+                // Never apply a non-finite update: it would poison every weight. Count it and say why.
+                policyOptimizer.zeroGradients();
+                logZOptimizer.zeroGradients();
+                skippedSteps++;
+                LOG.warn("skipping DDPP step {}: non-finite loss ({}); log q in [{}, {}], log p in [{}, {}], log Z in [{}, {}], log R in [{}, {}]",
+                        step + 1, loss, min(value.logQ()), max(value.logQ()), min(value.logP()), max(value.logP()),
+                        min(value.logZ()), max(value.logZ()), Arrays.stream(batch.logReward()).min().orElse(0),
+                        Arrays.stream(batch.logReward()).max().orElse(0));
+                step++;
+                return new StepResult(step, loss, Double.NaN, mean(batch.logReward()), Double.NaN, warmup);
+            }
             double policyNorm = 0.0;
             if (warmup) {
                 policyOptimizer.zeroGradients();
@@ -79,10 +96,22 @@ public final class DdppLearner implements AutoCloseable {
                 logZOptimizer.step();
             }
             step++;
-            double loss = value.loss().getDouble();
             double meanLogZ = value.logZ().mean().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             return new StepResult(step, loss, meanLogZ, mean(batch.logReward()), policyNorm, warmup);
         }
+    }
+
+    private static double min(ai.djl.ndarray.NDArray a) {
+        return a.min().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
+    private static double max(ai.djl.ndarray.NDArray a) {
+        return a.max().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
+    /** Steps whose loss was not finite and that were therefore not applied. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     private static double mean(double[] values) {
