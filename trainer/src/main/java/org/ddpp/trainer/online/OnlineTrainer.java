@@ -1,0 +1,356 @@
+package org.ddpp.trainer.online;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ddpp.diffusion.MaskSchedule;
+import org.ddpp.diffusion.MaskedBatch;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.model.LogPartition;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.replay.ScoredSequence;
+import org.ddpp.diffusion.task.Task;
+import org.ddpp.diffusion.train.DdppLearner;
+import org.ddpp.schemas.Topics;
+import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.schemas.registry.SchemaRegistryClient;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer that never stops: consumes scored candidates from {@code ddpp.rewards} into a replay buffer (with a
+ * fixed exploration share per batch), runs DDPP-LB steps with the same {@link DdppLearner} as the offline loop,
+ * publishes a new policy version every N steps, reports {@code Metrics}, and checkpoints its weights, optimiser
+ * state and consumed offsets every M steps.
+ *
+ * <p>Delivery guarantee: a checkpoint stores, per partition, the next offset the reader had not yet added to the
+ * buffer when the checkpoint was taken. After a crash the trainer restores the weights of its last checkpoint and
+ * re-reads {@code ddpp.rewards} from those offsets, so no scored candidate is lost; candidates read after the last
+ * checkpoint (at most what arrived during {@code checkpointEvery} steps) are added to the buffer a second time,
+ * and the steps taken after the checkpoint are redone. Before the checkpointed offsets it re-reads up to one buffer
+ * of records to refill the replay buffer; those are counted as replayed, not consumed.
+ */
+public final class OnlineTrainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
+
+    /** Callbacks for the demo and tests; called on the training thread. */
+    public interface Listener {
+        default void onStep(DdppLearner.StepResult result) {}
+
+        default void onPublished(long version, long step, Mdm policy) {}
+    }
+
+    private final OnlineTrainerConfig config;
+    private final Listener listener;
+    private final NDManager root;
+    private final Task task;
+    private final Mdm reference;
+    private final Mdm policy;
+    private final LogPartition logPartition;
+    private final DdppLearner learner;
+    private final MixedReplay replay;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final RewardStreamReader reader;
+    private final PolicyFileServer server;
+    private final PolicyPublisher publisher;
+    private final MetricsReporter metrics;
+    private final MaskSchedule schedule = new MaskSchedule();
+    private final SplittableRandom rng;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final boolean resumed;
+    private volatile long version;
+    private double trainSeconds;
+    private long stepsThisRun;
+
+    private OnlineTrainer(OnlineTrainerConfig config, Listener listener) throws IOException {
+        this.config = config;
+        this.listener = listener == null ? new Listener() {} : listener;
+        this.root = NDManager.newBaseManager();
+        Checkpoint pretrained = Checkpoint.open(config.pretrained());
+        this.task = pretrained.task();
+        Map<Integer, Long> offsets = new HashMap<>();
+        if (Files.isRegularFile(config.checkpointDir().resolve(Checkpoint.MANIFEST))) {
+            Checkpoint ck = Checkpoint.open(config.checkpointDir());
+            if (!ck.task().name().equals(task.name())) {
+                throw new IllegalArgumentException("checkpoint " + config.checkpointDir() + " is for task " + ck.task().name());
+            }
+            reference = ck.loadReference(root);
+            policy = ck.loadPolicy(root);
+            logPartition = ck.loadLogPartition(root);
+            learner = new DdppLearner(config.ddpp(), policy, reference, logPartition, null, root);
+            ck.restoreLearner(learner);
+            version = ck.manifest().policyVersion();
+            offsets = decodeOffsets(ck.manifest().extra() == null ? null : ck.manifest().extra().get("offsets"));
+            resumed = true;
+            LOG.info("trainer {} resumed from {} at step {}, policy version {}, offsets {}", config.run(),
+                    config.checkpointDir(), learner.stepCount(), version, offsets);
+        } else {
+            reference = pretrained.loadPolicy(root);
+            policy = reference.copy(root);
+            logPartition = LogPartition.create(task, config.logZShape(), config.seed() + 101, root);
+            learner = new DdppLearner(config.ddpp(), policy, reference, logPartition, null, root);
+            version = 0;
+            resumed = false;
+        }
+        this.rng = new SplittableRandom(config.seed() + learner.stepCount());
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ddpp-trainer-" + config.run());
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.replay = new MixedReplay(config.bufferCapacity(), config.explorationShare());
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, registry);
+        this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
+                resumed ? config.bufferCapacity() : 0);
+        Files.createDirectories(config.policyDir());
+        this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(), config.httpPort());
+        this.publisher = new PolicyPublisher(config.run(), config.policyDir(), server, producer,
+                Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
+                config.keepVersions());
+        this.metrics = new MetricsReporter("trainer", "trainer-" + config.run(), config.run(), producer,
+                Topics.METRICS.keySerde(registry, true).serializer(), Topics.METRICS.valueSerde(registry, true).serializer());
+    }
+
+    /**
+     * Loads the pre-trained model (or the trainer's own checkpoint, if there is one), connects to Kafka and starts
+     * reading scored candidates; {@link #run()} then trains.
+     */
+    public static OnlineTrainer create(OnlineTrainerConfig config, Listener listener) throws IOException {
+        OnlineTrainer trainer = new OnlineTrainer(config, listener);
+        trainer.reader.start();
+        return trainer;
+    }
+
+    /** Trains until {@link #stop()} or {@code maxSteps}; then checkpoints. Blocks the calling thread. */
+    public void run() throws IOException {
+        LOG.info("trainer {} serving policy weights at http://{}:{}/policies/, reading {} as group {}", config.run(),
+                config.httpHost(), server.port(), Topics.REWARDS.name(), config.groupId());
+        long lastReport = System.nanoTime();
+        long lastConsumed = reader.consumed();
+        long lastSteps = 0;
+        long lastProgress = System.nanoTime();
+        DdppLearner.StepResult last = null;
+        BatchStats stats = null;
+        while (running.get() && (config.maxSteps() == 0 || learner.stepCount() < config.maxSteps())) {
+            if (replay.size() < config.batchSize()) {
+                sleep(50);
+            } else {
+                List<ScoredSequence> items = replay.batch(config.batchSize(), rng);
+                stats = BatchStats.of(items, version);
+                long t0 = System.nanoTime();
+                last = learner.step(MaskedBatch.draw(stats.x0(), stats.logR(), task, schedule, rng), rng);
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                stepsThisRun++;
+                listener.onStep(last);
+                long step = learner.stepCount();
+                if (step % config.publishEvery() == 0) {
+                    publishNext();
+                }
+                if (step % config.checkpointEvery() == 0) {
+                    checkpoint();
+                }
+            }
+            long now = System.nanoTime();
+            if (now - lastReport >= config.metricsInterval().toNanos()) {
+                double seconds = (now - lastReport) / 1e9;
+                long consumedNow = reader.consumed();
+                report(last, stats, (consumedNow - lastConsumed) / seconds, (stepsThisRun - lastSteps) / seconds);
+                lastConsumed = consumedNow;
+                lastSteps = stepsThisRun;
+                lastReport = now;
+            }
+            if (now - lastProgress >= 5_000_000_000L) {
+                lastProgress = now;
+                LOG.info("trainer {} step {} version {} loss {} buffer {}/{} consumed {} lag {}", config.run(),
+                        learner.stepCount(), version, last == null ? "-" : String.format("%.4f", last.loss()),
+                        replay.policySize(), replay.explorationSize(), reader.consumed(), reader.lag());
+            }
+        }
+        checkpoint();
+        LOG.info("trainer {} stopped at step {} (policy version {}, {} candidates consumed, {} dead letters)",
+                config.run(), learner.stepCount(), version, reader.consumed(), reader.deadLettered());
+    }
+
+    private void publishNext() throws IOException {
+        long next = version + 1;
+        publisher.publish(policy, next, learner.stepCount());
+        version = next;
+        listener.onPublished(next, learner.stepCount(), policy);
+    }
+
+    /** Writes the checkpoint: weights, optimiser state, step, version and the reader's offsets. */
+    public synchronized void checkpoint() throws IOException {
+        Map<Integer, Long> offsets = reader.nextOffsets();
+        Checkpoint.writer(config.checkpointDir(), task)
+                .setPolicy(policy)
+                .optReference(reference)
+                .optLogPartition(logPartition)
+                .optLearner(learner)
+                .optStep(learner.stepCount())
+                .optPolicyVersion(version)
+                .optExtra("run", config.run())
+                .optExtra("offsets", encodeOffsets(offsets))
+                .write();
+    }
+
+    private void report(DdppLearner.StepResult last, BatchStats stats, double samplesPerSecond, double stepsPerSecond) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("step", (double) learner.stepCount());
+        v.put("policy_version", (double) version);
+        if (last != null) {
+            v.put("loss", last.loss());
+            v.put("log_z_batch_mean", last.meanLogZ());
+        }
+        if (stats != null) {
+            v.put("log_r_mean", stats.mean());
+            v.put("log_r_q10", stats.quantile(0.1));
+            v.put("log_r_q50", stats.quantile(0.5));
+            v.put("log_r_q90", stats.quantile(0.9));
+            v.put("staleness_mean", stats.staleness());
+            v.put("exploration_share", stats.explorationShare());
+        }
+        v.put("log_z_full_mask", logPartition.logZAtFullMask());
+        v.put("buffer_size", (double) replay.size());
+        v.put("buffer_policy", (double) replay.policySize());
+        v.put("buffer_exploration", (double) replay.explorationSize());
+        v.put("samples_in_per_s", samplesPerSecond);
+        v.put("steps_per_s", stepsPerSecond);
+        v.put("consumer_lag", (double) reader.lag());
+        v.put("consumed_total", (double) reader.consumed());
+        v.put("dead_letters", (double) reader.deadLettered());
+        v.put("skipped_steps", (double) learner.skippedSteps());
+        metrics.report(v, Map.of("task", task.name(), "group", config.groupId()));
+    }
+
+    /** Stops the training loop (thread-safe); {@link #run()} returns after a final checkpoint. */
+    public void stop() {
+        running.set(false);
+    }
+
+    public long stepCount() {
+        return learner.stepCount();
+    }
+
+    public long policyVersion() {
+        return version;
+    }
+
+    /** Scored candidates consumed (first reading only). */
+    public long consumed() {
+        return reader.consumed();
+    }
+
+    public Map<Integer, Long> nextOffsets() {
+        return reader.nextOffsets();
+    }
+
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** DDPP steps per second of training time (batch assembly and the step itself, not waiting for data). */
+    public double trainingStepsPerSecond() {
+        return stepsThisRun / Math.max(trainSeconds, 1e-9);
+    }
+
+    public Mdm policy() {
+        return policy;
+    }
+
+    public Mdm reference() {
+        return reference;
+    }
+
+    public LogPartition logPartition() {
+        return logPartition;
+    }
+
+    public int weightsPort() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        reader.close();
+        server.close();
+        producer.close(java.time.Duration.ofSeconds(5));
+        learner.close();
+        root.close();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String encodeOffsets(Map<Integer, Long> offsets) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(offsets).forEach((p, o) -> sb.append(sb.length() == 0 ? "" : ",").append(p).append(':').append(o));
+        return sb.toString();
+    }
+
+    static Map<Integer, Long> decodeOffsets(String text) {
+        Map<Integer, Long> out = new HashMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String part : text.split(",")) {
+            String[] kv = part.split(":");
+            out.put(Integer.parseInt(kv[0].trim()), Long.parseLong(kv[1].trim()));
+        }
+        return out;
+    }
+
+    /** Figures of one batch for the metrics. */
+    record BatchStats(int[][] x0, double[] logR, double staleness, double explorationShare) {
+
+        static BatchStats of(List<ScoredSequence> items, long version) {
+            int[][] x0 = new int[items.size()][];
+            double[] logR = new double[items.size()];
+            double stale = 0;
+            int exploration = 0;
+            for (int i = 0; i < x0.length; i++) {
+                ScoredSequence s = items.get(i);
+                x0[i] = s.tokens();
+                logR[i] = s.logReward();
+                if (ScoredSequence.POLICY.equals(s.source())) {
+                    stale += version - s.policyVersion();
+                } else {
+                    exploration++;
+                }
+            }
+            int onPolicy = x0.length - exploration;
+            return new BatchStats(x0, logR, onPolicy == 0 ? 0 : stale / onPolicy, (double) exploration / x0.length);
+        }
+
+        double mean() {
+            return Arrays.stream(logR).average().orElse(Double.NaN);
+        }
+
+        double quantile(double q) {
+            double[] sorted = logR.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+        }
+    }
+}

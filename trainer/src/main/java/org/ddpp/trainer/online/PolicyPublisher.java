@@ -1,0 +1,75 @@
+package org.ddpp.trainer.online;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.ddpp.diffusion.checkpoint.PolicyWeights;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.schemas.Topics;
+import org.ddpp.schemas.avro.PolicyUpdate;
+
+/**
+ * Publishes policy versions: writes the weights to {@code v<version>.params} in the trainer's policy directory,
+ * serves them over HTTP, and announces them on the compacted {@code ddpp.policy} topic (key: run id) with the
+ * URL, sha256 and size, waiting for the broker's acknowledgement. Keeps the newest few files on disk.
+ */
+public final class PolicyPublisher {
+
+    private final String run;
+    private final Path dir;
+    private final PolicyFileServer server;
+    private final Producer<byte[], byte[]> producer;
+    private final Serializer<String> keys;
+    private final Serializer<PolicyUpdate> values;
+    private final int keep;
+    private final Deque<Path> published = new ArrayDeque<>();
+
+    public PolicyPublisher(String run, Path dir, PolicyFileServer server, Producer<byte[], byte[]> producer,
+            Serializer<String> keys, Serializer<PolicyUpdate> values, int keep) {
+        this.run = run;
+        this.dir = dir;
+        this.server = server;
+        this.producer = producer;
+        this.keys = keys;
+        this.values = values;
+        this.keep = keep;
+    }
+
+    /** Writes, serves and announces {@code policy} as {@code version}; returns the record sent. */
+    public PolicyUpdate publish(Mdm policy, long version, long step) throws IOException {
+        Path file = dir.resolve("v" + version + ".params");
+        String sha256 = PolicyWeights.write(policy, file);
+        PolicyUpdate update = PolicyUpdate.newBuilder()
+                .setRun(run)
+                .setVersion(version)
+                .setStep(step)
+                .setUri(server.urlFor(file))
+                .setSha256(sha256)
+                .setSizeBytes(Files.size(file))
+                .setCreatedAt(Instant.now())
+                .setDetails(Map.of("file", file.toUri().toString(), "task", policy.task().name()))
+                .build();
+        String topic = Topics.POLICY.name();
+        try {
+            producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while announcing policy version " + version, e);
+        } catch (ExecutionException e) {
+            throw new IOException("cannot announce policy version " + version + ": " + e.getCause(), e.getCause());
+        }
+        published.addLast(file);
+        while (published.size() > keep) {
+            Files.deleteIfExists(published.removeFirst());
+        }
+        return update;
+    }
+}

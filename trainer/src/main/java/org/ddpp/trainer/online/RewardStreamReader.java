@@ -1,0 +1,264 @@
+package org.ddpp.trainer.online;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ddpp.diffusion.replay.ScoredSequence;
+import org.ddpp.diffusion.task.Task;
+import org.ddpp.schemas.Topics;
+import org.ddpp.schemas.avro.Candidate;
+import org.ddpp.schemas.avro.CandidateSource;
+import org.ddpp.schemas.avro.ScoredCandidate;
+import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.schemas.dlq.RecordDecoder;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code ddpp.rewards} on its own thread into the trainer's {@link MixedReplay}: decodes each record
+ * (undecodable ones go to the dead-letter topic), keeps only the trainer's run, dead-letters sequences that are
+ * not valid for the task or carry a non-finite reward, and tracks the next offset of every partition, which the
+ * trainer's checkpoints store. Consumed positions are also committed to the trainer's consumer group so that
+ * samplers can apply flow control.
+ *
+ * <p>On a restart from a checkpoint the reader first re-reads up to one buffer's worth of records before the
+ * checkpointed offsets to refill the replay buffer (the Kafka log is the replay buffer); those are flagged as
+ * replayed and not counted as consumed again.
+ */
+public final class RewardStreamReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RewardStreamReader.class);
+    static final String STAGE = "trainer";
+
+    private final String run;
+    private final Task task;
+    private final MixedReplay replay;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.common.serialization.Deserializer<String> keys;
+    private final org.apache.kafka.common.serialization.Deserializer<ScoredCandidate> values;
+    private final RecordDecoder<String, ScoredCandidate> decoder;
+    private final DeadLetterPublisher deadLetters;
+    private final Map<TopicPartition, Long> resumeOffsets;
+    private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
+    private final AtomicLong consumed = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong otherRuns = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    /**
+     * @param resumeOffsets next offset per partition from a checkpoint (empty: resume from the group's committed
+     *     offsets, or the beginning)
+     * @param warmRecords how many records before the resume offsets to re-read into the buffer (spread over the
+     *     partitions)
+     */
+    public RewardStreamReader(
+            OnlineTrainerConfig config,
+            Task task,
+            MixedReplay replay,
+            CachedSchemaRegistry registry,
+            DeadLetterPublisher deadLetters,
+            Map<Integer, Long> resumeOffsets,
+            int warmRecords) {
+        this.run = config.run();
+        this.task = task;
+        this.replay = replay;
+        this.deadLetters = deadLetters;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ddpp-trainer-" + run);
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.keys = Topics.REWARDS.keySerde(registry, false).deserializer();
+        this.values = Topics.REWARDS.valueSerde(registry, false).deserializer();
+        this.decoder = new RecordDecoder<>(keys, values, deadLetters, STAGE);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(Topics.REWARDS.name(), Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(p.topic(), p.partition()));
+        }
+        consumer.assign(partitions);
+        this.resumeOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        int warmPerPartition = partitions.isEmpty() ? 0 : warmRecords / partitions.size();
+        for (TopicPartition tp : partitions) {
+            Long resume = resumeOffsets.get(tp.partition());
+            if (resume == null && committed.get(tp) != null) {
+                resume = committed.get(tp).offset();
+            }
+            if (resume == null) {
+                consumer.seekToBeginning(List.of(tp));
+                continue;
+            }
+            this.resumeOffsets.put(tp, resume);
+            nextOffsets.put(tp.partition(), resume);
+            consumer.seek(tp, Math.max(0, resume - warmPerPartition));
+        }
+        this.thread = new Thread(this::loop, "reward-reader-" + run);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts reading. */
+    public void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                    nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
+                }
+                if (!records.isEmpty()) {
+                    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                    nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(Topics.REWARDS.name(), p), new OffsetAndMetadata(o)));
+                    consumer.commitAsync(commit, null);
+                }
+                updateLag();
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("reward reader stopped: {}", e.toString(), e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("closing consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        boolean isReplay = record.offset() < resumeOffsets.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L);
+        Optional<RecordDecoder.Decoded<String, ScoredCandidate>> decoded = isReplay ? decodeQuietly(record) : decoder.decode(record);
+        if (decoded.isEmpty() || decoded.get().value() == null) {
+            return;
+        }
+        ScoredCandidate scored = decoded.get().value();
+        Candidate c = scored.getCandidate();
+        if (!run.equals(c.getRun())) {
+            otherRuns.incrementAndGet();
+            return;
+        }
+        String problem = problem(scored);
+        if (problem != null) {
+            if (!isReplay) {
+                deadLetters.publish(record, STAGE, problem, null);
+            }
+            return;
+        }
+        int[] tokens = c.getTokens().stream().mapToInt(Integer::intValue).toArray();
+        String source = c.getSource() == CandidateSource.POLICY ? ScoredSequence.POLICY
+                : c.getSource() == CandidateSource.PRETRAINED ? ScoredSequence.PRETRAINED : ScoredSequence.PRIOR;
+        replay.add(new ScoredSequence(tokens, scored.getLogReward(), source, c.getPolicyVersion()));
+        (isReplay ? replayed : consumed).incrementAndGet();
+    }
+
+    /** Decodes a re-read record; failures were dead-lettered when it was first read, so they are only skipped. */
+    private Optional<RecordDecoder.Decoded<String, ScoredCandidate>> decodeQuietly(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return Optional.of(new RecordDecoder.Decoded<>(
+                    keys.deserialize(record.topic(), record.headers(), record.key()),
+                    values.deserialize(record.topic(), record.headers(), record.value()),
+                    record));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why a scored candidate cannot be trained on, or null. */
+    private String problem(ScoredCandidate scored) {
+        Candidate c = scored.getCandidate();
+        if (!task.name().equals(c.getTask())) {
+            return "candidate of task '" + c.getTask() + "' in a run of task '" + task.name() + "'";
+        }
+        int[] tokens = c.getTokens().stream().mapToInt(Integer::intValue).toArray();
+        String invalid = task.validate(tokens);
+        if (invalid != null) {
+            return "invalid sequence: " + invalid;
+        }
+        if (!Double.isFinite(scored.getLogReward())) {
+            return "non-finite log reward " + scored.getLogReward();
+        }
+        return null;
+    }
+
+    private void updateLag() {
+        try {
+            long total = 0;
+            for (TopicPartition tp : consumer.assignment()) {
+                Long end = consumer.currentLag(tp).isPresent() ? consumer.currentLag(tp).getAsLong() : null;
+                total += end == null ? 0 : end;
+            }
+            lag.set(total);
+        } catch (RuntimeException e) {
+            LOG.debug("lag: {}", e.toString());
+        }
+    }
+
+    /** Next offset to read per partition: what a checkpoint stores. */
+    public Map<Integer, Long> nextOffsets() {
+        return new HashMap<>(nextOffsets);
+    }
+
+    /** Scored candidates of this run added to the replay buffer for the first time. */
+    public long consumed() {
+        return consumed.get();
+    }
+
+    /** Records re-read from before the checkpoint to refill the buffer after a restart. */
+    public long replayed() {
+        return replayed.get();
+    }
+
+    /** Records of other runs that were skipped. */
+    public long otherRuns() {
+        return otherRuns.get();
+    }
+
+    /** Records in ddpp.rewards not read yet. */
+    public long lag() {
+        return lag.get();
+    }
+
+    public long deadLettered() {
+        return deadLetters.total();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
