@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             org.ddpp.ops.cli.SampleCommand.class,
             org.ddpp.ops.cli.BenchCommand.class,
             BrokerCommand.class,
-            RegistryCommand.class
+            RegistryCommand.class,
+            org.ddpp.ops.cli.TrainerCommand.class
         })
 public final class DdppCommand implements Runnable {
 
