@@ -71,6 +71,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final MaskSchedule schedule = new MaskSchedule();
     private final SplittableRandom rng;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean halted;
     private final boolean resumed;
     private volatile long version;
     private double trainSeconds;
@@ -182,6 +183,10 @@ public final class OnlineTrainer implements AutoCloseable {
                         replay.policySize(), replay.explorationSize(), reader.consumed(), reader.lag());
             }
         }
+        if (halted) {
+            LOG.warn("trainer {} halted at step {} without a final checkpoint", config.run(), learner.stepCount());
+            return;
+        }
         checkpoint();
         LOG.info("trainer {} stopped at step {} (policy version {}, {} candidates consumed, {} dead letters)",
                 config.run(), learner.stepCount(), version, reader.consumed(), reader.deadLettered());
@@ -235,6 +240,8 @@ public final class OnlineTrainer implements AutoCloseable {
         v.put("consumed_total", (double) reader.consumed());
         v.put("dead_letters", (double) reader.deadLettered());
         v.put("skipped_steps", (double) learner.skippedSteps());
+        v.put("latency_ms_p50", reader.latencies().quantile(0.5));
+        v.put("latency_ms_p99", reader.latencies().quantile(0.99));
         metrics.report(v, Map.of("task", task.name(), "group", config.groupId()));
     }
 
@@ -258,6 +265,25 @@ public final class OnlineTrainer implements AutoCloseable {
 
     public Map<Integer, Long> nextOffsets() {
         return reader.nextOffsets();
+    }
+
+    /** Candidate latency from creation to consumption by this trainer. */
+    public LatencyWindow latencies() {
+        return reader.latencies();
+    }
+
+    /** Scored candidates this trainer dead-lettered. */
+    public long deadLettered() {
+        return reader.deadLettered();
+    }
+
+    /**
+     * Stops at once, without the final checkpoint, and releases everything: what a crash leaves behind (used by
+     * fault tests; a restarted trainer resumes from the last periodic checkpoint).
+     */
+    public void halt() {
+        halted = true;
+        running.set(false);
     }
 
     public boolean resumed() {

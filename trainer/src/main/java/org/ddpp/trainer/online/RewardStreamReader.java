@@ -61,6 +61,7 @@ public final class RewardStreamReader implements AutoCloseable {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong otherRuns = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
+    private final LatencyWindow latencies = new LatencyWindow(20_000);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -178,6 +179,9 @@ public final class RewardStreamReader implements AutoCloseable {
                 : c.getSource() == CandidateSource.PRETRAINED ? ScoredSequence.PRETRAINED : ScoredSequence.PRIOR;
         replay.add(new ScoredSequence(tokens, scored.getLogReward(), source, c.getPolicyVersion()));
         (isReplay ? replayed : consumed).incrementAndGet();
+        if (!isReplay) {
+            latencies.record(System.currentTimeMillis() - c.getCreatedAt().toEpochMilli());
+        }
     }
 
     /** Decodes a re-read record; failures were dead-lettered when it was first read, so they are only skipped. */
@@ -240,6 +244,11 @@ public final class RewardStreamReader implements AutoCloseable {
     /** Records of other runs that were skipped. */
     public long otherRuns() {
         return otherRuns.get();
+    }
+
+    /** Milliseconds from a candidate's creation by a sampler to its consumption here, over the recent window. */
+    public LatencyWindow latencies() {
+        return latencies;
     }
 
     /** Records in ddpp.rewards not read yet. */
