@@ -1,0 +1,356 @@
+package org.ddpp.producers;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.ddpp.diffusion.MaskSchedule;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.sample.AncestralSampler;
+import org.ddpp.diffusion.task.Task;
+import org.ddpp.schemas.Topics;
+import org.ddpp.schemas.avro.Candidate;
+import org.ddpp.schemas.avro.CandidateSource;
+import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.schemas.registry.SchemaRegistryClient;
+import org.ddpp.schemas.serde.AvroSerializer;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sampler of a run: starts from the run's pre-trained checkpoint as policy version 0, follows new policy
+ * versions (unless pinned or replaying), samples batches with the cached ancestral sampler and publishes them as
+ * {@link Candidate}s, holding back while the trainer has too much outstanding work and never publishing a batch
+ * more than the staleness bound behind the newest announced version. One sampling thread (plus one policy
+ * follower thread when following); no static state, so several samplers can share a process. Start with
+ * {@link #start}, stop with {@link #close()}.
+ */
+public final class SamplerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SamplerService.class);
+
+    private final SamplerConfig config;
+    private final Task task;
+    private final SamplerMetrics metrics = new SamplerMetrics();
+    private final NDManager root;
+    private final LivePolicy live;
+    private final Producer<byte[], byte[]> producer;
+    private final Serializer<String> keys;
+    private final Serializer<Candidate> candidates;
+    private final CandidateFactory factory;
+    private final FlowGate gate;
+    private final Backlog backlog;
+    private final PolicyRejections rejections;
+    private final PolicyFollower follower;
+    private final MetricsReporter reporter;
+    private final AncestralSampler sampler;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread samplerThread;
+    private final Thread followerThread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private SamplerService(SamplerConfig config, Checkpoint pretrained, NDManager root) throws IOException {
+        this.config = config;
+        this.task = pretrained.task();
+        this.root = root;
+        this.live = config.source() == CandidateSource.REPLAY ? null
+                : new LivePolicy(pretrained.loadPolicy(root), 0L, root);
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+        this.keys = Topics.CANDIDATES.keySerde(registry, true).serializer();
+        this.candidates = Topics.CANDIDATES.valueSerde(registry, true).serializer();
+        this.factory = new CandidateFactory(task, config.run(), config.samplerId(), config.source());
+        if (config.maxOutstanding() > 0) {
+            SamplerConfig.SamplerTopics t = config.topics();
+            this.backlog = new TrainerBacklog(Admin.create(adminProperties(config)), true, t.candidates(), t.rewards(),
+                    t.dlq(), config.trainerGroupId(), Duration.ofSeconds(5));
+        } else {
+            this.backlog = java.util.OptionalLong::empty;
+        }
+        this.gate = new FlowGate(backlog, config.maxOutstanding(), config.flowRefresh().toNanos(), System::nanoTime);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false),
+                config.topics().dlq());
+        this.rejections = new PolicyRejections(deadLetters, metrics, config.samplerId());
+        if (config.follows()) {
+            this.follower = new PolicyFollower(config.run(), config.topics().policy(),
+                    new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    Topics.POLICY.valueSerde(registry, true).deserializer(),
+                    new PolicyFetcher(config.downloadDir(), config.fetchConnectTimeout(), config.fetchTimeout()),
+                    rejections, metrics, live::version);
+            this.followerThread = new Thread(follower, "ddpp-policy-" + config.samplerId());
+            this.followerThread.setDaemon(true);
+        } else {
+            this.follower = null;
+            this.followerThread = null;
+        }
+        this.sampler = new AncestralSampler(config.samplerSteps(), true, true, new MaskSchedule());
+        this.reporter = new MetricsReporter(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
+                config.topics().metrics(), config.run(), config.samplerId(),
+                Map.of("source", config.source().name(), "task", task.name(), "sampler", sampler.describe(),
+                        "trainer_group", config.trainerGroupId()),
+                metrics, config.metricsInterval().toNanos());
+        this.samplerThread = new Thread(this::loop, "ddpp-sampler-" + config.samplerId());
+        this.samplerThread.setDaemon(true);
+    }
+
+    /**
+     * Loads the pre-trained checkpoint, connects to Kafka and starts sampling. Throws {@link IOException} when the
+     * checkpoint cannot be opened (missing, corrupt) and {@link IllegalArgumentException} for unusable settings.
+     */
+    public static SamplerService start(SamplerConfig config) throws IOException {
+        Checkpoint pretrained = Checkpoint.open(config.pretrained());
+        NDManager root = NDManager.newBaseManager();
+        SamplerService service;
+        try {
+            service = new SamplerService(config, pretrained, root);
+        } catch (IOException | RuntimeException e) {
+            root.close();
+            throw e;
+        }
+        LOG.info("sampler {} started: run {}, task {}, source {}, batch {}, {}, seed {}, max outstanding {} (trainer group {}), "
+                        + "max stale versions {}", config.samplerId(), config.run(), service.task.name(), config.source(),
+                config.batchSize(), service.sampler.describe(), config.seed(),
+                config.maxOutstanding() == 0 ? "off" : config.maxOutstanding(), config.trainerGroupId(),
+                config.maxStaleVersions());
+        if (service.followerThread != null) {
+            service.followerThread.start();
+        }
+        service.samplerThread.start();
+        return service;
+    }
+
+    public SamplerConfig config() {
+        return config;
+    }
+
+    /** Live counters and gauges of this sampler. */
+    public SamplerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The policy version candidates are drawn from now (0 for pinned and replay samplers). */
+    public long policyVersion() {
+        return live == null ? 0 : live.version();
+    }
+
+    /** Waits until the sampling thread has ended (after {@code maxCandidates}, or after {@link #close()}). */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The error that ended the sampling thread, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void loop() {
+        SplittableRandom seeds = new SplittableRandom(config.seed());
+        long lastTick = System.nanoTime();
+        long lastErrorLog = 0;
+        try {
+            while (running && (config.maxCandidates() == 0 || metrics.published() < config.maxCandidates())) {
+                long now = System.nanoTime();
+                if (metrics.paused) {
+                    metrics.pausedNanos.addAndGet(now - lastTick);
+                }
+                lastTick = now;
+                reporter.maybeReport(false);
+                try {
+                    if (follower != null) {
+                        installReady();
+                        if (!follower.caughtUp() || staleness(live.version()) > config.maxStaleVersions()) {
+                            Thread.sleep(20); // swap first: wait for the newer version to be fetched and verified
+                            continue;
+                        }
+                    }
+                    boolean allowed = gate.mayPublish(metrics.published());
+                    metrics.outstanding.set(gate.outstanding(metrics.published()));
+                    if (!allowed) {
+                        if (!metrics.paused) {
+                            LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
+                                    metrics.outstanding(), gate.bound());
+                        }
+                        metrics.paused = true;
+                        Thread.sleep(Math.min(config.flowRefresh().toMillis(), 100));
+                        continue;
+                    }
+                    if (metrics.paused) {
+                        LOG.info("sampler {}: resuming, {} candidates outstanding", config.samplerId(), metrics.outstanding());
+                        metrics.paused = false;
+                    }
+                    sampleAndPublish(seeds.nextLong());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    metrics.errors.incrementAndGet();
+                    if (System.nanoTime() - lastErrorLog > 10_000_000_000L || lastErrorLog == 0) {
+                        lastErrorLog = System.nanoTime();
+                        LOG.error("sampler {}: batch failed (retrying in 1 s): {}", config.samplerId(), e.toString(), e);
+                    }
+                    Thread.sleep(1000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("sampler {} stopped: {}", config.samplerId(), t.toString(), t);
+        } finally {
+            metrics.paused = false;
+            try {
+                producer.flush();
+                reporter.maybeReport(true);
+            } catch (RuntimeException e) {
+                LOG.warn("sampler {}: final flush failed: {}", config.samplerId(), e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** How many versions the newest announced, not rejected version is ahead of {@code version}. */
+    private long staleness(long version) {
+        return Math.max(live.version(), follower.pendingVersion()) - version;
+    }
+
+    /** Loads verified weights when the follower has some; a load failure keeps the current version. */
+    private void installReady() {
+        VerifiedWeights w = follower.takeReady();
+        if (w == null) {
+            return;
+        }
+        try {
+            if (w.version() > live.version()) {
+                long from = live.version();
+                live.install(w.version(), w.file());
+                metrics.swaps.incrementAndGet();
+                metrics.policyVersion.set(w.version());
+                LOG.info("sampler {}: now sampling policy version {} (step {}), was {}", config.samplerId(),
+                        w.version(), w.step(), from);
+            }
+        } catch (PolicyFetchException e) {
+            rejections.reject(w.raw(), w.version(), e.getMessage(), e.getCause());
+        } finally {
+            w.discard();
+        }
+    }
+
+    private void sampleAndPublish(long seed) {
+        int n = config.batchSize();
+        if (config.maxCandidates() > 0) {
+            n = (int) Math.min(n, config.maxCandidates() - metrics.published());
+        }
+        long version = live == null ? 0 : live.version();
+        int[][] tokens = live == null
+                ? task.samplePrior(n, new SplittableRandom(seed))
+                : sampler.sample(live.model(), n, new SplittableRandom(seed));
+        if (follower != null && staleness(version) > config.maxStaleVersions()) {
+            metrics.staleBatchesDropped.incrementAndGet();
+            return; // the policy moved on while sampling; swap first, then sample again
+        }
+        List<Candidate> batch = factory.batch(tokens, version, seed, Instant.now());
+        String topic = config.topics().candidates();
+        for (Candidate c : batch) {
+            byte[] key = keys.serialize(topic, c.getId());
+            byte[] value = candidates.serialize(topic, c);
+            producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
+                if (e != null) {
+                    metrics.publishErrors.incrementAndGet();
+                    LOG.warn("sampler {}: candidate {} not published: {}", config.samplerId(), c.getId(), e.toString());
+                }
+            });
+        }
+        producer.flush(); // acknowledged before the next outstanding measurement counts them
+        metrics.published.addAndGet(batch.size());
+        metrics.batches.incrementAndGet();
+    }
+
+    /** Stops sampling and following, flushes what was published, closes the clients and frees the models. */
+    @Override
+    public void close() {
+        running = false;
+        if (follower != null) {
+            follower.stop();
+        }
+        boolean samplerEnded = join(samplerThread);
+        if (followerThread != null) {
+            join(followerThread);
+        }
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } finally {
+            backlog.close();
+            if (samplerEnded) {
+                if (live != null) {
+                    live.close();
+                }
+                root.close();
+            } else {
+                LOG.warn("sampler {}: sampling thread did not stop within 30 s; leaving its model open", config.samplerId());
+            }
+        }
+        LOG.info("sampler {} stopped: {} candidates published, policy version {}", config.samplerId(),
+                metrics.published(), policyVersion());
+    }
+
+    private static boolean join(Thread thread) {
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    private static Map<String, Object> common(SamplerConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "ddpp-sampler-" + config.samplerId());
+        return p;
+    }
+
+    private static Map<String, Object> producerProperties(SamplerConfig config) {
+        Map<String, Object> p = common(config);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.putAll(config.clientProperties());
+        return p;
+    }
+
+    private static Map<String, Object> consumerProperties(SamplerConfig config) {
+        Map<String, Object> p = common(config);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(config.clientProperties());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG); // the policy topic is read without a group
+        return p;
+    }
+
+    private static Map<String, Object> adminProperties(SamplerConfig config) {
+        Map<String, Object> p = common(config);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "ddpp-sampler-admin-" + config.samplerId());
+        p.putAll(config.clientProperties());
+        return p;
+    }
+}

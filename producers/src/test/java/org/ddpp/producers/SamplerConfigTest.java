@@ -1,0 +1,47 @@
+package org.ddpp.producers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.ddpp.schemas.avro.CandidateSource;
+import org.junit.jupiter.api.Test;
+
+/** Defaults and validation of the sampler's settings. */
+class SamplerConfigTest {
+
+    private static SamplerConfig.Builder minimal() {
+        return SamplerConfig.builder().setRun("r1").setBootstrapServers("127.0.0.1:9092")
+                .setSchemaRegistryUrl("http://127.0.0.1:8081").setPretrained(Path.of("runs/pretrained"));
+    }
+
+    @Test
+    void defaults() {
+        SamplerConfig c = minimal().build();
+        assertEquals(CandidateSource.POLICY, c.source());
+        assertTrue(c.follows());
+        assertEquals(64, c.batchSize());
+        assertEquals(64, c.samplerSteps());
+        assertEquals(2048, c.maxOutstanding());
+        assertEquals(2, c.maxStaleVersions());
+        assertEquals("ddpp-trainer-r1", c.trainerGroupId());
+        assertEquals("ddpp.candidates", c.topics().candidates());
+        assertEquals("ddpp.policy", c.topics().policy());
+        assertTrue(c.samplerId().startsWith("r1-policy-"), c.samplerId());
+        assertNotEquals(c.samplerId(), minimal().build().samplerId());
+        SamplerConfig pinned = minimal().optPinned(true).optSeed(9).build();
+        assertEquals(CandidateSource.PRETRAINED, pinned.source());
+        assertEquals(9, pinned.seed());
+        assertTrue(pinned.samplerId().startsWith("r1-pretrained-"));
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheirName() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().setRun(" ").build()).getMessage().contains("run"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optBatchSize(0).build()).getMessage().contains("batch size"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optMaxOutstanding(-1).build()).getMessage().contains("max outstanding"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optMaxStaleVersions(-1).build()).getMessage().contains("stale"));
+    }
+}
