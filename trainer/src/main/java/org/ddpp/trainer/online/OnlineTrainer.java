@@ -72,6 +72,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final SplittableRandom rng;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean halted;
+    private volatile DdppLearner.StepResult lastStep;
     private final boolean resumed;
     private volatile long version;
     private double trainSeconds;
@@ -158,6 +159,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 last = learner.step(MaskedBatch.draw(stats.x0(), stats.logR(), task, schedule, rng), rng);
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 stepsThisRun++;
+                lastStep = last;
                 listener.onStep(last);
                 long step = learner.stepCount();
                 if (step % config.publishEvery() == 0) {
@@ -252,6 +254,11 @@ public final class OnlineTrainer implements AutoCloseable {
 
     public long stepCount() {
         return learner.stepCount();
+    }
+
+    /** The most recent step's result, or null before the first step. */
+    public DdppLearner.StepResult lastStep() {
+        return lastStep;
     }
 
     public long policyVersion() {
