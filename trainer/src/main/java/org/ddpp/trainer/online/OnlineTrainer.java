@@ -76,6 +76,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final boolean resumed;
     private volatile long version;
     private double trainSeconds;
+    private volatile long firstStepNanos;
     private long stepsThisRun;
 
     private OnlineTrainer(OnlineTrainerConfig config, Listener listener) throws IOException {
@@ -156,6 +157,9 @@ public final class OnlineTrainer implements AutoCloseable {
                 List<ScoredSequence> items = replay.batch(config.batchSize(), rng);
                 stats = BatchStats.of(items, version);
                 long t0 = System.nanoTime();
+                if (firstStepNanos == 0) {
+                    firstStepNanos = t0;
+                }
                 last = learner.step(MaskedBatch.draw(stats.x0(), stats.logR(), task, schedule, rng), rng);
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 stepsThisRun++;
@@ -300,6 +304,15 @@ public final class OnlineTrainer implements AutoCloseable {
     /** DDPP steps per second of training time (batch assembly and the step itself, not waiting for data). */
     public double trainingStepsPerSecond() {
         return stepsThisRun / Math.max(trainSeconds, 1e-9);
+    }
+
+    /**
+     * Steps per second of wall-clock time since this run's first step: includes publishing, checkpoints, metrics
+     * and any wait for data, i.e. what the trainer really sustains.
+     */
+    public double wallStepsPerSecond() {
+        long first = firstStepNanos;
+        return first == 0 ? 0.0 : stepsThisRun / Math.max((System.nanoTime() - first) / 1e9, 1e-9);
     }
 
     public Mdm policy() {
