@@ -1,0 +1,111 @@
+package org.ddpp.scorers.joiner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.ddpp.scorers.TopicNames;
+import org.ddpp.scorers.reward.RewardComposition;
+
+/**
+ * Settings of the {@link RewardJoiner}. Built with {@link #builder()}: {@code set*} values are required, every
+ * {@code opt*} has the default named by its constant.
+ *
+ * @param bootstrapServers  Kafka bootstrap servers
+ * @param schemaRegistryUrl schema registry base URL
+ * @param applicationId     Kafka Streams application id (consumer group, transactional ids, internal topics)
+ * @param composition       required scorers, weights and log-reward floor
+ * @param joinTimeout       how long (wall clock) a candidate waits for its required scores before it is
+ *                          dead-lettered; also how long scores wait for a candidate that never comes
+ * @param dedupRetention    how long a finished candidate is remembered so that late duplicates are recognised
+ * @param punctuateInterval how often (wall clock) timeouts are checked
+ * @param metricsInterval   how often metrics are published
+ * @param streamThreads     Kafka Streams threads
+ * @param stateDir          Kafka Streams state directory
+ * @param inMemoryState     keep the join state in memory (restored from the changelog) instead of RocksDB
+ * @param topics            topic names
+ */
+public record JoinerConfig(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String applicationId,
+        RewardComposition composition,
+        Duration joinTimeout,
+        Duration dedupRetention,
+        Duration punctuateInterval,
+        Duration metricsInterval,
+        int streamThreads,
+        Path stateDir,
+        boolean inMemoryState,
+        TopicNames topics) {
+
+    public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
+    public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
+    public static final int DEFAULT_STREAM_THREADS = 1;
+    public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ddpp-joiner-state");
+
+    public JoinerConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
+        Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl is required");
+        Objects.requireNonNull(composition, "composition");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(topics, "topics");
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("application id must not be blank");
+        }
+        positive("join timeout", joinTimeout);
+        positive("dedup retention", dedupRetention);
+        positive("punctuate interval", punctuateInterval);
+        positive("metrics interval", metricsInterval);
+        if (streamThreads <= 0) {
+            throw new IllegalArgumentException("stream threads must be positive, got " + streamThreads);
+        }
+    }
+
+    private static void positive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + value);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link JoinerConfig}. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private String applicationId = DEFAULT_APPLICATION_ID;
+        private RewardComposition composition = RewardComposition.defaults();
+        private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
+        private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
+        private Duration punctuateInterval = DEFAULT_PUNCTUATE_INTERVAL;
+        private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
+        private int streamThreads = DEFAULT_STREAM_THREADS;
+        private Path stateDir = DEFAULT_STATE_DIR;
+        private boolean inMemoryState;
+        private TopicNames topics = TopicNames.DEFAULT;
+
+        public Builder setBootstrapServers(String v) { this.bootstrapServers = v; return this; }
+        public Builder setSchemaRegistryUrl(String v) { this.schemaRegistryUrl = v; return this; }
+        public Builder optApplicationId(String v) { this.applicationId = v; return this; }
+        /** Default: {@link RewardComposition#defaults()}. */
+        public Builder optComposition(RewardComposition v) { this.composition = v; return this; }
+        public Builder optJoinTimeout(Duration v) { this.joinTimeout = v; return this; }
+        public Builder optDedupRetention(Duration v) { this.dedupRetention = v; return this; }
+        public Builder optPunctuateInterval(Duration v) { this.punctuateInterval = v; return this; }
+        public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
+        public Builder optStreamThreads(int v) { this.streamThreads = v; return this; }
+        public Builder optStateDir(Path v) { this.stateDir = v; return this; }
+        public Builder optInMemoryState(boolean v) { this.inMemoryState = v; return this; }
+        public Builder optTopics(TopicNames v) { this.topics = v; return this; }
+
+        public JoinerConfig build() {
+            return new JoinerConfig(bootstrapServers, schemaRegistryUrl, applicationId, composition, joinTimeout,
+                    dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, topics);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.ddpp.scorers.joiner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.ddpp.schemas.avro.ScoreStatus;
+
+/**
+ * The joiner's state for one candidate id: the raw candidate record once it arrived, the required scores
+ * received so far, and the wall-clock deadline after which the entry is settled by the punctuator. A
+ * {@code done} entry holds nothing else: it only remembers that the candidate was already emitted or
+ * dead-lettered, so late duplicates are recognised until its deadline.
+ *
+ * @param deadline  wall-clock milliseconds when the entry expires
+ * @param done      the candidate was settled; only kept for de-duplication
+ * @param candidate the candidate record as read, or null while it has not arrived
+ * @param scores    required scores received, at most one per scorer, in arrival order
+ */
+record PendingJoin(long deadline, boolean done, RawRecord candidate, List<ReceivedScore> scores) {
+
+    PendingJoin {
+        scores = List.copyOf(scores);
+    }
+
+    /**
+     * A record as read from its topic, kept so a dead letter can carry the original bytes and position.
+     */
+    record RawRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {}
+
+    /**
+     * One required scorer's score.
+     *
+     * @param logReward the log reward for OK scores, NaN otherwise (or when the scorer sent none)
+     * @param reason    the scorer's reason for FAILED/INVALID, or empty
+     */
+    record ReceivedScore(String scorer, String version, ScoreStatus status, double logReward, String reason, RawRecord raw) {}
+
+    static PendingJoin waitingFor(long deadline, RawRecord candidate) {
+        return new PendingJoin(deadline, false, candidate, List.of());
+    }
+
+    static PendingJoin settled(long deadline) {
+        return new PendingJoin(deadline, true, null, List.of());
+    }
+
+    PendingJoin withCandidate(RawRecord raw, long newDeadline) {
+        return new PendingJoin(newDeadline, false, raw, scores);
+    }
+
+    PendingJoin withScore(ReceivedScore score) {
+        List<ReceivedScore> more = new ArrayList<>(scores);
+        more.add(score);
+        return new PendingJoin(deadline, false, candidate, more);
+    }
+
+    Optional<ReceivedScore> scoreOf(String scorer) {
+        return scores.stream().filter(s -> s.scorer().equals(scorer)).findFirst();
+    }
+}

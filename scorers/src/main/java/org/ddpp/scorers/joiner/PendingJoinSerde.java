@@ -1,0 +1,130 @@
+package org.ddpp.scorers.joiner;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.ddpp.schemas.avro.ScoreStatus;
+import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
+import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
+
+/**
+ * Binary form of {@link PendingJoin} for the joiner's state store and its changelog: a format byte, then the
+ * fields in order. Internal to the joiner, so it needs no schema registry.
+ */
+final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJoin>, Deserializer<PendingJoin> {
+
+    private static final byte FORMAT = 1;
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public Serializer<PendingJoin> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<PendingJoin> deserializer() {
+        return this;
+    }
+
+    @Override
+    public byte[] serialize(String topic, PendingJoin join) {
+        if (join == null) {
+            return null;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeLong(join.deadline());
+            out.writeBoolean(join.done());
+            writeRaw(out, join.candidate());
+            out.writeInt(join.scores().size());
+            for (ReceivedScore s : join.scores()) {
+                out.writeUTF(s.scorer());
+                out.writeUTF(s.version());
+                out.writeByte(s.status().ordinal());
+                out.writeDouble(s.logReward());
+                out.writeUTF(s.reason());
+                writeRaw(out, s.raw());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public PendingJoin deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new SerializationException("unknown joiner state format " + format);
+            }
+            long deadline = in.readLong();
+            boolean done = in.readBoolean();
+            RawRecord candidate = readRaw(in);
+            int n = in.readInt();
+            List<ReceivedScore> scores = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                scores.add(new ReceivedScore(in.readUTF(), in.readUTF(), ScoreStatus.values()[in.readByte()],
+                        in.readDouble(), in.readUTF(), readRaw(in)));
+            }
+            return new PendingJoin(deadline, done, candidate, scores);
+        } catch (IOException e) {
+            throw new SerializationException("corrupt joiner state: " + e, e);
+        }
+    }
+
+    private static void writeRaw(DataOutputStream out, RawRecord raw) throws IOException {
+        out.writeBoolean(raw != null);
+        if (raw == null) {
+            return;
+        }
+        out.writeUTF(raw.topic());
+        out.writeInt(raw.partition());
+        out.writeLong(raw.offset());
+        out.writeLong(raw.timestamp());
+        writeBytes(out, raw.key());
+        writeBytes(out, raw.value());
+    }
+
+    private static RawRecord readRaw(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        return new RawRecord(in.readUTF(), in.readInt(), in.readLong(), in.readLong(), readBytes(in), readBytes(in));
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        in.readFully(bytes);
+        return bytes;
+    }
+}

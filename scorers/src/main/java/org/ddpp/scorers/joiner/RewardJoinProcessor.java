@@ -1,0 +1,282 @@
+package org.ddpp.scorers.joiner;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.ddpp.schemas.avro.Candidate;
+import org.ddpp.schemas.avro.DeadLetter;
+import org.ddpp.schemas.avro.RewardComponent;
+import org.ddpp.schemas.avro.Score;
+import org.ddpp.schemas.avro.ScoreStatus;
+import org.ddpp.schemas.avro.ScoredCandidate;
+import org.ddpp.schemas.dlq.DeadLetters;
+import org.ddpp.schemas.serde.AvroDeserializer;
+import org.ddpp.schemas.serde.AvroSerializer;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.scorers.TopicNames;
+import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
+import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
+import org.ddpp.scorers.reward.RewardComposition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The join itself, for one stream task: candidates and scores (both keyed by candidate id, co-partitioned) meet
+ * in the {@code pending} store; when a candidate has an OK score from every required scorer it is combined with
+ * {@link RewardComposition#combine} and forwarded to the rewards sink; a FAILED, INVALID or unusable required
+ * score sends it to the dead-letter sink at once. A wall-clock punctuator walks the {@code deadlines} index
+ * (key = 8-byte big-endian deadline + candidate id, so a range scan finds exactly the expired entries) and
+ * dead-letters candidates still missing scores, and scores whose candidate never came. Settled candidates stay
+ * as small {@code done} markers for the de-duplication retention, so a duplicate score never yields a second
+ * {@code ScoredCandidate}; a duplicate candidate record is dead-lettered. Wall-clock time is used so that a
+ * quiet stream still times out.
+ */
+final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RewardJoinProcessor.class);
+    private static final int MAX_REASON = 2_000;
+
+    private final JoinerConfig config;
+    private final RewardComposition composition;
+    private final TopicNames topics;
+    private final JoinerMetrics metrics;
+    private final Deserializer<Candidate> candidates;
+    private final Deserializer<Score> scores;
+    private final Serializer<ScoredCandidate> rewards;
+    private final Serializer<DeadLetter> letters;
+    private KeyValueStore<String, PendingJoin> pending;
+    private KeyValueStore<Bytes, byte[]> deadlines;
+
+    RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMetrics metrics) {
+        this.config = config;
+        this.composition = config.composition();
+        this.topics = config.topics();
+        this.metrics = metrics;
+        this.candidates = new AvroDeserializer<>(registry, Candidate.class);
+        this.scores = new AvroDeserializer<>(registry, Score.class);
+        this.rewards = new AvroSerializer<>(registry, true, false);
+        this.letters = new AvroSerializer<>(registry, true, false);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        super.init(context);
+        pending = context.getStateStore(RewardJoiner.PENDING_STORE);
+        deadlines = context.getStateStore(RewardJoiner.DEADLINE_STORE);
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context().recordMetadata().orElseThrow();
+        RawRecord raw = new RawRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), record.value());
+        if (meta.topic().equals(topics.candidates())) {
+            onCandidate(raw);
+        } else {
+            onScore(raw);
+        }
+    }
+
+    private void onCandidate(RawRecord raw) {
+        metrics.candidates.increment();
+        Candidate candidate;
+        try {
+            candidate = candidates.deserialize(raw.topic(), raw.value());
+        } catch (RuntimeException e) {
+            deadLetter(raw, "joiner:decode", "undecodable candidate value: " + e.getMessage(), e);
+            metrics.deadDecode.increment();
+            return;
+        }
+        if (candidate == null) {
+            deadLetter(raw, "joiner:decode", "candidate record without a value", null);
+            metrics.deadDecode.increment();
+            return;
+        }
+        String id = candidate.getId();
+        PendingJoin entry = pending.get(id);
+        long now = now();
+        if (entry != null && (entry.done() || entry.candidate() != null)) {
+            deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " was already received", null);
+            metrics.deadDuplicateCandidate.increment();
+            return;
+        }
+        PendingJoin next = entry == null
+                ? PendingJoin.waitingFor(now + config.joinTimeout().toMillis(), raw)
+                : entry.withCandidate(raw, now + config.joinTimeout().toMillis());
+        if (entry != null) {
+            deadlines.delete(deadlineKey(entry.deadline(), id));
+        }
+        deadlines.put(deadlineKey(next.deadline(), id), new byte[0]);
+        settleOrKeep(id, next, candidate);
+    }
+
+    private void onScore(RawRecord raw) {
+        metrics.scores.increment();
+        Score score;
+        try {
+            score = scores.deserialize(raw.topic(), raw.value());
+        } catch (RuntimeException e) {
+            deadLetter(raw, "joiner:decode", "undecodable score value: " + e.getMessage(), e);
+            metrics.deadDecode.increment();
+            return;
+        }
+        if (score == null) {
+            deadLetter(raw, "joiner:decode", "score record without a value", null);
+            metrics.deadDecode.increment();
+            return;
+        }
+        if (!composition.requires(score.getScorer())) {
+            metrics.ignoredScores.increment();
+            return;
+        }
+        String id = score.getCandidateId();
+        PendingJoin entry = pending.get(id);
+        if (entry != null && (entry.done() || entry.scoreOf(score.getScorer()).isPresent())) {
+            metrics.duplicateScores.increment();
+            LOG.debug("ignoring duplicate score of {} for {}", score.getScorer(), id);
+            return;
+        }
+        ReceivedScore received = new ReceivedScore(score.getScorer(), score.getScorerVersion(), score.getStatus(),
+                score.getLogReward() == null ? Double.NaN : score.getLogReward(), reasonOf(score), raw);
+        PendingJoin next;
+        if (entry == null) {
+            next = new PendingJoin(now() + config.joinTimeout().toMillis(), false, null, List.of(received));
+            deadlines.put(deadlineKey(next.deadline(), id), new byte[0]);
+        } else {
+            next = entry.withScore(received);
+        }
+        settleOrKeep(id, next, null);
+    }
+
+    /** Emits or dead-letters the candidate when its scores decide it; otherwise stores the entry. */
+    private void settleOrKeep(String id, PendingJoin entry, Candidate decoded) {
+        if (entry.candidate() == null) {
+            pending.put(id, entry);
+            return;
+        }
+        for (ReceivedScore s : entry.scores()) {
+            if (s.status() != ScoreStatus.OK || Double.isNaN(s.logReward()) || s.logReward() == Double.POSITIVE_INFINITY) {
+                String kind = s.status() == ScoreStatus.INVALID ? "invalid" : "failed";
+                String why = s.status() == ScoreStatus.OK
+                        ? "scorer " + s.scorer() + " returned OK without a usable log reward (" + s.logReward() + ")"
+                        : "scorer " + s.scorer() + " returned " + s.status() + ": " + s.reason();
+                deadLetter(entry.candidate(), "joiner:" + kind, why, null);
+                (s.status() == ScoreStatus.INVALID ? metrics.deadInvalid : metrics.deadFailed).increment();
+                settle(id, entry);
+                return;
+            }
+        }
+        if (entry.scores().size() < composition.scorers().size()) {
+            pending.put(id, entry);
+            return;
+        }
+        Candidate candidate = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
+        emit(id, entry, candidate);
+        settle(id, entry);
+    }
+
+    private void emit(String id, PendingJoin entry, Candidate candidate) {
+        double[] logRewards = new double[composition.scorers().size()];
+        List<RewardComponent> components = new ArrayList<>();
+        for (int k = 0; k < logRewards.length; k++) {
+            RewardComposition.WeightedScorer required = composition.scorers().get(k);
+            ReceivedScore s = entry.scoreOf(required.name()).orElseThrow();
+            logRewards[k] = s.logReward();
+            components.add(new RewardComponent(s.scorer(), s.version(), required.weight(), s.logReward()));
+        }
+        RewardComposition.Combined combined = composition.combine(logRewards);
+        long now = now();
+        ScoredCandidate scored = ScoredCandidate.newBuilder().setCandidate(candidate)
+                .setLogReward(combined.logReward()).setComponents(components).setJoinedAt(Instant.ofEpochMilli(now)).build();
+        byte[] key = entry.candidate().key() != null ? entry.candidate().key() : id.getBytes(StandardCharsets.UTF_8);
+        context().forward(new Record<>(key, rewards.serialize(topics.rewards(), scored), now), RewardJoiner.REWARDS_SINK);
+        metrics.recordJoined(combined.logReward(), combined.clamped());
+    }
+
+    /** Replaces the entry by a done marker kept for the de-duplication retention. */
+    private void settle(String id, PendingJoin entry) {
+        deadlines.delete(deadlineKey(entry.deadline(), id));
+        PendingJoin done = PendingJoin.settled(now() + config.dedupRetention().toMillis());
+        deadlines.put(deadlineKey(done.deadline(), id), new byte[0]);
+        pending.put(id, done);
+    }
+
+    /** The punctuator: settles every entry whose deadline has passed. */
+    private void expire(long wallClockMs) {
+        List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(deadlineKey(0L, ""), deadlineKey(wallClockMs + 1, ""))) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> next = it.next();
+                expired.add(next.key);
+            }
+        }
+        for (Bytes key : expired) {
+            deadlines.delete(key);
+            ByteBuffer buffer = ByteBuffer.wrap(key.get());
+            long deadline = buffer.getLong();
+            String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
+            PendingJoin entry = pending.get(id);
+            if (entry == null || entry.deadline() != deadline) {
+                continue;
+            }
+            if (entry.done()) {
+                pending.delete(id);
+            } else if (entry.candidate() != null) {
+                List<String> missing = composition.names().stream().filter(n -> entry.scoreOf(n).isEmpty()).toList();
+                deadLetter(entry.candidate(), "joiner:timeout", "no score from " + String.join(", ", missing)
+                        + " within " + format(config.joinTimeout()), null);
+                metrics.deadTimeout.increment();
+                settle(id, entry);
+            } else {
+                for (ReceivedScore s : entry.scores()) {
+                    deadLetter(s.raw(), "joiner:orphan-score", "candidate " + id + " did not arrive within "
+                            + format(config.joinTimeout()) + " of its score from " + s.scorer(), null);
+                    metrics.deadOrphanScore.increment();
+                }
+                pending.delete(id);
+            }
+        }
+    }
+
+    private void deadLetter(RawRecord raw, String stage, String reason, Throwable cause) {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.key(), raw.value());
+        DeadLetter letter = DeadLetters.of(record, stage, reason, cause);
+        context().forward(new Record<>(raw.key(), letters.serialize(topics.dlq(), letter), now()), RewardJoiner.DLQ_SINK);
+        LOG.debug("dead-lettered {}-{}@{} at {}: {}", raw.topic(), raw.partition(), raw.offset(), stage, reason);
+    }
+
+    private long now() {
+        return context().currentSystemTimeMs();
+    }
+
+    private static String reasonOf(Score score) {
+        String reason = Optional.ofNullable(score.getDetails().get("reason")).orElse(score.getDetails().toString());
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Index key: the deadline as 8 big-endian bytes (so byte order is time order), then the candidate id. */
+    static Bytes deadlineKey(long deadline, String id) {
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + idBytes.length).putLong(deadline).put(idBytes).array());
+    }
+}

@@ -1,0 +1,157 @@
+package org.ddpp.scorers.joiner;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.ddpp.schemas.registry.SchemaRegistryClient;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.scorers.metrics.MetricsPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reward joiner ({@code ddpp joiner}): a Kafka Streams application with {@code exactly_once_v2} that joins
+ * {@code ddpp.candidates} with the {@code ddpp.scores} of every required scorer and writes each candidate
+ * exactly once, either as a {@code ScoredCandidate} to {@code ddpp.rewards} (combined with
+ * {@link org.ddpp.scorers.reward.RewardComposition#combine}) or as a {@code DeadLetter} to {@code ddpp.dlq}
+ * (stage {@code joiner:timeout}, {@code joiner:failed}, {@code joiner:invalid}, {@code joiner:decode} or
+ * {@code joiner:duplicate-candidate}) — never to the trainer as reward 0. Scores of scorers that are not
+ * required are ignored; scores whose candidate never arrives are dead-lettered as {@code joiner:orphan-score}.
+ * The topology and the Streams properties come from static methods that the unit tests reuse. Streams does not
+ * create its source topics: create them first ({@link org.ddpp.schemas.Topics#create}).
+ */
+public final class RewardJoiner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RewardJoiner.class);
+
+    static final String CANDIDATE_SOURCE = "candidates";
+    static final String SCORE_SOURCE = "scores";
+    static final String JOIN_PROCESSOR = "join";
+    static final String REWARDS_SINK = "rewards";
+    static final String DLQ_SINK = "dead-letters";
+    /** State store of pending joins and de-duplication markers, keyed by candidate id. */
+    public static final String PENDING_STORE = "joiner-pending";
+    /** State store indexing pending entries by deadline. */
+    public static final String DEADLINE_STORE = "joiner-deadlines";
+
+    private final JoinerConfig config;
+    private final KafkaStreams streams;
+    private final JoinerMetrics metrics;
+    private final MetricsPublisher metricsPublisher;
+
+    private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMetrics metrics, MetricsPublisher publisher) {
+        this.config = config;
+        this.streams = streams;
+        this.metrics = metrics;
+        this.metricsPublisher = publisher;
+    }
+
+    /**
+     * The joiner's topology: byte-array sources on the candidates and scores topics (decoding happens inside,
+     * so a bad record becomes a dead letter instead of stopping the application), the join processor with its
+     * two stores, and byte-array sinks to the rewards and dead-letter topics.
+     */
+    public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMetrics metrics) {
+        Topology topology = new Topology();
+        topology.addSource(CANDIDATE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().candidates());
+        topology.addSource(SCORE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().scores());
+        topology.addProcessor(JOIN_PROCESSOR, () -> new RewardJoinProcessor(config, registry, metrics), CANDIDATE_SOURCE, SCORE_SOURCE);
+        topology.addStateStore(pendingStore(config), JOIN_PROCESSOR);
+        topology.addStateStore(deadlineStore(config), JOIN_PROCESSOR);
+        topology.addSink(REWARDS_SINK, config.topics().rewards(), new ByteArraySerializer(), new ByteArraySerializer(), JOIN_PROCESSOR);
+        topology.addSink(DLQ_SINK, config.topics().dlq(), new ByteArraySerializer(), new ByteArraySerializer(), JOIN_PROCESSOR);
+        return topology;
+    }
+
+    private static StoreBuilder<KeyValueStore<String, PendingJoin>> pendingStore(JoinerConfig config) {
+        return Stores.keyValueStoreBuilder(supplier(config, PENDING_STORE), Serdes.String(), new PendingJoinSerde());
+    }
+
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> deadlineStore(JoinerConfig config) {
+        return Stores.keyValueStoreBuilder(supplier(config, DEADLINE_STORE), Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(JoinerConfig config, String name) {
+        return config.inMemoryState() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+    }
+
+    /** Streams properties: exactly_once_v2, the application id, threads, state directory. */
+    public static Properties streamsProperties(JoinerConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    /** Starts the joiner; returns once Streams is running or fails to start. */
+    public static RewardJoiner start(JoinerConfig config) {
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        JoinerMetrics metrics = new JoinerMetrics();
+        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        MetricsPublisher publisher = new MetricsPublisher(config.bootstrapServers(), registry, config.topics().metrics(),
+                "joiner", config.applicationId(), "all", Map.of("scorers", config.composition().spec(),
+                        "log_floor", Double.toString(config.composition().floor())), metrics::snapshot, config.metricsInterval());
+        streams.start();
+        LOG.info("joiner {} started: log R = max({}, Σ w_k log R_k) over {}, timeout {} ms", config.applicationId(),
+                config.composition().floor(), config.composition().spec(), config.joinTimeout().toMillis());
+        return new RewardJoiner(config, streams, metrics, publisher);
+    }
+
+    public JoinerMetrics metrics() {
+        return metrics;
+    }
+
+    public JoinerConfig config() {
+        return config;
+    }
+
+    /** The Streams state (RUNNING once partitions are assigned and stores restored). */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until Streams reports RUNNING; false when it did not within {@code timeout}. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            running.await(100, TimeUnit.MILLISECONDS);
+        }
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Stops Streams (committing its last transaction) and publishes a final metrics snapshot. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        metricsPublisher.close();
+        LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),
+                metrics.joined(), metrics.deadLetters(), metrics.clamped());
+    }
+}
