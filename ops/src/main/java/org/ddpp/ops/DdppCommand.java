@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             org.ddpp.ops.cli.BenchCommand.class,
             BrokerCommand.class,
             RegistryCommand.class,
-            org.ddpp.ops.cli.TrainerCommand.class
+            org.ddpp.ops.cli.TrainerCommand.class,
+            org.ddpp.ops.cli.SamplerCommand.class
         })
 public final class DdppCommand implements Runnable {
 

@@ -68,6 +68,7 @@ public final class SamplerService implements AutoCloseable {
     private final Thread followerThread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private SamplerService(SamplerConfig config, Checkpoint pretrained, NDManager root) throws IOException {
         this.config = config;
@@ -184,7 +185,9 @@ public final class SamplerService implements AutoCloseable {
                         }
                     }
                     boolean allowed = gate.mayPublish(metrics.published());
-                    metrics.outstanding.set(gate.outstanding(metrics.published()));
+                    if (gate.bound() > 0) {
+                        metrics.outstanding.set(gate.outstanding(metrics.published()));
+                    }
                     if (!allowed) {
                         if (!metrics.paused) {
                             LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
@@ -285,9 +288,15 @@ public final class SamplerService implements AutoCloseable {
         metrics.batches.incrementAndGet();
     }
 
-    /** Stops sampling and following, flushes what was published, closes the clients and frees the models. */
+    /**
+     * Stops sampling and following, flushes what was published, closes the clients and frees the models.
+     * Idempotent; safe to call from a shutdown hook.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         if (follower != null) {
             follower.stop();

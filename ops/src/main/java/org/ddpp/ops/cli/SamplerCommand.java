@@ -1,0 +1,129 @@
+package org.ddpp.ops.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ddpp.producers.SamplerConfig;
+import org.ddpp.producers.SamplerService;
+import org.ddpp.schemas.avro.CandidateSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ddpp sampler}: one sampler of a run as its own process against any Kafka cluster. It follows the run's
+ * policy versions (or is pinned to the pre-trained model, or replays prior data), publishes candidates under
+ * flow control, and stops cleanly on SIGTERM.
+ */
+@Command(name = "sampler", mixinStandardHelpOptions = true,
+        description = "Run a sampler: sample the run's newest policy (or the pinned pre-trained model) and publish candidates "
+                + "on ddpp.candidates under flow control; follow ddpp.policy; report on ddpp.metrics. Stops cleanly on SIGTERM.")
+public final class SamplerCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081", description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
+    String schemaRegistry;
+
+    @Option(names = "--run", defaultValue = "grid-demo", description = "Run id: candidates are tagged with it and its policy versions followed (default: ${DEFAULT-VALUE}).")
+    String run;
+
+    @Option(names = "--pretrained", required = true, description = "The run's pre-trained checkpoint directory (policy version 0 and the architecture).")
+    Path pretrained;
+
+    static final class Mode {
+        @Option(names = "--pinned", description = "Pin to the pre-trained model: never swap, candidates have source PRETRAINED (exploration).")
+        boolean pinned;
+
+        @Option(names = "--replay", description = "Publish prior data of the task instead of model samples (source REPLAY, exploration).")
+        boolean replay;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Mode mode = new Mode();
+
+    @Option(names = "--sampler-id", description = "Id of this sampler instance (default: <run>-<source>-<random hex>).")
+    String samplerId;
+
+    @Option(names = "--batch-size", defaultValue = "" + SamplerConfig.DEFAULT_BATCH_SIZE, description = "Sequences per sampling call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--sampler-steps", defaultValue = "" + SamplerConfig.DEFAULT_SAMPLER_STEPS, description = "Steps T of the cached ancestral sampler (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--seed", description = "Base seed; each batch's seed is drawn from it and recorded in its candidates (default: random, logged).")
+    Long seed;
+
+    @Option(names = "--max-outstanding", defaultValue = "" + SamplerConfig.DEFAULT_MAX_OUTSTANDING,
+            description = "Pause while this many candidates are published but not yet consumed by the trainer; 0 = no flow control (default: ${DEFAULT-VALUE}).")
+    long maxOutstanding;
+
+    @Option(names = "--max-stale-versions", defaultValue = "" + SamplerConfig.DEFAULT_MAX_STALE_VERSIONS,
+            description = "Never publish candidates from a policy more than this many versions behind the newest announced one (default: ${DEFAULT-VALUE}).")
+    int maxStaleVersions;
+
+    @Option(names = "--trainer-group", description = "The trainer's consumer group on ddpp.rewards, read for flow control (default: ddpp-trainer-<run>).")
+    String trainerGroup;
+
+    @Option(names = "--flow-refresh-ms", defaultValue = "300", description = "How often outstanding work is re-read from the brokers, in ms (default: ${DEFAULT-VALUE}).")
+    long flowRefreshMs;
+
+    @Option(names = "--metrics-interval-ms", defaultValue = "5000", description = "How often metrics are published and a progress line logged, in ms (default: ${DEFAULT-VALUE}).")
+    long metricsIntervalMs;
+
+    @Option(names = "--fetch-timeout-ms", defaultValue = "60000", description = "Time allowed to download one policy version, in ms (default: ${DEFAULT-VALUE}).")
+    long fetchTimeoutMs;
+
+    @Option(names = "--download-dir", description = "Directory for policy files while they are verified (default: the system temporary directory).")
+    Path downloadDir;
+
+    @Option(names = "--max-candidates", defaultValue = "0", description = "Stop after publishing this many candidates; 0 = until stopped (default: ${DEFAULT-VALUE}).")
+    long maxCandidates;
+
+    @Override
+    public Integer call() throws Exception {
+        SamplerConfig.Builder builder = SamplerConfig.builder()
+                .setRun(run).setBootstrapServers(bootstrapServers).setSchemaRegistryUrl(schemaRegistry).setPretrained(pretrained)
+                .optSource(mode.replay ? CandidateSource.REPLAY : mode.pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
+                .optSamplerId(samplerId).optBatchSize(batchSize).optSamplerSteps(steps)
+                .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions).optTrainerGroupId(trainerGroup)
+                .optFlowRefresh(millis(flowRefreshMs, "--flow-refresh-ms")).optMetricsInterval(millis(metricsIntervalMs, "--metrics-interval-ms"))
+                .optFetchTimeout(millis(fetchTimeoutMs, "--fetch-timeout-ms")).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates);
+        if (seed != null) {
+            builder.optSeed(seed);
+        }
+        SamplerConfig config = builder.build();
+        SamplerService service = SamplerService.start(config);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            service.close();
+            closed.countDown();
+        }, "ddpp-sampler-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("ddpp sampler " + config.samplerId() + ": run " + run + ", source " + config.source()
+                + ", publishing to " + config.topics().candidates() + " on " + bootstrapServers);
+        System.out.flush();
+        while (!service.awaitStopped(Duration.ofSeconds(1))) {
+            // sampling until SIGTERM (the hook closes the service) or --max-candidates
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            service.close();
+        } catch (IllegalStateException shuttingDown) {
+            closed.await(); // the JVM is stopping: the hook closes the service
+        }
+        if (service.failure() != null) {
+            throw new IllegalStateException("sampler failed: " + service.failure());
+        }
+        return 0;
+    }
+
+    private static Duration millis(long ms, String option) {
+        if (ms < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + ms);
+        }
+        return Duration.ofMillis(ms);
+    }
+}

@@ -1,0 +1,249 @@
+package org.ddpp.ops.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.checkpoint.PolicyWeights;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.model.NetworkShape;
+import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.ops.TestStack;
+import org.ddpp.producers.PolicyRejections;
+import org.ddpp.producers.SamplerConfig;
+import org.ddpp.producers.SamplerService;
+import org.ddpp.schemas.avro.Candidate;
+import org.ddpp.schemas.avro.CandidateSource;
+import org.ddpp.schemas.avro.DeadLetter;
+import org.ddpp.schemas.avro.Metrics;
+import org.ddpp.schemas.avro.PolicyUpdate;
+import org.ddpp.schemas.serde.AvroDeserializer;
+import org.ddpp.schemas.serde.AvroSerializer;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.trainer.offline.PretrainConfig;
+import org.ddpp.trainer.offline.Pretraining;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Samplers against the real embedded broker and registry, each test on its own set of topics: a following sampler
+ * publishes decodable candidates, swaps to a verified new policy version, keeps that version when the next file's
+ * sha256 is wrong (which lands in the dead-letter topic); a pinned sampler stops publishing at the flow-control
+ * bound while nobody consumes and resumes when the trainer's group commits. Waits are guarded by 60 s; nothing
+ * asserts speed.
+ */
+class SamplerFlowTest {
+
+    private static final NetworkShape SHAPE = NetworkShape.of(32, 1, 2);
+
+    @TempDir static Path dir;
+    private static NDManager root;
+    private static Path pretrained;
+    private static TestStack stack;
+    private static CachedSchemaRegistry registry;
+
+    @BeforeAll
+    static void pretrain() throws Exception {
+        stack = TestStack.get();
+        registry = stack.cache();
+        root = NDManager.newBaseManager();
+        pretrained = dir.resolve("pretrained");
+        try (Mdm model = Pretraining.run(new GridTask(), PretrainConfig.defaults().withSteps(20).withShape(SHAPE), root).model()) {
+            Checkpoint.writer(pretrained, new GridTask()).setPolicy(model).write();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        root.close();
+    }
+
+    @Test
+    void followsVerifiedPolicyVersionsAndDeadLettersABadOne() throws Exception {
+        String run = "sampling-follow-" + UUID.randomUUID();
+        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        SamplerConfig config = base(run, topics).optSamplerId("follower").optMaxOutstanding(0).build();
+        AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
+        try (SamplerService sampler = SamplerService.start(config);
+                KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topics.candidates())) {
+            List<Candidate> seen = new ArrayList<>();
+            pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.size() >= 8);
+            Candidate first = seen.get(0);
+            assertEquals(run, first.getRun());
+            assertEquals("grid", first.getTask());
+            assertEquals(0, first.getPolicyVersion());
+            assertEquals(CandidateSource.POLICY, first.getSource());
+            assertEquals("follower", first.getSamplerId());
+            int[] tokens = first.getTokens().stream().mapToInt(Integer::intValue).toArray();
+            assertEquals(null, new GridTask().validate(tokens));
+            assertEquals(new GridTask().render(tokens), first.getText());
+
+            Path weights = dir.resolve(run + "-v1.params");
+            String sha;
+            try (Mdm next = Mdm.create(new GridTask(), SHAPE, 99L, root)) {
+                sha = PolicyWeights.write(next, weights);
+            }
+            announce(run, topics.policy(), 1, weights, sha);
+            pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.stream().anyMatch(c -> c.getPolicyVersion() == 1));
+            assertEquals(1, sampler.policyVersion());
+            assertEquals(1, sampler.metrics().swaps());
+
+            announce(run, topics.policy(), 2, weights, "0".repeat(64));
+            AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(registry, DeadLetter.class);
+            DeadLetter letter = letters.deserialize(topics.dlq(), stack.readUntil(topics.dlq(), r -> true, 1).get(0).value());
+            assertEquals(PolicyRejections.STAGE, letter.getStage());
+            assertEquals(topics.policy(), letter.getSourceTopic());
+            assertTrue(letter.getReason().contains("policy version 2") && letter.getReason().contains("announced " + "0".repeat(64)),
+                    letter.getReason());
+            long publishedAtRejection = sampler.metrics().published();
+            waitFor(() -> sampler.metrics().published() >= publishedAtRejection + 16, "sampling goes on after the rejection");
+            assertEquals(1, sampler.policyVersion());
+            assertEquals(1, sampler.metrics().badPolicyFiles());
+            pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.size() >= publishedAtRejection + 16);
+            assertEquals(Set.of(0L, 1L), seen.stream().map(Candidate::getPolicyVersion).collect(Collectors.toSet()));
+
+            AvroDeserializer<Metrics> metrics = new AvroDeserializer<>(registry, Metrics.class);
+            Metrics report = metrics.deserialize(topics.metrics(), stack.readUntil(topics.metrics(), r -> {
+                Metrics m = metrics.deserialize(topics.metrics(), r.value());
+                return m.getValues().getOrDefault("bad_policy_files_total", 0.0) >= 1;
+            }, 1).get(0).value());
+            assertEquals("sampler", report.getRole());
+            assertEquals("follower", report.getInstance());
+            assertEquals(1.0, report.getValues().get("policy_version"));
+            assertTrue(report.getValues().containsKey("candidates_per_second"));
+        }
+    }
+
+    @Test
+    void aPinnedSamplerStopsAtTheBoundUntilTheTrainerCommits() throws Exception {
+        String run = "sampling-flow-" + UUID.randomUUID();
+        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        int bound = 20;
+        int batch = 8;
+        SamplerConfig config = base(run, topics).optPinned(true).optMaxOutstanding(bound)
+                .optFlowRefresh(Duration.ofMillis(100)).build();
+        try (SamplerService sampler = SamplerService.start(config)) {
+            waitFor(() -> sampler.metrics().paused(), "the sampler pauses at the bound");
+            long published = sampler.metrics().published();
+            assertTrue(published >= bound && published < bound + batch, "published " + published);
+            Thread.sleep(1500);
+            assertEquals(published, sampler.metrics().published(), "nothing is published while nobody consumes");
+            assertEquals(published, endOffsets(topics.candidates()));
+
+            // the trainer "consumes" 16 scored candidates: its group commits offset 16 on the rewards topic
+            try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+                for (int i = 0; i < 16; i++) {
+                    producer.send(new ProducerRecord<>(topics.rewards(), 0, null, "x".getBytes(StandardCharsets.UTF_8))).get();
+                }
+            }
+            try (KafkaConsumer<byte[], byte[]> trainer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
+                    ConsumerConfig.GROUP_ID_CONFIG, config.trainerGroupId()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                trainer.commitSync(Map.of(new TopicPartition(topics.rewards(), 0), new OffsetAndMetadata(16)));
+            }
+            waitFor(() -> sampler.metrics().published() >= published + batch && sampler.metrics().paused(),
+                    "the sampler resumes and pauses again");
+            long after = sampler.metrics().published();
+            assertTrue(after >= bound + 16 && after < bound + 16 + batch, "published " + after);
+
+            AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
+            List<Candidate> all = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topics.candidates())) {
+                pollUntil(consumer, candidates, topics.candidates(), all, () -> all.size() >= after);
+            }
+            assertTrue(all.stream().allMatch(c -> c.getSource() == CandidateSource.PRETRAINED && c.getPolicyVersion() == 0));
+        }
+    }
+
+    private static SamplerConfig.Builder base(String run, SamplerConfig.SamplerTopics topics) {
+        return SamplerConfig.builder().setRun(run).setBootstrapServers(stack.bootstrap())
+                .setSchemaRegistryUrl(stack.registry.url()).setPretrained(pretrained).optTopics(topics)
+                .optBatchSize(8).optSamplerSteps(4).optSeed(5).optMetricsInterval(Duration.ofMillis(500))
+                .optDownloadDir(dir.resolve("downloads"));
+    }
+
+    private static SamplerConfig.SamplerTopics createTopics(String prefix) throws Exception {
+        SamplerConfig.SamplerTopics topics = SamplerConfig.SamplerTopics.defaults().prefixed(prefix);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(topics.candidates(), 4, (short) 1),
+                    new NewTopic(topics.rewards(), 1, (short) 1),
+                    new NewTopic(topics.policy(), 1, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic(topics.metrics(), 1, (short) 1),
+                    new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
+        }
+        return topics;
+    }
+
+    private static void announce(String run, String topic, long version, Path weights, String sha) throws Exception {
+        PolicyUpdate update = PolicyUpdate.newBuilder().setRun(run).setVersion(version).setStep(version * 50)
+                .setUri(weights.toUri().toString()).setSha256(sha).setSizeBytes(Files.size(weights))
+                .setCreatedAt(Instant.now()).setDetails(Map.of()).build();
+        AvroSerializer<PolicyUpdate> serializer = new AvroSerializer<>(registry, true, false);
+        try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+            producer.send(new ProducerRecord<>(topic, run.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, update))).get();
+        }
+    }
+
+    private static long endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topic)) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static void pollUntil(KafkaConsumer<byte[], byte[]> consumer, AvroDeserializer<Candidate> decoder, String topic,
+            List<Candidate> into, BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met after reading " + into.size() + " candidates from " + topic);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                Candidate c = decoder.deserialize(topic, r.value());
+                assertEquals(c.getId(), new String(r.key(), StandardCharsets.UTF_8));
+                into.add(c);
+            }
+        }
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
