@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,9 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Samplers against the real embedded broker and registry, each test on its own set of topics: a following sampler
  * publishes decodable candidates, swaps to a verified new policy version, keeps that version when the next file's
- * sha256 is wrong (which lands in the dead-letter topic); a pinned sampler stops publishing at the flow-control
- * bound while nobody consumes and resumes when the trainer's group commits. Waits are guarded by 60 s; nothing
- * asserts speed.
+ * sha256 is wrong (which lands in the dead-letter topic); with a staleness bound of 0 it publishes nothing while a
+ * newer version downloads over http; a pinned sampler stops publishing at the flow-control bound while nobody
+ * consumes and resumes when the trainer's group commits; a replay sampler publishes prior data and stops after
+ * its quota. Waits are guarded by 60 s; nothing asserts speed.
  */
 class SamplerFlowTest {
 
@@ -183,6 +190,74 @@ class SamplerFlowTest {
         }
     }
 
+    @Test
+    void aStaleSamplerSwapsBeforeItPublishesAgain() throws Exception {
+        String run = "sampling-stale-" + UUID.randomUUID();
+        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        Path weights = dir.resolve(run + "-v1.params");
+        String sha;
+        try (Mdm next = Mdm.create(new GridTask(), SHAPE, 7L, root)) {
+            sha = PolicyWeights.write(next, weights);
+        }
+        CountDownLatch requested = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/policies/v1.params", ex -> {
+            requested.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = Files.readAllBytes(weights);
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        SamplerConfig config = base(run, topics).optMaxStaleVersions(0).optMaxOutstanding(0).build();
+        try (SamplerService sampler = SamplerService.start(config)) {
+            waitFor(() -> sampler.metrics().published() >= 16, "the sampler publishes version 0");
+            announce(run, topics.policy(), 1, "http://127.0.0.1:" + server.getAddress().getPort() + "/policies/v1.params",
+                    sha, Files.size(weights));
+            assertTrue(requested.await(60, TimeUnit.SECONDS), "the follower fetches version 1 over http");
+            Thread.sleep(300); // a batch that passed its check just before the announcement may still land
+            long held = sampler.metrics().published();
+            Thread.sleep(700);
+            assertEquals(held, sampler.metrics().published(), "no version-0 batch is published once version 1 is announced");
+            assertEquals(0, sampler.policyVersion());
+            release.countDown();
+            waitFor(() -> sampler.metrics().published() >= held + 16, "the sampler swaps and publishes again");
+            assertEquals(1, sampler.policyVersion());
+        } finally {
+            release.countDown();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aReplaySamplerPublishesPriorDataAndStopsAfterMaxCandidates() throws Exception {
+        String run = "sampling-replay-" + UUID.randomUUID();
+        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        SamplerConfig config = base(run, topics).optSource(CandidateSource.REPLAY).optMaxCandidates(12).build();
+        try (SamplerService sampler = SamplerService.start(config)) {
+            assertTrue(sampler.awaitStopped(Duration.ofSeconds(60)));
+            assertEquals(12, sampler.metrics().published());
+            AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
+            List<Candidate> all = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topics.candidates())) {
+                pollUntil(consumer, candidates, topics.candidates(), all, () -> all.size() >= 12);
+            }
+            for (Candidate c : all) {
+                assertEquals(CandidateSource.REPLAY, c.getSource());
+                assertTrue(GridTask.inSquareBand(c.getTokens().get(0)) && GridTask.inSquareBand(c.getTokens().get(1)),
+                        "prior data lies in the squares: " + c.getText());
+            }
+        }
+    }
+
     private static SamplerConfig.Builder base(String run, SamplerConfig.SamplerTopics topics) {
         return SamplerConfig.builder().setRun(run).setBootstrapServers(stack.bootstrap())
                 .setSchemaRegistryUrl(stack.registry.url()).setPretrained(pretrained).optTopics(topics)
@@ -205,8 +280,12 @@ class SamplerFlowTest {
     }
 
     private static void announce(String run, String topic, long version, Path weights, String sha) throws Exception {
+        announce(run, topic, version, weights.toUri().toString(), sha, Files.size(weights));
+    }
+
+    private static void announce(String run, String topic, long version, String uri, String sha, long size) throws Exception {
         PolicyUpdate update = PolicyUpdate.newBuilder().setRun(run).setVersion(version).setStep(version * 50)
-                .setUri(weights.toUri().toString()).setSha256(sha).setSizeBytes(Files.size(weights))
+                .setUri(uri).setSha256(sha).setSizeBytes(size)
                 .setCreatedAt(Instant.now()).setDetails(Map.of()).build();
         AvroSerializer<PolicyUpdate> serializer = new AvroSerializer<>(registry, true, false);
         try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
