@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * What the dashboard remembers of {@code ddpp.metrics}: a bounded {@link Series} per (role, instance, figure) and
  * the newest record of each (role, instance), so a page opened late still draws the whole run. Thread-safe.
  */
-public final class MetricsHistory {
+final class MetricsHistory {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHistory.class);
 
@@ -27,13 +27,13 @@ public final class MetricsHistory {
      * @param pointsPerSeries points kept per series before it is thinned to half
      * @param maxSeries       series kept in all; figures beyond it are ignored (with one warning)
      */
-    public MetricsHistory(int pointsPerSeries, int maxSeries) {
+    MetricsHistory(int pointsPerSeries, int maxSeries) {
         this.pointsPerSeries = pointsPerSeries;
         this.maxSeries = maxSeries;
     }
 
     /** Adds every figure of {@code m}. */
-    public synchronized void add(Metrics m) {
+    synchronized void add(Metrics m) {
         String role = m.getRole();
         String instance = m.getInstance();
         long at = m.getAt().toEpochMilli();
@@ -59,7 +59,7 @@ public final class MetricsHistory {
     }
 
     /** Records added so far. */
-    public synchronized long records() {
+    synchronized long records() {
         return records;
     }
 
