@@ -35,7 +35,13 @@ final class DashboardRoutes {
 
     void install(HttpServer server) {
         server.createContext("/", guarded(this::page));
-        server.createContext("/events", guarded(feed::subscribe));
+        server.createContext("/events", guarded(ex -> {
+            if (ex.getRequestMethod().equals("HEAD")) {
+                send(ex, 200, "text/event-stream; charset=utf-8", new byte[0]);
+            } else {
+                feed.subscribe(ex);
+            }
+        }));
         server.createContext("/api/history", guarded(ex -> json(ex, 200, feed.historyJson())));
         server.createContext("/api/grid", guarded(this::grid));
         server.createContext("/health", guarded(ex -> json(ex, 200,
