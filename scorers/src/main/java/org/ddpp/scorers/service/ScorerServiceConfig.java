@@ -90,9 +90,12 @@ public record ScorerServiceConfig(
         }
     }
 
-    /** Consumer group shared by every instance of the scorer. */
+    /**
+     * Consumer group shared by every instance of the scorer: {@code ddpp-scorer-<name>}, plus
+     * {@code .<candidates topic>} when the topics are not the defaults, so isolated pipelines never share a group.
+     */
     public String groupId() {
-        return "ddpp-scorer-" + scorer;
+        return "ddpp-scorer-" + scorer + (topics.equals(TopicNames.DEFAULT) ? "" : "." + topics.candidates());
     }
 
     /** Transactional id and static group member id of this instance. */

@@ -55,7 +55,7 @@ final class ScoringCall {
                 if (results == null || results.size() != batch.size()) {
                     reason = "scorer returned " + (results == null ? "null" : results.size() + " results")
                             + " for " + batch.size() + " candidates";
-                } else if (results.contains(null)) {
+                } else if (results.stream().anyMatch(java.util.Objects::isNull)) {
                     reason = "scorer returned a null result";
                 } else {
                     return results;
