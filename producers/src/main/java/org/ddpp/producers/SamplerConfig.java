@@ -39,6 +39,7 @@ import org.ddpp.schemas.avro.CandidateSource;
  * @param downloadDir        where downloaded weights wait while they are verified and loaded
  * @param maxCandidates      stop after publishing this many candidates; 0 means never
  * @param clientProperties   extra Kafka client properties (security, timeouts) for producer, consumer and admin
+ * @param startupTimeout     how long {@code start} waits for Kafka and the schema registry before failing
  */
 public record SamplerConfig(
         String run,
@@ -60,7 +61,8 @@ public record SamplerConfig(
         Duration fetchTimeout,
         Path downloadDir,
         long maxCandidates,
-        Map<String, String> clientProperties) {
+        Map<String, String> clientProperties,
+        Duration startupTimeout) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_SAMPLER_STEPS = 64;
@@ -70,6 +72,7 @@ public record SamplerConfig(
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FETCH_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(15);
 
     /**
      * The topics a sampler touches; the defaults are the project's topics ({@link Topics}). Tests and side-by-side
@@ -131,6 +134,7 @@ public record SamplerConfig(
         private Path downloadDir;
         private long maxCandidates;
         private final Map<String, String> clientProperties = new TreeMap<>();
+        private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {}
 
@@ -260,6 +264,12 @@ public record SamplerConfig(
             return this;
         }
 
+        /** How long start-up waits for Kafka and the schema registry; default 15 s. */
+        public Builder optStartupTimeout(Duration v) {
+            startupTimeout = v;
+            return this;
+        }
+
         public SamplerConfig build() {
             require(run, "run");
             require(bootstrapServers, "bootstrap servers");
@@ -282,6 +292,7 @@ public record SamplerConfig(
             positive(metricsInterval, "metrics interval");
             positive(fetchConnectTimeout, "fetch connect timeout");
             positive(fetchTimeout, "fetch timeout");
+            positive(startupTimeout, "startup timeout");
             String id = samplerId != null && !samplerId.isBlank() ? samplerId
                     : run + "-" + source.name().toLowerCase(Locale.ROOT) + "-"
                             + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
@@ -290,7 +301,7 @@ public record SamplerConfig(
             Path downloads = downloadDir != null ? downloadDir : Path.of(System.getProperty("java.io.tmpdir"));
             return new SamplerConfig(run, bootstrapServers, schemaRegistryUrl, pretrained, id, source, batchSize,
                     samplerSteps, baseSeed, maxOutstanding, flowRefresh, maxStaleVersions, group, topics,
-                    metricsInterval, fetchConnectTimeout, fetchTimeout, downloads, maxCandidates, clientProperties);
+                    metricsInterval, fetchConnectTimeout, fetchTimeout, downloads, maxCandidates, clientProperties, startupTimeout);
         }
 
         private static void require(String value, String what) {

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,6 +32,7 @@ import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
@@ -116,10 +119,12 @@ public final class SamplerService implements AutoCloseable {
 
     /**
      * Loads the pre-trained checkpoint, connects to Kafka and starts sampling. Throws {@link IOException} when the
-     * checkpoint cannot be opened (missing, corrupt) and {@link IllegalArgumentException} for unusable settings.
+     * checkpoint cannot be opened (missing, corrupt), {@link IllegalStateException} when Kafka or the schema
+     * registry cannot be reached within the start-up timeout (or the registry refuses the candidate schema).
      */
     public static SamplerService start(SamplerConfig config) throws IOException {
         Checkpoint pretrained = Checkpoint.open(config.pretrained());
+        checkReachable(config);
         NDManager root = NDManager.newBaseManager();
         SamplerService service;
         try {
@@ -138,6 +143,31 @@ public final class SamplerService implements AutoCloseable {
         }
         service.samplerThread.start();
         return service;
+    }
+
+    /** Fails fast, with one readable message, when Kafka or the schema registry is not there. */
+    private static void checkReachable(SamplerConfig config) {
+        long timeoutMs = config.startupTimeout().toMillis();
+        Admin admin = Admin.create(adminProperties(config));
+        try {
+            admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Kafka at " + config.bootstrapServers(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " within "
+                    + timeoutMs / 1000.0 + " s", e);
+        } finally {
+            admin.close(Duration.ZERO); // abandons a pending request instead of waiting for its own timeout
+        }
+        try {
+            SchemaRegistryClient client = new SchemaRegistryClient(RegistryClientConfig.builder()
+                    .setUrl(config.schemaRegistryUrl()).optRequestTimeout(config.startupTimeout()).build());
+            client.register(AvroSerializer.subject(config.topics().candidates(), false), Candidate.getClassSchema().toString());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("schema registry at " + config.schemaRegistryUrl()
+                    + " does not accept the Candidate schema: " + e.getMessage(), e);
+        }
     }
 
     public SamplerConfig config() {

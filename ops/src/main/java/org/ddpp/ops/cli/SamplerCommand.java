@@ -79,6 +79,9 @@ public final class SamplerCommand implements Callable<Integer> {
     @Option(names = "--download-dir", description = "Directory for policy files while they are verified (default: the system temporary directory).")
     Path downloadDir;
 
+    @Option(names = "--startup-timeout-ms", defaultValue = "15000", description = "Give up with one line when Kafka or the schema registry is not reachable within this many ms (default: ${DEFAULT-VALUE}).")
+    long startupTimeoutMs;
+
     @Option(names = "--max-candidates", defaultValue = "0", description = "Stop after publishing this many candidates; 0 = until stopped (default: ${DEFAULT-VALUE}).")
     long maxCandidates;
 
@@ -90,7 +93,8 @@ public final class SamplerCommand implements Callable<Integer> {
                 .optSamplerId(samplerId).optBatchSize(batchSize).optSamplerSteps(steps)
                 .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions).optTrainerGroupId(trainerGroup)
                 .optFlowRefresh(millis(flowRefreshMs, "--flow-refresh-ms")).optMetricsInterval(millis(metricsIntervalMs, "--metrics-interval-ms"))
-                .optFetchTimeout(millis(fetchTimeoutMs, "--fetch-timeout-ms")).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates);
+                .optFetchTimeout(millis(fetchTimeoutMs, "--fetch-timeout-ms")).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
+                .optStartupTimeout(millis(startupTimeoutMs, "--startup-timeout-ms"));
         if (seed != null) {
             builder.optSeed(seed);
         }

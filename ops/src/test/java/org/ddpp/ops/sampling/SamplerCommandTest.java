@@ -3,9 +3,15 @@ package org.ddpp.ops.sampling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.model.NetworkShape;
+import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.DdppCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +32,23 @@ class SamplerCommandTest {
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneLine() throws Exception {
+        Path pretrained = dir.resolve("pretrained");
+        try (NDManager root = NDManager.newBaseManager();
+                Mdm model = Mdm.create(new GridTask(), NetworkShape.of(16, 1, 2), 1L, root)) {
+            Checkpoint.writer(pretrained, new GridTask()).setPolicy(model).write();
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Run r = run("sampler", "--pretrained", pretrained.toString(), "--bootstrap-servers", "127.0.0.1:" + port,
+                "--startup-timeout-ms", "1500");
+        assertEquals(1, r.code());
+        assertEquals("ddpp sampler: cannot reach Kafka at 127.0.0.1:" + port + " within 1.5 s", r.err().strip());
     }
 
     @Test
