@@ -114,10 +114,12 @@ class ScoringPipelineTest {
             long settled = awaitSettled(RECORDS, child, logFile);
             assertEquals(RECORDS, settled);
             assertTrue(halfPlane.isRunning() && centerB.isRunning());
+            child.destroy(); // SIGTERM: the command closes the service cleanly
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child scorer did not stop on SIGTERM");
+            assertTrue(log(logFile).contains("scorer grid-center stopped cleanly"), log(logFile));
         } finally {
-            if (child != null) {
-                child.destroy();
-                child.waitFor(30, TimeUnit.SECONDS);
+            if (child != null && child.isAlive()) {
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
 

@@ -1,0 +1,67 @@
+package org.ddpp.ops.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.ddpp.ops.DdppCommand;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ddpp scorer} and {@code ddpp joiner} without a broker: help with defaults, the scorer list, bad input. */
+class ScoringCommandsTest {
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = DdppCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run scorer = run("scorer", "--help");
+        assertEquals(0, scorer.code());
+        for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--instance-id", "--batch-size",
+                "--max-in-flight", "--parallelism", "--call-timeout-ms", "--max-retries", "--retry-backoff-ms",
+                "--session-timeout-ms", "--transaction-timeout-ms", "--metrics-interval-ms", "--topic-suffix"}) {
+            assertTrue(scorer.out().contains(option), option + " missing:\n" + scorer.out());
+        }
+        assertTrue(scorer.out().contains("(default: 64)"), scorer.out());
+        Run joiner = run("joiner", "--help");
+        String joinerHelp = joiner.out().replaceAll("\\s+", " ");
+        assertEquals(0, joiner.code());
+        for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--scorers", "--log-floor",
+                "--join-timeout-ms", "--dedup-retention-ms", "--application-id", "--state-dir", "--in-memory-state"}) {
+            assertTrue(joiner.out().contains(option), option + " missing:\n" + joiner.out());
+        }
+        assertTrue(joinerHelp.contains("(default: grid-half-plane=1,grid-center=1)"), joiner.out());
+        assertTrue(joiner.out().contains("(default: -20)"), joiner.out());
+    }
+
+    @Test
+    void listsTheScorersOnTheClassPath() {
+        Run list = run("scorer", "--list");
+        assertEquals(0, list.code());
+        assertTrue(list.out().contains("grid-center\tversion 1\ttasks [grid]"), list.out());
+        assertTrue(list.out().contains("grid-half-plane"), list.out());
+    }
+
+    @Test
+    void badInputIsOneReadableLine() {
+        Run unknown = run("scorer", "--scorer", "nope");
+        assertEquals(2, unknown.code());
+        assertEquals("ddpp scorer: unknown scorer 'nope' (known: grid-center, grid-half-plane)", unknown.err().trim());
+        Run weights = run("joiner", "--scorers", "grid-center=-1");
+        assertEquals(2, weights.code());
+        assertTrue(weights.err().trim().startsWith("ddpp joiner: weight of scorer grid-center must be finite and positive"),
+                weights.err());
+        assertEquals(1, weights.err().trim().lines().count());
+    }
+}
