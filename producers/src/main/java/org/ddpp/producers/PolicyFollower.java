@@ -92,36 +92,54 @@ public final class PolicyFollower implements Runnable {
     @Override
     public void run() {
         try {
-            Map<TopicPartition, Long> catchUp = assign();
-            boolean done = catchUp == null;
+            Map<TopicPartition, Long> catchUp = null;
+            boolean assigned = false;
+            boolean done = false;
+            long lastErrorLog = 0;
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    consider(record);
-                }
-                if (!done) {
-                    done = catchUp.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-                    if (!done) {
+                try {
+                    if (!assigned) {
+                        catchUp = assign();
+                        assigned = true;
+                        done = catchUp == null;
                         continue;
                     }
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        consider(record);
+                    }
+                    if (!done) {
+                        Map<TopicPartition, Long> ends = catchUp;
+                        done = ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                        if (!done) {
+                            continue;
+                        }
+                    }
+                    boolean fetchNow = newest != null
+                            && newest.getVersion() > Math.max(installedVersion.getAsLong(), pendingVersion());
+                    if (fetchNow) {
+                        inFlight = newest.getVersion(); // before caughtUp, so the sampler sees how stale it is
+                    }
+                    caughtUp = true;
+                    if (fetchNow) {
+                        fetch(newest, newestRaw);
+                    }
+                    newest = null;
+                    newestRaw = null;
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    metrics.errors.incrementAndGet();
+                    if (lastErrorLog == 0 || System.nanoTime() - lastErrorLog > 10_000_000_000L) {
+                        lastErrorLog = System.nanoTime();
+                        LOG.error("policy follower of run {}: {} (retrying every second)", run, e.toString(), e);
+                    }
+                    Thread.sleep(1000);
                 }
-                boolean fetchNow = newest != null
-                        && newest.getVersion() > Math.max(installedVersion.getAsLong(), pendingVersion());
-                if (fetchNow) {
-                    inFlight = newest.getVersion(); // before caughtUp, so the sampler sees how stale it is
-                }
-                caughtUp = true;
-                if (fetchNow) {
-                    fetch(newest, newestRaw);
-                }
-                newest = null;
-                newestRaw = null;
             }
         } catch (WakeupException | InterruptException e) {
             // stopping
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("policy follower of run {} stopped: {}", run, e.toString(), e);
         } finally {
             VerifiedWeights left = ready.getAndSet(null);
             if (left != null) {
