@@ -29,6 +29,7 @@ import org.ddpp.schemas.dlq.DeadLetters;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.scorers.RegistryOutage;
 import org.ddpp.scorers.TopicNames;
 import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
 import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * dead-letters candidates still missing scores, and scores whose candidate never came. Settled candidates stay
  * as small {@code done} markers for the de-duplication retention, so a duplicate score never yields a second
  * {@code ScoredCandidate}; a duplicate candidate record is dead-lettered. Wall-clock time is used so that a
- * quiet stream still times out.
+ * quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
+ * dead-lettered: the exception fails the task and the record is processed again.
  */
 final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte[], byte[]> {
 
@@ -99,6 +101,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         try {
             candidate = candidates.deserialize(raw.topic(), raw.value());
         } catch (RuntimeException e) {
+            rethrowIfRegistryOutage(e);
             deadLetter(raw, "joiner:decode", "undecodable candidate value: " + e.getMessage(), e);
             metrics.deadDecode.increment();
             return;
@@ -132,6 +135,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         try {
             score = scores.deserialize(raw.topic(), raw.value());
         } catch (RuntimeException e) {
+            rethrowIfRegistryOutage(e);
             deadLetter(raw, "joiner:decode", "undecodable score value: " + e.getMessage(), e);
             metrics.deadDecode.increment();
             return;
@@ -259,6 +263,16 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         DeadLetter letter = DeadLetters.of(record, stage, reason, cause);
         context().forward(new Record<>(raw.key(), letters.serialize(topics.dlq(), letter), now()), RewardJoiner.DLQ_SINK);
         LOG.debug("dead-lettered {}-{}@{} at {}: {}", raw.topic(), raw.partition(), raw.offset(), stage, reason);
+    }
+
+    /**
+     * A registry that cannot answer is not the record's fault: fail the task instead (the stream thread is replaced
+     * and exactly-once processing reads the record again) rather than dead-letter a good record.
+     */
+    private static void rethrowIfRegistryOutage(RuntimeException e) {
+        if (RegistryOutage.isCause(e)) {
+            throw e;
+        }
     }
 
     private long now() {

@@ -31,20 +31,20 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;
 import org.ddpp.schemas.dlq.DeadLetterException;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
-import org.ddpp.schemas.dlq.RecordDecoder;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.CandidateCheck;
+import org.ddpp.scorers.RegistryOutage;
 import org.ddpp.scorers.ScoreResult;
 import org.ddpp.scorers.Scorer;
 import org.ddpp.scorers.Scorers;
@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>Per poll at most {@code maxInFlight} candidates are in flight. A candidate that fails its task's checks is
  * scored INVALID without calling the scorer; a scorer call that keeps failing or timing out yields FAILED scores
  * with the reason (the joiner dead-letters them); a record that does not decode goes to {@code ddpp.dlq} inside
- * the same transaction. Candidates of a task the scorer does not accept are skipped: their offsets are committed
+ * the same transaction (stage {@code scorer:<name>}), except when the schema registry cannot be reached: then
+ * the transaction is aborted and the records are read again, so a registry outage never dead-letters good
+ * records. Any other aborted transaction (broker error, rebalance) is retried the same way. Candidates of a task the scorer does not accept are skipped: their offsets are committed
  * and no score is written (the joiner times such candidates out only if this scorer is required for them).
  * Several instances of one scorer share the partitions through the group; each needs its own instance id, which
  * is both its transactional id and its static group member id, so a restarted instance fences its predecessor
@@ -79,7 +81,8 @@ public final class ScorerService implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final DeadLetterPublisher deadLetters;
-    private final RecordDecoder<String, Candidate> decoder;
+    private final Deserializer<Candidate> candidates;
+    private final String stage;
     private final Serializer<Score> scoreSerializer;
     private final StringSerializer keySerializer = new StringSerializer();
     private final ExecutorService callers;
@@ -100,8 +103,8 @@ public final class ScorerService implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), config.topics().dlq());
-        this.decoder = new RecordDecoder<>(new StringDeserializer(), new AvroDeserializer<>(registry, Candidate.class),
-                deadLetters, "scorer:" + scorer.name());
+        this.candidates = new AvroDeserializer<>(registry, Candidate.class);
+        this.stage = "scorer:" + scorer.name();
         this.scoreSerializer = new AvroSerializer<>(registry, true, false);
         AtomicInteger threads = new AtomicInteger();
         this.callers = Executors.newFixedThreadPool(config.parallelism(), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
@@ -224,14 +227,19 @@ public final class ScorerService implements AutoCloseable {
             List<Candidate> toScore = new ArrayList<>();
             List<Score> scores = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                var decoded = decoder.decode(record);
-                if (decoded.isEmpty()) {
+                Candidate candidate;
+                try {
+                    candidate = candidates.deserialize(record.topic(), record.headers(), record.value());
+                } catch (RuntimeException e) {
+                    if (RegistryOutage.isCause(e)) {
+                        throw e; // transient: abort, re-read and retry; never dead-letter a good record
+                    }
+                    deadLetters.publish(record, stage, "undecodable value: " + e.getMessage(), e);
                     metrics.deadLetters.increment();
                     continue;
                 }
-                Candidate candidate = decoded.get().value();
                 if (candidate == null) {
-                    deadLetters.publish(record, "scorer:" + scorer.name(), "candidate record without a value", null);
+                    deadLetters.publish(record, stage, "candidate record without a value", null);
                     metrics.deadLetters.increment();
                 } else if (!scorer.accepts(candidate.getTask())) {
                     metrics.skipped.increment();
