@@ -145,8 +145,11 @@ public final class SamplerService implements AutoCloseable {
         return service;
     }
 
-    /** Fails fast, with one readable message, when Kafka or the schema registry is not there. */
-    private static void checkReachable(SamplerConfig config) {
+    /**
+     * Fails fast, with one readable {@link IllegalStateException}, when Kafka or the schema registry is not there
+     * within the start-up timeout ({@link #start} calls it; a command may call it before preparing topics).
+     */
+    public static void checkReachable(SamplerConfig config) {
         long timeoutMs = config.startupTimeout().toMillis();
         Admin admin = Admin.create(adminProperties(config));
         try {

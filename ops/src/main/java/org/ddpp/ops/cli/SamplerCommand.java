@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -99,6 +100,9 @@ public final class SamplerCommand implements Callable<Integer> {
             builder.optSeed(seed);
         }
         SamplerConfig config = builder.build();
+        Checkpoint.open(pretrained); // a bad directory is reported before any connection attempt
+        SamplerService.checkReachable(config);
+        ServiceLifetime.ensureTopics(bootstrapServers, "");
         SamplerService service = SamplerService.start(config);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
