@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters and call latencies of one scorer instance, turned into the {@code values} of its {@code Metrics}
- * records: totals since start plus latency quantiles and throughput over the last interval. Thread-safe.
+ * records: totals since start plus latency quantiles and throughput over the last interval. Outcome counts
+ * (scored, skipped, dead letters) are added only when their transaction commits; call counts include retries.
+ * Thread-safe.
  */
 public final class ScorerMetrics {
 

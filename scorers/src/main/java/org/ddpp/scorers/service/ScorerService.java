@@ -226,6 +226,8 @@ public final class ScorerService implements AutoCloseable {
         try {
             List<Candidate> toScore = new ArrayList<>();
             List<Score> scores = new ArrayList<>();
+            int skipped = 0;
+            int letters = 0;
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 Candidate candidate;
                 try {
@@ -235,14 +237,14 @@ public final class ScorerService implements AutoCloseable {
                         throw e; // transient: abort, re-read and retry; never dead-letter a good record
                     }
                     deadLetters.publish(record, stage, "undecodable value: " + e.getMessage(), e);
-                    metrics.deadLetters.increment();
+                    letters++;
                     continue;
                 }
                 if (candidate == null) {
                     deadLetters.publish(record, stage, "candidate record without a value", null);
-                    metrics.deadLetters.increment();
+                    letters++;
                 } else if (!scorer.accepts(candidate.getTask())) {
-                    metrics.skipped.increment();
+                    skipped++;
                 } else {
                     String invalid = CandidateCheck.invalidReason(candidate);
                     if (invalid != null) {
@@ -254,7 +256,6 @@ public final class ScorerService implements AutoCloseable {
             }
             scores.addAll(scoreAll(toScore));
             for (Score score : scores) {
-                count(score.getStatus());
                 producer.send(new ProducerRecord<>(config.topics().scores(),
                         keySerializer.serialize(config.topics().scores(), score.getCandidateId()),
                         scoreSerializer.serialize(config.topics().scores(), score)));
@@ -262,6 +263,9 @@ public final class ScorerService implements AutoCloseable {
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             producer.commitTransaction();
             metrics.transactions.increment();
+            metrics.skipped.add(skipped);
+            metrics.deadLetters.add(letters);
+            scores.forEach(score -> count(score.getStatus()));
         } catch (ProducerFencedException | FencedInstanceIdException | OutOfOrderSequenceException
                 | UnsupportedVersionException | AuthorizationException e) {
             throw e;
