@@ -250,7 +250,8 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             } else {
                 for (ReceivedScore s : entry.scores()) {
                     deadLetter(s.raw(), "joiner:orphan-score", "candidate " + id + " did not arrive within "
-                            + format(config.joinTimeout()) + " of its score from " + s.scorer(), null);
+                            + format(config.joinTimeout()) + " of its score from " + s.scorer()
+                            + " (scores must be keyed by candidate id, like the candidates, to meet them)", null);
                     metrics.deadOrphanScore.increment();
                 }
                 pending.delete(id);
