@@ -32,7 +32,13 @@ public final class FlowGate {
         if (bound <= 0) {
             return true;
         }
-        return outstanding(publishedTotal) < bound;
+        long estimate = outstanding(publishedTotal);
+        return everMeasured && estimate < bound;
+    }
+
+    /** True once the backlog has been measured at least once (before that, nothing may be published). */
+    public boolean measured() {
+        return everMeasured;
     }
 
     /** The estimate of outstanding candidates, re-measured when the last measurement is older than the refresh. */

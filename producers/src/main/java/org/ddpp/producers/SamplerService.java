@@ -86,8 +86,12 @@ public final class SamplerService implements AutoCloseable {
         this.factory = new CandidateFactory(task, config.run(), config.samplerId(), config.source());
         if (config.maxOutstanding() > 0) {
             SamplerConfig.SamplerTopics t = config.topics();
-            this.backlog = new TrainerBacklog(Admin.create(adminProperties(config)), true, t.candidates(), t.rewards(),
-                    t.dlq(), config.trainerGroupId(), Duration.ofSeconds(5));
+            SettledCounter counter = new SettledCounter(
+                    new KafkaConsumer<>(counterProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    t.rewards(), t.dlq(), t.candidates(), Topics.DLQ.valueSerde(registry, true).deserializer());
+            this.backlog = new TrainerBacklog(Admin.create(adminProperties(config)), counter,
+                    "ddpp-backlog-" + config.samplerId(), t.candidates(), t.rewards(), config.trainerGroupId(),
+                    Duration.ofSeconds(5));
         } else {
             this.backlog = java.util.OptionalLong::empty;
         }
@@ -223,8 +227,13 @@ public final class SamplerService implements AutoCloseable {
                     }
                     if (!allowed) {
                         if (!metrics.paused) {
-                            LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
-                                    metrics.outstanding(), gate.bound());
+                            if (gate.measured()) {
+                                LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
+                                        metrics.outstanding(), gate.bound());
+                            } else {
+                                LOG.info("sampler {}: waiting for the first measurement of outstanding candidates",
+                                        config.samplerId());
+                            }
                         }
                         metrics.paused = true;
                         Thread.sleep(Math.min(config.flowRefresh().toMillis(), 100));
@@ -386,6 +395,14 @@ public final class SamplerService implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putAll(config.clientProperties());
         p.remove(ConsumerConfig.GROUP_ID_CONFIG); // the policy topic is read without a group
+        return p;
+    }
+
+    private static Map<String, Object> counterProperties(SamplerConfig config) {
+        Map<String, Object> p = consumerProperties(config);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "ddpp-sampler-counter-" + config.samplerId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         return p;
     }
 

@@ -19,24 +19,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outstanding candidates measured from broker offsets with the Admin client:
- * {@code Σ end(candidates) − Σ committed(trainer group, rewards) − Σ end(dlq)}, at least 0.
+ * Candidates published but not yet consumed by the trainer:
+ * {@code Σ end offsets(candidates) − scored candidates below the trainer group's committed offsets on rewards −
+ * distinct candidates in the dead-letter topic}, at least 0. End offsets come from the Admin client (samplers do not
+ * write transactionally, so candidate offsets count records); the other two terms are record counts kept by a
+ * {@link SettledCounter}, because the joiner writes rewards and dead letters in transactions whose markers take
+ * offsets.
  *
- * <p>An approximation, on purpose cheap and role-independent: it is global across every sampler and run that
- * share the topics (all samplers see the same figure and together keep it near the bound); dead letters that are
- * not candidates (bad policy files, undecodable records) and transaction markers in the rewards and dlq topics
- * make it slightly smaller than the truth; candidates the trainer has read but not yet committed count as
- * outstanding until its next commit. A topic that does not exist yet counts as empty.
+ * <p>Approximations: the figure is global across every sampler and run sharing the topics (all samplers see
+ * the same number and together keep it near the bound); candidates the trainer has read but not yet committed
+ * count as outstanding until its next commit; a rewards record the counter has not read yet counts by offset.
+ * Until the counter has read the topics' history, nothing is measured (flow control then holds samplers back).
  */
 public final class TrainerBacklog implements Backlog {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerBacklog.class);
 
     private final Admin admin;
-    private final boolean ownsAdmin;
+    private final SettledCounter counter;
+    private final Thread counterThread;
     private final String candidates;
     private final String rewards;
-    private final String dlq;
     private final String trainerGroup;
     private final long timeoutMs;
     private final Map<String, List<TopicPartition>> partitions = new HashMap<>();
@@ -44,26 +47,31 @@ public final class TrainerBacklog implements Backlog {
     private long partitionsAt;
 
     /**
-     * Measures with {@code admin} (closed by {@link #close()} when {@code ownsAdmin}); each measurement waits at
-     * most {@code timeout}.
+     * Measures with {@code admin} and {@code counter} (both owned: the counter's thread starts here, and
+     * {@link #close()} stops it and closes the admin client); each Admin request waits at most {@code timeout}.
      */
-    public TrainerBacklog(Admin admin, boolean ownsAdmin, String candidatesTopic, String rewardsTopic, String dlqTopic,
-            String trainerGroup, Duration timeout) {
+    public TrainerBacklog(Admin admin, SettledCounter counter, String threadName, String candidatesTopic,
+            String rewardsTopic, String trainerGroup, Duration timeout) {
         this.admin = admin;
-        this.ownsAdmin = ownsAdmin;
+        this.counter = counter;
         this.candidates = candidatesTopic;
         this.rewards = rewardsTopic;
-        this.dlq = dlqTopic;
         this.trainerGroup = trainerGroup;
         this.timeoutMs = timeout.toMillis();
+        this.counterThread = new Thread(counter, threadName);
+        this.counterThread.setDaemon(true);
+        this.counterThread.start();
     }
 
     @Override
     public OptionalLong measure() {
+        if (!counter.caughtUp()) {
+            return OptionalLong.empty();
+        }
         try {
             long produced = endOffsets(candidates);
-            long deadLetters = endOffsets(dlq);
-            long consumed = committed();
+            long consumed = counter.consumedBelow(committed());
+            long deadLetters = counter.deadLetteredCandidates();
             return OptionalLong.of(Math.max(0, produced - consumed - deadLetters));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -80,17 +88,17 @@ public final class TrainerBacklog implements Backlog {
         }
     }
 
-    /** Committed offsets of the trainer group on the rewards topic, summed (0 when the group has none). */
-    private long committed() throws InterruptedException, ExecutionException, TimeoutException {
+    /** Committed offsets of the trainer group on the rewards topic, by partition (empty when it has none). */
+    private Map<Integer, Long> committed() throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(trainerGroup)
                 .partitionsToOffsetAndMetadata().get(timeoutMs, TimeUnit.MILLISECONDS);
-        long sum = 0;
+        Map<Integer, Long> out = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
             if (e.getKey().topic().equals(rewards) && e.getValue() != null) {
-                sum += e.getValue().offset();
+                out.put(e.getKey().partition(), e.getValue().offset());
             }
         }
-        return sum;
+        return out;
     }
 
     private long endOffsets(String topic) throws InterruptedException, ExecutionException, TimeoutException {
@@ -134,8 +142,12 @@ public final class TrainerBacklog implements Backlog {
 
     @Override
     public void close() {
-        if (ownsAdmin) {
-            admin.close(Duration.ofSeconds(5));
+        counter.stop();
+        try {
+            counterThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        admin.close(Duration.ofSeconds(5));
     }
 }

@@ -49,6 +49,18 @@ class FlowGateTest {
     }
 
     @Test
+    void nothingIsPublishedBeforeTheFirstMeasurement() {
+        FlowGate gate = new FlowGate(backlog, 100, 10, clock::get);
+        failing = true;
+        assertFalse(gate.mayPublish(0));
+        assertFalse(gate.measured());
+        failing = false;
+        clock.addAndGet(10);
+        assertTrue(gate.mayPublish(0));
+        assertTrue(gate.measured());
+    }
+
+    @Test
     void boundZeroSwitchesFlowControlOff() {
         FlowGate gate = new FlowGate(backlog, 0, 10, clock::get);
         backlogValue.set(1_000_000);

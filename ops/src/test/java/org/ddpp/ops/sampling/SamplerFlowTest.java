@@ -31,10 +31,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.checkpoint.PolicyWeights;
 import org.ddpp.diffusion.model.Mdm;
@@ -49,6 +51,7 @@ import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
 import org.ddpp.schemas.avro.Metrics;
 import org.ddpp.schemas.avro.PolicyUpdate;
+import org.ddpp.schemas.dlq.DeadLetters;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
@@ -64,7 +67,8 @@ import org.junit.jupiter.api.io.TempDir;
  * publishes decodable candidates, swaps to a verified new policy version, keeps that version when the next file's
  * sha256 is wrong (which lands in the dead-letter topic); with a staleness bound of 0 it publishes nothing while a
  * newer version downloads over http; a pinned sampler stops publishing at the flow-control bound while nobody
- * consumes and resumes when the trainer's group commits; a replay sampler publishes prior data and stops after
+ * consumes and resumes by exactly what was settled when the trainer's group commits and the joiner dead-letters
+ * (both written in transactions, whose markers must not count); a replay sampler publishes prior data and stops after
  * its quota. Waits are guarded by 60 s; nothing asserts speed.
  */
 class SamplerFlowTest {
@@ -158,28 +162,46 @@ class SamplerFlowTest {
         SamplerConfig config = base(run, topics).optPinned(true).optMaxOutstanding(bound)
                 .optFlowRefresh(Duration.ofMillis(100)).build();
         try (SamplerService sampler = SamplerService.start(config)) {
-            waitFor(() -> sampler.metrics().paused(), "the sampler pauses at the bound");
+            waitFor(() -> sampler.metrics().published() >= bound && sampler.metrics().paused(), "the sampler pauses at the bound");
             long published = sampler.metrics().published();
             assertTrue(published >= bound && published < bound + batch, "published " + published);
             Thread.sleep(1500);
             assertEquals(published, sampler.metrics().published(), "nothing is published while nobody consumes");
             assertEquals(published, endOffsets(topics.candidates()));
 
-            // the trainer "consumes" 16 scored candidates: its group commits offset 16 on the rewards topic
-            try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+            // the joiner settles 20 candidates in 20 transactions (each leaves a marker that takes an offset): 16 scored
+            // candidates, which the trainer's group then commits, and 4 dead letters (plus one for another topic)
+            AvroSerializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
+            try (KafkaProducer<byte[], byte[]> joiner = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "joiner-" + run), new ByteArraySerializer(), new ByteArraySerializer())) {
+                joiner.initTransactions();
                 for (int i = 0; i < 16; i++) {
-                    producer.send(new ProducerRecord<>(topics.rewards(), 0, null, "x".getBytes(StandardCharsets.UTF_8))).get();
+                    joiner.beginTransaction();
+                    joiner.send(new ProducerRecord<>(topics.rewards(), 0, null, "x".getBytes(StandardCharsets.UTF_8)));
+                    joiner.commitTransaction();
+                }
+                for (int i = 0; i < 5; i++) {
+                    String source = i < 4 ? topics.candidates() : topics.policy();
+                    ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(source, 1, i, null, new byte[] {1});
+                    joiner.beginTransaction();
+                    joiner.send(new ProducerRecord<>(topics.dlq(), 0, null,
+                            letters.serialize(topics.dlq(), DeadLetters.of(raw, "joiner:timeout", "no score", null))));
+                    joiner.commitTransaction();
                 }
             }
+            assertEquals(32, endOffsets(topics.rewards()), "16 records and 16 commit markers");
             try (KafkaConsumer<byte[], byte[]> trainer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
                     ConsumerConfig.GROUP_ID_CONFIG, config.trainerGroupId()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                trainer.commitSync(Map.of(new TopicPartition(topics.rewards(), 0), new OffsetAndMetadata(16)));
+                trainer.commitSync(Map.of(new TopicPartition(topics.rewards(), 0), new OffsetAndMetadata(endOffsets(topics.rewards()))));
             }
+            int settled = 16 + 4;
             waitFor(() -> sampler.metrics().published() >= published + batch && sampler.metrics().paused(),
                     "the sampler resumes and pauses again");
             long after = sampler.metrics().published();
-            assertTrue(after >= bound + 16 && after < bound + 16 + batch, "published " + after);
+            assertTrue(after >= bound + settled && after < bound + settled + batch,
+                    "published " + after + " (offset arithmetic would have counted the 21 transaction markers as settled)");
 
             AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
             List<Candidate> all = new ArrayList<>();

@@ -1,0 +1,106 @@
+package org.ddpp.producers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.ddpp.schemas.avro.DeadLetter;
+import org.ddpp.schemas.dlq.DeadLetters;
+import org.ddpp.schemas.registry.InMemorySchemaRegistry;
+import org.ddpp.schemas.serde.AvroDeserializer;
+import org.ddpp.schemas.serde.AvroSerializer;
+import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settled candidates are counted as records, not offsets: gaps left by transaction markers in the rewards topic
+ * do not count as consumed, and a candidate dead-lettered twice (or a dead letter of another topic) counts once
+ * (or not at all).
+ */
+class SettledCounterTest {
+
+    private static final TopicPartition REWARDS = new TopicPartition("rewards", 0);
+    private static final TopicPartition DLQ = new TopicPartition("dlq", 0);
+
+    @Test
+    void countsRecordsBelowTheCommittedOffsetAndDistinctDeadCandidates() throws Exception {
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
+        Serializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions("rewards", List.of(new PartitionInfo("rewards", 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updatePartitions("dlq", List.of(new PartitionInfo("dlq", 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updateBeginningOffsets(Map.of(REWARDS, 0L, DLQ, 0L));
+        consumer.updateEndOffsets(Map.of(REWARDS, 8L, DLQ, 3L));
+        SettledCounter counter = new SettledCounter(consumer, "rewards", "dlq", "candidates",
+                new AvroDeserializer<>(registry, DeadLetter.class));
+        Thread thread = new Thread(counter, "counter-test");
+        thread.start();
+        try {
+            waitFor(() -> consumer.assignment().size() == 2);
+            assertFalse(counter.caughtUp());
+            assertEquals(4, counter.consumedBelow(Map.of(0, 4L)), "nothing read yet: estimated by offsets");
+            for (long offset : new long[] {0, 1, 2, 4, 5, 7}) { // 3 and 6 are transaction markers
+                consumer.addRecord(new ConsumerRecord<>("rewards", 0, offset, key(offset), new byte[] {1}));
+            }
+            byte[] dead = letter(letters, "candidates", 1, 5);
+            consumer.addRecord(new ConsumerRecord<>("dlq", 0, 0L, key(0), dead));
+            consumer.addRecord(new ConsumerRecord<>("dlq", 0, 1L, key(1), dead)); // the same candidate again
+            consumer.addRecord(new ConsumerRecord<>("dlq", 0, 2L, key(2), letter(letters, "policy", 0, 9)));
+            waitFor(counter::caughtUp);
+            assertEquals(3, counter.consumedBelow(Map.of(0, 4L)));
+            assertEquals(5, counter.consumedBelow(Map.of(0, 7L)));
+            assertEquals(6, counter.consumedBelow(Map.of(0, 8L)));
+            assertEquals(1, counter.deadLetteredCandidates());
+            assertTrue(counter.consumedBelow(Map.of(0, 6L)) <= 6, "a rewound commit never counts more than before");
+        } finally {
+            counter.stop();
+            thread.join(10_000);
+        }
+        assertFalse(thread.isAlive());
+    }
+
+    @Test
+    void theTallyGrowsAndCompactsItsQueue() {
+        SettledCounter.Tally tally = new SettledCounter.Tally();
+        for (long offset = 0; offset < 1000; offset += 2) {
+            tally.record(offset);
+        }
+        tally.readUpTo(1000);
+        assertEquals(250, tally.consumed(500));
+        for (long offset = 1000; offset < 3000; offset += 2) {
+            tally.record(offset);
+        }
+        tally.readUpTo(3000);
+        assertEquals(1500, tally.consumed(3000));
+    }
+
+    private static byte[] letter(Serializer<DeadLetter> serializer, String sourceTopic, int partition, long offset) {
+        ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(sourceTopic, partition, offset, key(offset), new byte[] {9});
+        return serializer.serialize("dlq", DeadLetters.of(raw, "joiner:timeout", "no score", null));
+    }
+
+    private static byte[] key(long i) {
+        return ("k" + i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
