@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             RegistryCommand.class,
             org.ddpp.ops.cli.TrainerCommand.class,
+            org.ddpp.ops.cli.DemoCommand.class,
             org.ddpp.ops.cli.SamplerCommand.class,
             org.ddpp.ops.cli.ScorerCommand.class,
             org.ddpp.ops.cli.JoinerCommand.class

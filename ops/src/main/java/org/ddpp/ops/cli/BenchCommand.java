@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code ddpp bench}: benchmarks that print one JSON object each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints ONE JSON object on stdout (progress goes to stderr).",
-        subcommands = {BenchCommand.Grid.class})
+        subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -58,6 +58,32 @@ public final class BenchCommand implements Runnable {
             result.put("quick", quick);
             out().println(Json.line(result));
             out().flush();
+            return 0;
+        }
+    }
+
+    /** {@code ddpp bench pipeline}: the online loop on the embedded stack against the offline loop. */
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "Run the online loop on the embedded stack for a while and report online vs offline trainer steps/s, candidate latency p50/p99 and throughput per role.")
+    public static final class Pipeline implements Callable<Integer> {
+
+        @Option(names = "--seconds", defaultValue = "90", description = "How long the online loop runs (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--offline-steps", defaultValue = "1000", description = "Steps of the offline loop measured for the comparison (default: ${DEFAULT-VALUE}).")
+        int offlineSteps;
+
+        @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
+        java.nio.file.Path cacheDir;
+
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> result = PipelineBench.run(seconds, offlineSteps,
+                    cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory());
+            spec.commandLine().getOut().println(Json.line(result));
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

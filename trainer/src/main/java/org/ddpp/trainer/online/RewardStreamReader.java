@@ -131,9 +131,16 @@ public final class RewardStreamReader implements AutoCloseable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
-                    nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
                 }
-                if (!records.isEmpty()) {
+                // The consumer's position, not last offset + 1: it also steps over transaction markers, so a reader
+                // that has read everything stands exactly at the end of the partition.
+                boolean moved = false;
+                for (TopicPartition tp : consumer.assignment()) {
+                    long position = consumer.position(tp);
+                    Long before = nextOffsets.put(tp.partition(), position);
+                    moved |= before == null || before != position;
+                }
+                if (moved) {
                     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                     nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(Topics.REWARDS.name(), p), new OffsetAndMetadata(o)));
                     consumer.commitAsync(commit, null);

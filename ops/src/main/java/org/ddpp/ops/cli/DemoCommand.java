@@ -1,0 +1,201 @@
+package org.ddpp.ops.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ddpp.diffusion.train.DdppLearner;
+import org.ddpp.ops.demo.DemoPipeline;
+import org.ddpp.ops.demo.DemoSettings;
+import org.ddpp.ops.demo.PretrainedCache;
+import org.ddpp.ops.demo.RunAccounting;
+import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.trainer.offline.PretrainConfig;
+import org.ddpp.trainer.online.OnlineTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ddpp demo}: the whole online loop on one machine — embedded KRaft broker and schema registry (or an
+ * existing cluster), samplers, scorers, the reward joiner and the online trainer — with a progress line every few
+ * seconds, the live dashboard, and a summary whose last line is one JSON object.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--task", defaultValue = "grid", description = "Task (default: ${DEFAULT-VALUE}; only grid for now).")
+    String task;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--no-dashboard", description = "Do not serve the dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry", description = "Use this schema registry (with --bootstrap-servers; default: start ours against that cluster).")
+    String schemaRegistry;
+
+    @Option(names = "--run", description = "Run id (default: grid-demo-<time>).")
+    String run;
+
+    @Option(names = "--work-dir", description = "Broker data, trainer state and joiner state (default: a new temporary directory).")
+    Path workDir;
+
+    @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
+    Path cacheDir;
+
+    @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Pre-training steps of the grid model if it is not cached (default: ${DEFAULT-VALUE}).")
+    int pretrainSteps;
+
+    @Option(names = "--reward", defaultValue = RewardComposition.DEFAULT_SPEC, description = "Required scorers and weights, log R = sum of w_k log R_k (default: ${DEFAULT-VALUE}).")
+    String reward;
+
+    @Option(names = "--log-reward-floor", defaultValue = "-20", description = "Floor on the combined log R (default: ${DEFAULT-VALUE}).")
+    double floor;
+
+    @Option(names = "--samplers", defaultValue = "1", description = "Samplers following the newest policy (default: ${DEFAULT-VALUE}).")
+    int samplers;
+
+    @Option(names = "--pinned-samplers", defaultValue = "1", description = "Samplers pinned to the pre-trained model, the exploration source (default: ${DEFAULT-VALUE}).")
+    int pinned;
+
+    @Option(names = "--publish-every", defaultValue = "50", description = "Trainer steps between policy versions (default: ${DEFAULT-VALUE}).")
+    int publishEvery;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"grid".equals(task)) {
+            throw new IllegalArgumentException("unknown or unsupported demo task '" + task + "' (available: grid)");
+        }
+        if (minutes <= 0) {
+            throw new IllegalArgumentException("--minutes must be positive");
+        }
+        Path work = workDir != null ? workDir : Files.createTempDirectory("ddpp-demo-");
+        DemoSettings settings = DemoSettings.builder()
+                .setRun(run != null ? run : "grid-demo-" + System.currentTimeMillis() / 1000)
+                .setWorkDir(work)
+                .optBootstrapServers(bootstrapServers)
+                .optSchemaRegistryUrl(schemaRegistry)
+                .optCacheDir(cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory())
+                .optPretrain(PretrainConfig.defaults().withSteps(pretrainSteps))
+                .optComposition(RewardComposition.parse(reward, floor))
+                .optFollowingSamplers(samplers)
+                .optPinnedSamplers(pinned)
+                .optPublishEvery(publishEvery)
+                .build();
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
+            AutoCloseable dashboard = noDashboard ? null : DashboardLink.start(pipeline, port, out);
+            try {
+                pipeline.startAll();
+                out.println("demo " + settings.run() + ": Kafka " + pipeline.bootstrapServers() + ", registry "
+                        + pipeline.schemaRegistryUrl() + ", work dir " + work + "; exact TV at start "
+                        + String.format("%.3f", pipeline.tvStart()));
+                out.flush();
+                long end = System.nanoTime() + (long) (minutes * 60e9);
+                while (System.nanoTime() < end && !stop.await(Math.min(5_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+                    out.println(progress(pipeline));
+                    out.flush();
+                }
+                out.println("demo: stopping samplers and draining the pipeline ...");
+                out.flush();
+                RunAccounting.Report accounting = pipeline.drain(settings.joinTimeout().plusSeconds(30));
+                OnlineTrainer trainer = pipeline.trainer();
+                long steps = trainer == null ? 0 : trainer.stepCount();
+                long versions = trainer == null ? 0 : trainer.policyVersion();
+                double latencyP50 = trainer == null ? Double.NaN : trainer.latencies().quantile(0.5);
+                double latencyP99 = trainer == null ? Double.NaN : trainer.latencies().quantile(0.99);
+                pipeline.stopTrainer();
+                List<DemoPipeline.TvPoint> curve = pipeline.curve();
+                out.println("demo " + settings.run() + " summary:");
+                for (DemoPipeline.TvPoint p : curve) {
+                    out.printf("  %7.1f s  step %6d  version %4d  TV %.4f%n", p.seconds(), p.step(), p.version(), p.tv());
+                }
+                out.printf("  candidates %d, scored %d, dead letters %d, in flight %d, accounted exactly once: %s%n",
+                        accounting.candidates(), accounting.scored(), accounting.deadLettered(), accounting.inFlight(), accounting.exact());
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("run", settings.run());
+                summary.put("tv_start", pipeline.tvStart());
+                summary.put("tv_end", pipeline.tvNow());
+                summary.put("policy_versions", versions);
+                summary.put("candidates", accounting.candidates());
+                summary.put("scored", accounting.scored());
+                summary.put("dead_letters", accounting.deadLettered());
+                summary.put("in_flight", accounting.inFlight());
+                summary.put("accounted_exactly_once", accounting.exact());
+                summary.put("trainer_steps", steps);
+                summary.put("latency_ms_p50", latencyP50);
+                summary.put("latency_ms_p99", latencyP99);
+                summary.put("seconds", pipeline.seconds());
+                summary.put("tv_curve", curve.stream().map(p -> new double[] {p.seconds(), p.step(), p.version(), p.tv()}).toList());
+                out.println(Json.line(summary));
+                out.flush();
+            } finally {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        return 0;
+    }
+
+    private static String progress(DemoPipeline pipeline) {
+        OnlineTrainer t = pipeline.trainer();
+        DdppLearner.StepResult last = t == null ? null : t.lastStep();
+        return String.format("[demo %6.1f s] version %d, step %d, mean log R %s, loss %s, exact TV %.4f, consumed %d, steps/s %.1f",
+                pipeline.seconds(), t == null ? 0 : t.policyVersion(), t == null ? 0 : t.stepCount(),
+                last == null ? "-" : String.format("%.3f", last.meanLogReward()),
+                last == null ? "-" : String.format("%.4f", last.loss()), pipeline.tvNow(),
+                t == null ? 0 : t.consumed(), t == null ? 0.0 : t.trainingStepsPerSecond());
+    }
+
+    /** Serves the live dashboard for the pipeline's run and feeds it the exact grid picture of every version. */
+    static final class DashboardLink {
+        private DashboardLink() {}
+
+        static AutoCloseable start(DemoPipeline pipeline, int port, java.io.PrintWriter out) {
+            org.ddpp.ops.dashboard.Dashboard dashboard = org.ddpp.ops.dashboard.Dashboard.builder()
+                    .setBootstrapServers(pipeline.bootstrapServers())
+                    .setSchemaRegistryUrl(pipeline.schemaRegistryUrl())
+                    .optPort(port)
+                    .optRun(pipeline.settings().run())
+                    .start();
+            pipeline.setPictureSink(dashboard::setGridPicture);
+            out.println("dashboard: " + dashboard.url());
+            out.flush();
+            return dashboard;
+        }
+    }
+}

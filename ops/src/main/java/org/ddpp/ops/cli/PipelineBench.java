@@ -1,0 +1,81 @@
+package org.ddpp.ops.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.ops.demo.DemoPipeline;
+import org.ddpp.ops.demo.DemoSettings;
+import org.ddpp.ops.demo.PretrainedCache;
+import org.ddpp.ops.demo.RunAccounting;
+import org.ddpp.scorers.reward.ExactRewards;
+import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.OfflineDdppLoop;
+import org.ddpp.trainer.offline.PretrainConfig;
+import org.ddpp.trainer.online.OnlineTrainer;
+
+/**
+ * {@code ddpp bench pipeline}: runs the online loop on the embedded stack for a fixed time and compares the online
+ * trainer's step rate with the offline loop's on the same model and batch size; also reports candidate latency
+ * (created by a sampler → consumed by the trainer) and throughput through each role.
+ */
+final class PipelineBench {
+
+    private PipelineBench() {}
+
+    static Map<String, Object> run(double seconds, int offlineSteps, Path cacheDir) throws Exception {
+        Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
+        DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
+                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults()).build();
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
+            pipeline.startAll();
+            Thread.sleep((long) (seconds * 1000));
+            OnlineTrainer trainer = pipeline.trainer();
+            double online = trainer.wallStepsPerSecond();
+            double onlineCompute = trainer.trainingStepsPerSecond();
+            long steps = trainer.stepCount();
+            double elapsed = pipeline.seconds();
+            double p50 = trainer.latencies().quantile(0.5);
+            double p99 = trainer.latencies().quantile(0.99);
+            long consumed = trainer.consumed();
+            RunAccounting.Report report = pipeline.drain(settings.joinTimeout().plusSeconds(30));
+            double offline = offlineStepsPerSecond(pipeline, settings, offlineSteps);
+            out.put("seconds", elapsed);
+            out.put("trainer_steps", steps);
+            out.put("trainer_steps_per_s_online", online);
+            out.put("trainer_steps_per_s_online_compute_only", onlineCompute);
+            out.put("trainer_steps_per_s_offline", offline);
+            out.put("online_offline_ratio", online / offline);
+            out.put("latency_ms_p50", p50);
+            out.put("latency_ms_p99", p99);
+            out.put("candidates_per_s_samplers", report.candidates() / elapsed);
+            out.put("scored_per_s_joiner", report.scored() / elapsed);
+            out.put("consumed_per_s_trainer", consumed / elapsed);
+            out.put("candidates", report.candidates());
+            out.put("scored", report.scored());
+            out.put("dead_letters", report.deadLettered());
+            out.put("accounted_exactly_once", report.exact());
+            out.put("tv_start", pipeline.tvStart());
+            out.put("tv_end", pipeline.tvNow());
+            out.put("policy_versions", trainer.policyVersion());
+            out.put("batch_size", 64);
+            out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+        }
+        return out;
+    }
+
+    /** The offline loop's DDPP steps/s (refills excluded) on the same pre-trained model, reward and batch size. */
+    private static double offlineStepsPerSecond(DemoPipeline pipeline, DemoSettings settings, int steps) throws Exception {
+        Path pretrained = new PretrainedCache(settings.cacheDir()).ensure(new org.ddpp.diffusion.task.GridTask(), settings.pretrain());
+        try (NDManager root = NDManager.newBaseManager();
+                Mdm reference = Checkpoint.open(pretrained).loadPolicy(root);
+                OfflineDdppLoop loop = new OfflineDdppLoop(reference, ExactRewards.of(settings.composition()),
+                        FineTuneConfig.builder().optSteps(steps).optLogRewardFloor(settings.composition().floor()).build(), root)) {
+            return loop.run(null).stepsPerSecond();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.ddpp.ops.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.trainer.offline.PretrainConfig;
+
+/**
+ * Everything that shapes one run of the online pipeline in one process (the demo, the end-to-end tests and
+ * {@code ddpp bench pipeline}). Build with {@link #builder()}; {@code set*} are required, {@code opt*} optional.
+ *
+ * @param run run id stamped on every record
+ * @param bootstrapServers Kafka to use; null = start the embedded broker and registry
+ * @param schemaRegistryUrl registry to use with an external Kafka; null = start ours against it
+ * @param workDir broker data, trainer state and joiner state live here
+ * @param cacheDir where pre-trained models are cached
+ * @param pretrain pre-training settings of the grid model (default: 3000 steps, d=64, 2 layers)
+ * @param composition the reward: required scorers, weights and floor (default grid-half-plane=1,grid-center=1, −20)
+ * @param followingSamplers samplers that follow the newest policy (default 1)
+ * @param pinnedSamplers samplers pinned to the pre-trained model, the exploration source (default 1)
+ * @param publishEvery trainer steps between policy versions (default 50)
+ * @param checkpointEvery trainer steps between checkpoints (default 200)
+ * @param maxOutstanding flow-control bound on candidates not yet consumed by the trainer (default 2048)
+ * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default 30 s)
+ * @param metricsInterval how often every role publishes metrics (default 2 s)
+ */
+public record DemoSettings(
+        String run,
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        Path workDir,
+        Path cacheDir,
+        PretrainConfig pretrain,
+        RewardComposition composition,
+        int followingSamplers,
+        int pinnedSamplers,
+        int publishEvery,
+        int checkpointEvery,
+        long maxOutstanding,
+        Duration joinTimeout,
+        Duration metricsInterval) {
+
+    public DemoSettings {
+        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(workDir, "workDir");
+        if (followingSamplers < 0 || pinnedSamplers < 1) {
+            throw new IllegalArgumentException("need at least one pinned (exploration) sampler and no negative counts");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder; unset options keep the documented defaults. */
+    public static final class Builder {
+        private String run;
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private Path workDir;
+        private Path cacheDir = PretrainedCache.defaultDirectory();
+        private PretrainConfig pretrain = PretrainConfig.defaults();
+        private RewardComposition composition = RewardComposition.defaults();
+        private int followingSamplers = 1;
+        private int pinnedSamplers = 1;
+        private int publishEvery = 50;
+        private int checkpointEvery = 200;
+        private long maxOutstanding = 2048;
+        private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration metricsInterval = Duration.ofSeconds(2);
+
+        public Builder setRun(String v) {
+            run = v;
+            return this;
+        }
+
+        public Builder setWorkDir(Path v) {
+            workDir = v;
+            return this;
+        }
+
+        public Builder optBootstrapServers(String v) {
+            bootstrapServers = v;
+            return this;
+        }
+
+        public Builder optSchemaRegistryUrl(String v) {
+            schemaRegistryUrl = v;
+            return this;
+        }
+
+        public Builder optCacheDir(Path v) {
+            cacheDir = v;
+            return this;
+        }
+
+        public Builder optPretrain(PretrainConfig v) {
+            pretrain = v;
+            return this;
+        }
+
+        public Builder optComposition(RewardComposition v) {
+            composition = v;
+            return this;
+        }
+
+        public Builder optFollowingSamplers(int v) {
+            followingSamplers = v;
+            return this;
+        }
+
+        public Builder optPinnedSamplers(int v) {
+            pinnedSamplers = v;
+            return this;
+        }
+
+        public Builder optPublishEvery(int v) {
+            publishEvery = v;
+            return this;
+        }
+
+        public Builder optCheckpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder optMaxOutstanding(long v) {
+            maxOutstanding = v;
+            return this;
+        }
+
+        public Builder optJoinTimeout(Duration v) {
+            joinTimeout = v;
+            return this;
+        }
+
+        public Builder optMetricsInterval(Duration v) {
+            metricsInterval = v;
+            return this;
+        }
+
+        public DemoSettings build() {
+            return new DemoSettings(run, bootstrapServers, schemaRegistryUrl, workDir, cacheDir, pretrain, composition,
+                    followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, joinTimeout,
+                    metricsInterval);
+        }
+    }
+}

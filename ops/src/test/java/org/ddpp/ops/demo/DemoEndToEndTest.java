@@ -1,0 +1,107 @@
+package org.ddpp.ops.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.schemas.Topics;
+import org.ddpp.trainer.offline.PretrainConfig;
+import org.ddpp.trainer.online.OnlineTrainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The online loop end to end on a real embedded broker and registry: samplers, two scorer services, the reward
+ * joiner and the trainer communicate only through Kafka. Mid-run the trainer crashes (no final checkpoint) and a
+ * scorer instance is replaced; the run goes on. The exact TV to the target must fall to half its start, every
+ * published candidate must be accounted for exactly once, and the trainer's offsets must match what it consumed.
+ */
+class DemoEndToEndTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void onlineLoopConvergesAccountsForEveryCandidateAndSurvivesCrashes() throws Exception {
+        DemoSettings settings = DemoSettings.builder()
+                .setRun("e2e-" + UUID.randomUUID())
+                .setWorkDir(dir)
+                .optCacheDir(Path.of("target", "ddpp-cache"))
+                .optPretrain(PretrainConfig.defaults().withSteps(2000))
+                .optCheckpointEvery(100)
+                .optJoinTimeout(Duration.ofSeconds(10))
+                .optMetricsInterval(Duration.ofSeconds(1))
+                .build();
+        try (DemoPipeline pipeline = DemoPipeline.create(settings).startAll()) {
+            double tvStart = pipeline.tvStart();
+            assertTrue(tvStart > 0.4, "the pre-trained model should start far from the target: " + tvStart);
+
+            waitFor("trainer reaches 250 steps", () -> pipeline.trainer().stepCount() >= 250, Duration.ofSeconds(120));
+            long beforeCrash = pipeline.trainer().stepCount();
+            pipeline.crashTrainer();
+            pipeline.stopScorer("grid-center");
+            pipeline.startScorer("grid-center");
+            pipeline.startTrainer();
+            OnlineTrainer resumed = pipeline.trainer();
+            assertTrue(resumed.resumed(), "the restarted trainer must resume from its checkpoint");
+            assertTrue(resumed.stepCount() >= 200 && resumed.stepCount() <= beforeCrash,
+                    "resumed at step " + resumed.stepCount() + " after crashing at " + beforeCrash);
+
+            waitFor("exact TV halves", () -> pipeline.tvNow() <= tvStart / 2, Duration.ofSeconds(180));
+
+            RunAccounting.Report report = pipeline.drain(Duration.ofSeconds(60));
+            assertTrue(report.exact(), "accounting: " + report);
+            assertTrue(report.candidates() > 500, "too few candidates: " + report);
+
+            waitFor("trainer reads ddpp.rewards to its end", () -> endOffsets(pipeline.bootstrapServers()).equals(resumed.nextOffsets()),
+                    Duration.ofSeconds(60));
+            pipeline.stopTrainer();
+            Map<Integer, Long> end = endOffsets(pipeline.bootstrapServers());
+            String saved = Checkpoint.open(dir.resolve("trainer").resolve("checkpoint")).manifest().extra().get("offsets");
+            Map<Integer, Long> checkpointed = new HashMap<>();
+            for (String part : saved.split(",")) {
+                String[] kv = part.split(":");
+                checkpointed.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+            }
+            assertEquals(end, checkpointed, "the final checkpoint's offsets are the ends of ddpp.rewards");
+            List<DemoPipeline.TvPoint> curve = pipeline.curve();
+            assertTrue(curve.size() >= 3, "TV curve " + curve);
+        }
+    }
+
+    private static Map<Integer, Long> endOffsets(String bootstrap) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.REWARDS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<Integer, Long> out = new HashMap<>();
+            c.endOffsets(parts).forEach((tp, o) -> {
+                if (o > 0) {
+                    out.put(tp.partition(), o);
+                }
+            });
+            return out;
+        }
+    }
+
+    /** Polls {@code condition}; the limit only turns a hang into a failure, it is not a speed assertion. */
+    private static void waitFor(String what, BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+}
