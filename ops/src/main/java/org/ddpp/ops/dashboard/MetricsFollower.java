@@ -32,6 +32,9 @@ final class MetricsFollower implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<Metrics> values;
+    /** The run id of roles that serve every run (scorers, the joiner); their figures are always shown. */
+    static final String ALL_RUNS = "all";
+
     private final String run;
     private final Consumer<Metrics> sink;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -40,7 +43,7 @@ final class MetricsFollower implements AutoCloseable {
     private volatile boolean started;
     private long skipped;
 
-    /** @param run only records of this run reach the sink; null for every run */
+    /** @param run only records of this run (and of roles that serve all runs) reach the sink; null for every run */
     MetricsFollower(String bootstrapServers, Deserializer<Metrics> values, String run, Consumer<Metrics> sink) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -121,7 +124,7 @@ final class MetricsFollower implements AutoCloseable {
             }
             return;
         }
-        if (m == null || (run != null && !run.equals(m.getRun()))) {
+        if (m == null || (run != null && !run.equals(m.getRun()) && !ALL_RUNS.equals(m.getRun()))) {
             return;
         }
         try {

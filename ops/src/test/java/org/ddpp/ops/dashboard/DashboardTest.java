@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,6 +46,20 @@ class DashboardTest {
     private static Dashboard dashboard(String run) {
         return Dashboard.builder().setBootstrapServers(stack.bootstrap()).setSchemaRegistryUrl(stack.registry.url())
                 .optPort(0).optRun(run).start();
+    }
+
+    @Test
+    void rolesServingEveryRunAreShownWithTheRun() throws Exception {
+        String run = "dash-" + UUID.randomUUID();
+        try (SyntheticRun synthetic = new SyntheticRun(stack, run); Dashboard dashboard = dashboard(run)) {
+            synthetic.publishForeign("other-" + run);
+            synthetic.publishClusterWide("joiner", "ddpp-joiner-" + run, Map.of("dlq_total", 3.0));
+            synthetic.flush();
+            awaitRecords(dashboard, 1);
+            JsonNode history = JSON.readTree(get(dashboard, "api/history", 200));
+            assertEquals(1, history.path("records").asInt(), "only the cluster-wide record belongs here");
+            assertEquals(3.0, series(history, "joiner", "ddpp-joiner-" + run, "dlq_total").path("v").get(0).asDouble());
+        }
     }
 
     @Test

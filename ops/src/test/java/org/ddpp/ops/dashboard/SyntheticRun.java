@@ -84,6 +84,11 @@ final class SyntheticRun implements AutoCloseable {
         send("trainer", "trainer-0", start, Map.of("loss", 99.0), otherRun);
     }
 
+    /** A record of a role that serves every run (scorers and the joiner publish with run "all"). */
+    void publishClusterWide(String role, String instance, Map<String, Double> figures) {
+        send(role, instance, start, figures, "all");
+    }
+
     void flush() {
         producer.flush();
     }
