@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.ddpp.schemas.avro.PolicyUpdate;
+import org.ddpp.schemas.registry.SchemaRegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * reads up to the end offsets it found at start, then fetches and verifies the newest version newer than the
  * sampler's, and hands it over as {@link VerifiedWeights}; loading stays on the sampler thread. Records of other
  * runs are skipped without decoding; an undecodable record of this run and every unusable file go to the
- * dead-letter topic through {@link PolicyRejections}.
+ * dead-letter topic through {@link PolicyRejections}. A record that cannot be decoded because the schema registry
+ * is down is read again a second later, never dead-lettered.
  */
 public final class PolicyFollower implements Runnable {
 
@@ -177,6 +179,11 @@ public final class PolicyFollower implements Runnable {
         try {
             update = values.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
+            if (registryOutage(e)) {
+                // not the record's fault: read it again once the registry answers
+                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                throw new IllegalStateException("schema registry unavailable while decoding a policy update: " + e.getMessage(), e);
+            }
             rejections.reject(record, -1, "undecodable policy update: " + e.getMessage(), e);
             return;
         }
@@ -191,6 +198,16 @@ public final class PolicyFollower implements Runnable {
         }
     }
 
+    /** True when {@code failure} comes from an unreachable or failing registry (no HTTP answer, or 5xx). */
+    static boolean registryOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaRegistryException e && (e.httpStatus() == 0 || e.httpStatus() >= 500)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fetch(PolicyUpdate update, ConsumerRecord<byte[], byte[]> raw) throws InterruptedException {
         long version = update.getVersion();
         inFlight = version;
@@ -202,6 +219,7 @@ public final class PolicyFollower implements Runnable {
                 previous.discard(); // superseded before the sampler took it
             }
         } catch (PolicyFetchException e) {
+            inFlight = -1; // no longer pending once rejected
             rejections.reject(raw, version, e.getMessage(), e.getCause());
         } finally {
             inFlight = -1;

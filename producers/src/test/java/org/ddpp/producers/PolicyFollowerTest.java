@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -23,11 +24,14 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.ddpp.schemas.avro.DeadLetter;
 import org.ddpp.schemas.avro.PolicyUpdate;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
 import org.ddpp.schemas.registry.InMemorySchemaRegistry;
+import org.ddpp.schemas.registry.SchemaRegistryException;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
@@ -75,7 +79,7 @@ class PolicyFollowerTest {
             assertEquals(0, metrics.badPolicyFiles(), "version 1 (a missing file) was never fetched");
 
             consumer.addRecord(record(3, "r1", update(updates, "r1", 3, v2File.toUri().toString(), "0".repeat(64), v2.length)));
-            waitFor(() -> metrics.badPolicyFiles() == 1);
+            waitFor(() -> metrics.badPolicyFiles() == 1 && producer.history().size() == 1);
             assertEquals(2, follower.pendingVersion(), "the verified version 2 stays ready");
             VerifiedWeights ready = follower.takeReady();
             assertEquals(2, ready.version());
@@ -93,6 +97,61 @@ class PolicyFollowerTest {
             thread.join(10_000);
         }
         assertFalse(thread.isAlive());
+    }
+
+    @Test
+    void aRegistryOutageIsRetriedNotDeadLettered() throws Exception {
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
+        Serializer<PolicyUpdate> updates = new AvroSerializer<>(registry, true, false);
+        AvroDeserializer<PolicyUpdate> real = new AvroDeserializer<>(registry, PolicyUpdate.class);
+        AtomicInteger outages = new AtomicInteger(1);
+        Deserializer<PolicyUpdate> flaky = new Deserializer<>() {
+            @Override
+            public PolicyUpdate deserialize(String topic, byte[] data) {
+                if (outages.getAndDecrement() > 0) {
+                    throw new SerializationException("cannot fetch schema",
+                            new SchemaRegistryException(0, SchemaRegistryException.UNREACHABLE, "connection refused"));
+                }
+                return real.deserialize(topic, data);
+            }
+        };
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, 1L));
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SamplerMetrics metrics = new SamplerMetrics();
+        PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, flaky,
+                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                new PolicyRejections(new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1"),
+                metrics, () -> 0L);
+        Thread thread = new Thread(follower, "follower-outage-test");
+        thread.start();
+        try {
+            waitFor(() -> !consumer.assignment().isEmpty());
+            byte[] v1 = "weights of version 1".getBytes(StandardCharsets.UTF_8);
+            Path file = Files.write(dir.resolve("v1.params"), v1);
+            ConsumerRecord<byte[], byte[]> announcement = record(0, "r1", update(updates, "r1", 1, file.toUri().toString(), sha(v1), v1.length));
+            consumer.addRecord(announcement);
+            waitFor(() -> metrics.errors.get() == 1);
+            waitFor(() -> consumer.position(TP) == 0); // the follower went back to the record
+            consumer.addRecord(announcement); // MockConsumer forgets polled records; Kafka would deliver it again
+            waitFor(() -> {
+                VerifiedWeights w = follower.takeReady();
+                if (w == null) {
+                    return false;
+                }
+                assertEquals(1, w.version());
+                w.discard();
+                return true;
+            });
+            assertEquals(0, producer.history().size(), "nothing dead-lettered");
+            assertEquals(0, metrics.badPolicyFiles());
+            assertEquals(1, metrics.errors.get(), "the outage is counted as an error");
+        } finally {
+            follower.stop();
+            thread.join(10_000);
+        }
     }
 
     private static byte[] update(Serializer<PolicyUpdate> serializer, String run, long version, String uri, String sha, long size) {

@@ -191,6 +191,7 @@ class SamplerFlowTest {
                 }
             }
             assertEquals(32, endOffsets(topics.rewards()), "16 records and 16 commit markers");
+            Thread.sleep(1000); // lets the sampler's counter read them before the trainer commits (it normally leads)
             try (KafkaConsumer<byte[], byte[]> trainer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
                     ConsumerConfig.GROUP_ID_CONFIG, config.trainerGroupId()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -245,9 +246,9 @@ class SamplerFlowTest {
             announce(run, topics.policy(), 1, "http://127.0.0.1:" + server.getAddress().getPort() + "/policies/v1.params",
                     sha, Files.size(weights));
             assertTrue(requested.await(60, TimeUnit.SECONDS), "the follower fetches version 1 over http");
-            Thread.sleep(300); // a batch that passed its check just before the announcement may still land
+            Thread.sleep(1000); // a batch that passed its check just before the announcement may still land
             long held = sampler.metrics().published();
-            Thread.sleep(700);
+            Thread.sleep(1000);
             assertEquals(held, sampler.metrics().published(), "no version-0 batch is published once version 1 is announced");
             assertEquals(0, sampler.policyVersion());
             release.countDown();
