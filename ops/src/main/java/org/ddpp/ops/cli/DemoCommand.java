@@ -133,7 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
                 pipeline.stopTrainer();
                 List<DemoPipeline.TvPoint> curve = pipeline.curve();
                 out.println("demo " + settings.run() + " summary:");
-                for (DemoPipeline.TvPoint p : curve) {
+                List<DemoPipeline.TvPoint> shown = thin(curve, 25);
+                for (DemoPipeline.TvPoint p : shown) {
                     out.printf("  %7.1f s  step %6d  version %4d  TV %.4f%n", p.seconds(), p.step(), p.version(), p.tv());
                 }
                 out.printf("  candidates %d, scored %d, dead letters %d, in flight %d, accounted exactly once: %s%n",
@@ -152,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
                 summary.put("latency_ms_p50", latencyP50);
                 summary.put("latency_ms_p99", latencyP99);
                 summary.put("seconds", pipeline.seconds());
-                summary.put("tv_curve", curve.stream().map(p -> new double[] {p.seconds(), p.step(), p.version(), p.tv()}).toList());
+                summary.put("tv_curve", thin(curve, 60).stream().map(p -> new double[] {p.seconds(), p.step(), p.version(), p.tv()}).toList());
                 out.println(Json.line(summary));
                 out.flush();
             } finally {
@@ -169,6 +170,19 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** At most about {@code n} evenly spaced points, always with the first and the last. */
+    static <T> List<T> thin(List<T> points, int n) {
+        if (points.size() <= n) {
+            return points;
+        }
+        List<T> out = new java.util.ArrayList<>();
+        double stride = (points.size() - 1) / (double) (n - 1);
+        for (int i = 0; i < n; i++) {
+            out.add(points.get((int) Math.round(i * stride)));
+        }
+        return out;
     }
 
     private static String progress(DemoPipeline pipeline) {

@@ -49,6 +49,12 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total; 0 = until stopped (default: ${DEFAULT-VALUE}).")
     long maxSteps;
 
+    @Option(names = "--fresh-per-step", defaultValue = "16", description = "New scored candidates taken in per step once the buffer holds --initial-fill; 0 = all that arrive (default: ${DEFAULT-VALUE}).")
+    int freshPerStep;
+
+    @Option(names = "--initial-fill", defaultValue = "1024", description = "New candidates taken in before the per-step allowance applies (default: ${DEFAULT-VALUE}).")
+    int initialFill;
+
     @Option(names = "--lr", defaultValue = "3e-4", description = "Policy learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -76,6 +82,7 @@ public final class TrainerCommand implements Callable<Integer> {
                 .optLogZShape(NetworkShape.of(64, 1, 4))
                 .optBatchSize(batchSize).optBufferCapacity(buffer).optExplorationShare(explorationShare)
                 .optPublishEvery(publishEvery).optCheckpointEvery(checkpointEvery).optMaxSteps(maxSteps)
+                .optFreshPerStep(freshPerStep).optInitialFill(initialFill)
                 .optMetricsInterval(Duration.ofSeconds(2)).optHttpHost(httpHost).optHttpPort(httpPort).optSeed(seed)
                 .build();
         CountDownLatch done = new CountDownLatch(1);

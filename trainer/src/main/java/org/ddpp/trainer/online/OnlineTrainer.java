@@ -77,7 +77,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private volatile long version;
     private double trainSeconds;
     private volatile long firstStepNanos;
-    private long stepsThisRun;
+    private volatile long stepsThisRun;
 
     private OnlineTrainer(OnlineTrainerConfig config, Listener listener) throws IOException {
         this.config = config;
@@ -120,7 +120,7 @@ public final class OnlineTrainer implements AutoCloseable {
         this.replay = new MixedReplay(config.bufferCapacity(), config.explorationShare());
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, registry);
         this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
-                resumed ? config.bufferCapacity() : 0);
+                resumed ? config.bufferCapacity() : 0, this::intakeAllowance);
         Files.createDirectories(config.policyDir());
         this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(), config.httpPort());
         this.publisher = new PolicyPublisher(config.run(), config.policyDir(), server, producer,
@@ -196,6 +196,12 @@ public final class OnlineTrainer implements AutoCloseable {
         checkpoint();
         LOG.info("trainer {} stopped at step {} (policy version {}, {} candidates consumed, {} dead letters)",
                 config.run(), learner.stepCount(), version, reader.consumed(), reader.deadLettered());
+    }
+
+    /** New candidates the trainer may have consumed by now: the initial fill plus a fixed number per step. */
+    private long intakeAllowance() {
+        return config.freshPerStep() == 0 ? Long.MAX_VALUE
+                : config.initialFill() + (long) config.freshPerStep() * stepsThisRun;
     }
 
     private void publishNext() throws IOException {

@@ -26,6 +26,11 @@ import org.ddpp.diffusion.train.DdppConfig;
  * @param publishEvery steps between published policy versions; default 50
  * @param checkpointEvery steps between checkpoints (offsets included); default 200
  * @param maxSteps stop after this many steps in total; 0 = run until stopped; default 0
+ * @param freshPerStep how many new scored candidates the trainer takes in per DDPP step once the buffer holds
+ *     {@code initialFill}; 0 = as many as arrive. Reading no faster than training needs leaves the rest in Kafka, so
+ *     the samplers' flow control pauses them and the CPU goes to training; default 16 (the offline loop refills
+ *     about 5 per step)
+ * @param initialFill new candidates taken in before the per-step allowance applies; default 1024
  * @param metricsInterval how often a Metrics record is published; default 2 s
  * @param httpHost host the weights server binds and advertises; default 127.0.0.1
  * @param httpPort port of the weights server; 0 = any free port; default 0
@@ -47,6 +52,8 @@ public record OnlineTrainerConfig(
         int publishEvery,
         int checkpointEvery,
         long maxSteps,
+        int freshPerStep,
+        int initialFill,
         Duration metricsInterval,
         String httpHost,
         int httpPort,
@@ -59,7 +66,8 @@ public record OnlineTrainerConfig(
         Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
         Objects.requireNonNull(pretrained, "pretrained");
         Objects.requireNonNull(stateDir, "stateDir");
-        if (batchSize < 1 || bufferCapacity < 1 || publishEvery < 1 || checkpointEvery < 1 || keepVersions < 1 || maxSteps < 0) {
+        if (batchSize < 1 || bufferCapacity < 1 || publishEvery < 1 || checkpointEvery < 1 || keepVersions < 1 || maxSteps < 0
+                || freshPerStep < 0 || initialFill < 0) {
             throw new IllegalArgumentException("trainer sizes and intervals must be positive");
         }
         if (!(explorationShare >= 0 && explorationShare <= 1)) {
@@ -98,6 +106,8 @@ public record OnlineTrainerConfig(
         private int publishEvery = 50;
         private int checkpointEvery = 200;
         private long maxSteps;
+        private int freshPerStep = 16;
+        private int initialFill = 1024;
         private Duration metricsInterval = Duration.ofSeconds(2);
         private String httpHost = "127.0.0.1";
         private int httpPort;
@@ -174,6 +184,16 @@ public record OnlineTrainerConfig(
             return this;
         }
 
+        public Builder optFreshPerStep(int v) {
+            freshPerStep = v;
+            return this;
+        }
+
+        public Builder optInitialFill(int v) {
+            initialFill = v;
+            return this;
+        }
+
         public Builder optMetricsInterval(Duration v) {
             metricsInterval = v;
             return this;
@@ -202,7 +222,8 @@ public record OnlineTrainerConfig(
         public OnlineTrainerConfig build() {
             return new OnlineTrainerConfig(run, bootstrapServers, schemaRegistryUrl, pretrained, stateDir,
                     groupId == null ? defaultGroupId(run) : groupId, ddpp, logZShape, batchSize, bufferCapacity,
-                    explorationShare, publishEvery, checkpointEvery, maxSteps, metricsInterval, httpHost, httpPort,
+                    explorationShare, publishEvery, checkpointEvery, maxSteps, freshPerStep, initialFill, metricsInterval,
+                    httpHost, httpPort,
                     keepVersions, seed);
         }
     }

@@ -64,12 +64,14 @@ public final class RewardStreamReader implements AutoCloseable {
     private final LatencyWindow latencies = new LatencyWindow(20_000);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final java.util.function.LongSupplier allowance;
 
     /**
      * @param resumeOffsets next offset per partition from a checkpoint (empty: resume from the group's committed
      *     offsets, or the beginning)
      * @param warmRecords how many records before the resume offsets to re-read into the buffer (spread over the
      *     partitions)
+     * @param allowance how many new records may have been consumed by now (checked before every poll)
      */
     public RewardStreamReader(
             OnlineTrainerConfig config,
@@ -78,7 +80,9 @@ public final class RewardStreamReader implements AutoCloseable {
             CachedSchemaRegistry registry,
             DeadLetterPublisher deadLetters,
             Map<Integer, Long> resumeOffsets,
-            int warmRecords) {
+            int warmRecords,
+            java.util.function.LongSupplier allowance) {
+        this.allowance = allowance;
         this.run = config.run();
         this.task = task;
         this.replay = replay;
@@ -128,6 +132,12 @@ public final class RewardStreamReader implements AutoCloseable {
     private void loop() {
         try {
             while (running.get()) {
+                if (consumed.get() >= allowance.getAsLong()) {
+                    // The trainer has taken in what its steps so far allow; the rest waits in Kafka.
+                    updateLag();
+                    Thread.sleep(20);
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     handle(record);
@@ -151,6 +161,8 @@ public final class RewardStreamReader implements AutoCloseable {
             if (running.get()) {
                 throw e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("reward reader stopped: {}", e.toString(), e);
         } finally {
