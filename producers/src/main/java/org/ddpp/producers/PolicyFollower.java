@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.ddpp.schemas.avro.PolicyUpdate;
-import org.ddpp.schemas.registry.SchemaRegistryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +106,21 @@ public final class PolicyFollower implements Runnable {
                         done = catchUp == null;
                         continue;
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        consider(record);
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                    RuntimeException outage = null;
+                    for (TopicPartition tp : batch.partitions()) {
+                        for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
+                            try {
+                                consider(record);
+                            } catch (RegistryOutageException e) {
+                                consumer.seek(tp, record.offset()); // read it and the rest again later
+                                outage = e;
+                                break;
+                            }
+                        }
+                    }
+                    if (outage != null) {
+                        throw outage;
                     }
                     if (!done) {
                         Map<TopicPartition, Long> ends = catchUp;
@@ -179,10 +192,9 @@ public final class PolicyFollower implements Runnable {
         try {
             update = values.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            if (registryOutage(e)) {
-                // not the record's fault: read it again once the registry answers
-                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                throw new IllegalStateException("schema registry unavailable while decoding a policy update: " + e.getMessage(), e);
+            if (RegistryOutageException.causedBy(e)) {
+                // not the record's fault: read again once the registry answers
+                throw new RegistryOutageException("schema registry unavailable while decoding a policy update: " + e.getMessage(), e);
             }
             rejections.reject(record, -1, "undecodable policy update: " + e.getMessage(), e);
             return;
@@ -196,16 +208,6 @@ public final class PolicyFollower implements Runnable {
             newest = update;
             newestRaw = record;
         }
-    }
-
-    /** True when {@code failure} comes from an unreachable or failing registry (no HTTP answer, or 5xx). */
-    static boolean registryOutage(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryException e && (e.httpStatus() == 0 || e.httpStatus() >= 500)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void fetch(PolicyUpdate update, ConsumerRecord<byte[], byte[]> raw) throws InterruptedException {

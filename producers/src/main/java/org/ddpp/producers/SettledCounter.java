@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -98,8 +99,21 @@ public final class SettledCounter implements Runnable {
                         Thread.sleep(200);
                         continue;
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        count(record);
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                    RuntimeException outage = null;
+                    for (TopicPartition tp : batch.partitions()) {
+                        for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
+                            try {
+                                count(record);
+                            } catch (RegistryOutageException e) {
+                                consumer.seek(tp, record.offset()); // read it and the rest again later
+                                outage = e;
+                                break;
+                            }
+                        }
+                    }
+                    if (outage != null) {
+                        throw outage;
                     }
                     for (TopicPartition tp : consumer.assignment()) {
                         if (tp.topic().equals(rewards)) {
@@ -168,6 +182,9 @@ public final class SettledCounter implements Runnable {
                 deadCandidates.add(((long) letter.getSourcePartition() << 48) | letter.getSourceOffset());
             }
         } catch (RuntimeException e) {
+            if (RegistryOutageException.causedBy(e)) {
+                throw new RegistryOutageException("schema registry unavailable while decoding a dead letter: " + e.getMessage(), e);
+            }
             LOG.debug("dead letter {}-{}@{} does not decode; not counted: {}", record.topic(), record.partition(),
                     record.offset(), e.toString());
         }
