@@ -1,12 +1,11 @@
 package org.ddpp.producers;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.ddpp.schemas.avro.Metrics;
+import org.ddpp.schemas.metrics.MetricsSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +18,8 @@ public final class MetricsReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsReporter.class);
 
-    private final Producer<byte[], byte[]> producer;
-    private final Serializer<Metrics> serializer;
-    private final String topic;
-    private final String run;
+    private final MetricsSender sender;
     private final String samplerId;
-    private final Map<String, String> labels;
     private final SamplerMetrics metrics;
     private final long intervalNanos;
     private long lastAt;
@@ -32,12 +27,8 @@ public final class MetricsReporter {
 
     public MetricsReporter(Producer<byte[], byte[]> producer, Serializer<Metrics> serializer, String topic, String run,
             String samplerId, Map<String, String> labels, SamplerMetrics metrics, long intervalNanos) {
-        this.producer = producer;
-        this.serializer = serializer;
-        this.topic = topic;
-        this.run = run;
+        this.sender = new MetricsSender(producer, serializer, topic, "sampler", samplerId, run, labels);
         this.samplerId = samplerId;
-        this.labels = Map.copyOf(labels);
         this.metrics = metrics;
         this.intervalNanos = intervalNanos;
         this.lastAt = System.nanoTime();
@@ -56,20 +47,7 @@ public final class MetricsReporter {
         values.putAll(metrics.values());
         lastAt = now;
         lastPublished = published;
-        Map<String, String> l = new LinkedHashMap<>(labels);
-        l.put("policy_version", Long.toString(metrics.policyVersion.get()));
-        Metrics record = Metrics.newBuilder().setRole("sampler").setInstance(samplerId).setRun(run)
-                .setAt(Instant.now()).setValues(Map.copyOf(values)).setLabels(l).build();
-        try {
-            producer.send(new ProducerRecord<>(topic, ("sampler/" + run).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    serializer.serialize(topic, record)), (md, e) -> {
-                        if (e != null) {
-                            LOG.warn("sampler {}: metrics not published: {}", samplerId, e.toString());
-                        }
-                    });
-        } catch (RuntimeException e) {
-            LOG.warn("sampler {}: metrics not published: {}", samplerId, e.toString());
-        }
+        sender.send(values, Map.of("policy_version", Long.toString(metrics.policyVersion.get())));
         LOG.info("sampler {}: version {} (announced {}), {} candidates ({}/s), outstanding {}{}, swaps {}, bad policy files {}, stale batches dropped {}",
                 samplerId, metrics.policyVersion.get(), metrics.announcedVersion.get(), published,
                 String.format("%.1f", values.get("candidates_per_second")), metrics.outstanding(),

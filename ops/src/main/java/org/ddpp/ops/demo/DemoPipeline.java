@@ -26,6 +26,7 @@ import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.CandidateSource;
+import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.joiner.JoinerConfig;
@@ -33,7 +34,6 @@ import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
-import org.ddpp.trainer.online.MetricsReporter;
 import org.ddpp.trainer.online.OnlineTrainer;
 import org.ddpp.trainer.online.OnlineTrainerConfig;
 import org.slf4j.Logger;
@@ -62,7 +62,7 @@ public final class DemoPipeline implements AutoCloseable {
     private final double[] target;
     private final double tvStart;
     private final KafkaProducer<byte[], byte[]> metricsProducer;
-    private final MetricsReporter demoMetrics;
+    private final MetricsSender demoMetrics;
     private final List<SamplerService> samplers = new ArrayList<>();
     private final Map<String, List<ScorerService>> scorers = new LinkedHashMap<>();
     private final List<TvPoint> curve = new CopyOnWriteArrayList<>();
@@ -112,8 +112,8 @@ public final class DemoPipeline implements AutoCloseable {
         }
         this.metricsProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.demoMetrics = new MetricsReporter("demo", "demo-" + settings.run(), settings.run(), metricsProducer,
-                Topics.METRICS.keySerde(registry, true).serializer(), Topics.METRICS.valueSerde(registry, true).serializer());
+        this.demoMetrics = new MetricsSender(metricsProducer, Topics.METRICS.valueSerde(registry, true).serializer(),
+                Topics.METRICS.name(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", "grid"));
         curve.add(new TvPoint(0, 0, tvStart, 0));
         report(0, 0, tvStart);
     }
@@ -236,8 +236,7 @@ public final class DemoPipeline implements AutoCloseable {
     }
 
     private void report(long step, long version, double tv) {
-        demoMetrics.report(Map.of("tv_policy_to_target", tv, "policy_version", (double) version, "step", (double) step),
-                Map.of("task", "grid"));
+        demoMetrics.send(Map.of("tv_policy_to_target", tv, "policy_version", (double) version, "step", (double) step));
     }
 
     /** Stops the samplers (no new candidates) and waits until every published candidate is scored or dead-lettered. */

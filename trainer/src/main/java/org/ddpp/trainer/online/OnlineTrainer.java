@@ -25,6 +25,7 @@ import org.ddpp.diffusion.task.Task;
 import org.ddpp.diffusion.train.DdppLearner;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
@@ -58,16 +59,13 @@ public final class OnlineTrainer implements AutoCloseable {
     private final Listener listener;
     private final NDManager root;
     private final Task task;
-    private final Mdm reference;
-    private final Mdm policy;
-    private final LogPartition logPartition;
     private final DdppLearner learner;
     private final MixedReplay replay;
     private final KafkaProducer<byte[], byte[]> producer;
     private final RewardStreamReader reader;
     private final PolicyFileServer server;
     private final PolicyPublisher publisher;
-    private final MetricsReporter metrics;
+    private final MetricsSender metrics;
     private final MaskSchedule schedule = new MaskSchedule();
     private final SplittableRandom rng;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -91,10 +89,8 @@ public final class OnlineTrainer implements AutoCloseable {
             if (!ck.task().name().equals(task.name())) {
                 throw new IllegalArgumentException("checkpoint " + config.checkpointDir() + " is for task " + ck.task().name());
             }
-            reference = ck.loadReference(root);
-            policy = ck.loadPolicy(root);
-            logPartition = ck.loadLogPartition(root);
-            learner = new DdppLearner(config.ddpp(), policy, reference, logPartition, null, root);
+            learner = new DdppLearner(config.ddpp(), ck.loadPolicy(root), ck.loadReference(root), ck.loadLogPartition(root),
+                    null, root);
             ck.restoreLearner(learner);
             version = ck.manifest().policyVersion();
             offsets = decodeOffsets(ck.manifest().extra() == null ? null : ck.manifest().extra().get("offsets"));
@@ -102,10 +98,9 @@ public final class OnlineTrainer implements AutoCloseable {
             LOG.info("trainer {} resumed from {} at step {}, policy version {}, offsets {}", config.run(),
                     config.checkpointDir(), learner.stepCount(), version, offsets);
         } else {
-            reference = pretrained.loadPolicy(root);
-            policy = reference.copy(root);
-            logPartition = LogPartition.create(task, config.logZShape(), config.seed() + 101, root);
-            learner = new DdppLearner(config.ddpp(), policy, reference, logPartition, null, root);
+            Mdm reference = pretrained.loadPolicy(root);
+            learner = new DdppLearner(config.ddpp(), reference.copy(root), reference,
+                    LogPartition.create(task, config.logZShape(), config.seed() + 101, root), null, root);
             version = 0;
             resumed = false;
         }
@@ -126,8 +121,9 @@ public final class OnlineTrainer implements AutoCloseable {
         this.publisher = new PolicyPublisher(config.run(), config.policyDir(), server, producer,
                 Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
                 config.keepVersions());
-        this.metrics = new MetricsReporter("trainer", "trainer-" + config.run(), config.run(), producer,
-                Topics.METRICS.keySerde(registry, true).serializer(), Topics.METRICS.valueSerde(registry, true).serializer());
+        this.metrics = new MetricsSender(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
+                Topics.METRICS.name(), "trainer", "trainer-" + config.run(), config.run(),
+                Map.of("task", task.name(), "group", config.groupId()));
     }
 
     /**
@@ -206,18 +202,18 @@ public final class OnlineTrainer implements AutoCloseable {
 
     private void publishNext() throws IOException {
         long next = version + 1;
-        publisher.publish(policy, next, learner.stepCount());
+        publisher.publish(learner.policy(), next, learner.stepCount());
         version = next;
-        listener.onPublished(next, learner.stepCount(), policy);
+        listener.onPublished(next, learner.stepCount(), learner.policy());
     }
 
     /** Writes the checkpoint: weights, optimiser state, step, version and the reader's offsets. */
     public synchronized void checkpoint() throws IOException {
         Map<Integer, Long> offsets = reader.nextOffsets();
         Checkpoint.writer(config.checkpointDir(), task)
-                .setPolicy(policy)
-                .optReference(reference)
-                .optLogPartition(logPartition)
+                .setPolicy(learner.policy())
+                .optReference(learner.reference())
+                .optLogPartition(learner.logPartition())
                 .optLearner(learner)
                 .optStep(learner.stepCount())
                 .optPolicyVersion(version)
@@ -242,7 +238,7 @@ public final class OnlineTrainer implements AutoCloseable {
             v.put("staleness_mean", stats.staleness());
             v.put("exploration_share", stats.explorationShare());
         }
-        v.put("log_z_full_mask", logPartition.logZAtFullMask());
+        v.put("log_z_full_mask", learner.logPartition().logZAtFullMask());
         v.put("buffer_size", (double) replay.size());
         v.put("buffer_policy", (double) replay.policySize());
         v.put("buffer_exploration", (double) replay.explorationSize());
@@ -254,7 +250,7 @@ public final class OnlineTrainer implements AutoCloseable {
         v.put("skipped_steps", (double) learner.skippedSteps());
         v.put("latency_ms_p50", reader.latencies().quantile(0.5));
         v.put("latency_ms_p99", reader.latencies().quantile(0.99));
-        metrics.report(v, Map.of("task", task.name(), "group", config.groupId()));
+        metrics.send(v);
     }
 
     /** Stops the training loop (thread-safe); {@link #run()} returns after a final checkpoint. */
@@ -321,16 +317,9 @@ public final class OnlineTrainer implements AutoCloseable {
         return first == 0 ? 0.0 : stepsThisRun / Math.max((System.nanoTime() - first) / 1e9, 1e-9);
     }
 
-    public Mdm policy() {
-        return policy;
-    }
-
-    public Mdm reference() {
-        return reference;
-    }
-
-    public LogPartition logPartition() {
-        return logPartition;
+    /** The learner: policy, frozen reference and log-Z network. */
+    public DdppLearner learner() {
+        return learner;
     }
 
     public int weightsPort() {
