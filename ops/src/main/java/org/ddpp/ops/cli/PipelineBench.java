@@ -43,7 +43,11 @@ final class PipelineBench {
             double p99 = trainer.latencies().quantile(0.99);
             long consumed = trainer.consumed();
             RunAccounting.Report report = pipeline.drain(settings.joinTimeout().plusSeconds(30));
-            double offline = offlineStepsPerSecond(pipeline, settings, offlineSteps);
+            // DJL's PyTorch engine allows one gradient collector per process: the online trainer must be stopped
+            // before the offline loop trains (which also keeps the two measurements from competing for CPU).
+            long versions = trainer.policyVersion();
+            pipeline.stopTrainer();
+            double offline = offlineStepsPerSecond(settings, offlineSteps);
             out.put("seconds", elapsed);
             out.put("trainer_steps", steps);
             out.put("trainer_steps_per_s_online", online);
@@ -61,7 +65,7 @@ final class PipelineBench {
             out.put("accounted_exactly_once", report.exact());
             out.put("tv_start", pipeline.tvStart());
             out.put("tv_end", pipeline.tvNow());
-            out.put("policy_versions", trainer.policyVersion());
+            out.put("policy_versions", versions);
             out.put("batch_size", 64);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
         }
@@ -69,7 +73,7 @@ final class PipelineBench {
     }
 
     /** The offline loop's DDPP steps/s (refills excluded) on the same pre-trained model, reward and batch size. */
-    private static double offlineStepsPerSecond(DemoPipeline pipeline, DemoSettings settings, int steps) throws Exception {
+    private static double offlineStepsPerSecond(DemoSettings settings, int steps) throws Exception {
         Path pretrained = new PretrainedCache(settings.cacheDir()).ensure(new org.ddpp.diffusion.task.GridTask(), settings.pretrain());
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root);
