@@ -76,11 +76,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
         java.nio.file.Path cacheDir;
 
+        @Option(names = "--fresh-per-step", defaultValue = "16", description = "New candidates the trainer takes in per step (default: ${DEFAULT-VALUE}).")
+        int freshPerStep;
+
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, Object> result = PipelineBench.run(seconds, offlineSteps,
+            Map<String, Object> result = PipelineBench.run(seconds, offlineSteps, freshPerStep,
                     cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory());
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();

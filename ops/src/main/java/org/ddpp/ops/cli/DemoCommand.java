@@ -74,6 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--publish-every", defaultValue = "50", description = "Trainer steps between policy versions (default: ${DEFAULT-VALUE}).")
     int publishEvery;
 
+    @Option(names = "--fresh-per-step", defaultValue = "16", description = "New scored candidates the trainer takes in per step; 0 = all that arrive (default: ${DEFAULT-VALUE}).")
+    int freshPerStep;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -96,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .optFollowingSamplers(samplers)
                 .optPinnedSamplers(pinned)
                 .optPublishEvery(publishEvery)
+                .optFreshPerStep(freshPerStep)
                 .build();
         java.io.PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);

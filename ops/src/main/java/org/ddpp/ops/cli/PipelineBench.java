@@ -26,10 +26,10 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    static Map<String, Object> run(double seconds, int offlineSteps, Path cacheDir) throws Exception {
+    static Map<String, Object> run(double seconds, int offlineSteps, int freshPerStep, Path cacheDir) throws Exception {
         Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
         DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
-                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults()).build();
+                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults()).optFreshPerStep(freshPerStep).build();
         Map<String, Object> out = new LinkedHashMap<>();
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             pipeline.startAll();
@@ -67,6 +67,7 @@ final class PipelineBench {
             out.put("tv_end", pipeline.tvNow());
             out.put("policy_versions", versions);
             out.put("batch_size", 64);
+            out.put("fresh_per_step", freshPerStep);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
         }
         return out;

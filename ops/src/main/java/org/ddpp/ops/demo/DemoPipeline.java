@@ -186,6 +186,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .setRun(settings.run()).setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
                 .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
+                .optFreshPerStep(settings.freshPerStep())
                 .optMetricsInterval(settings.metricsInterval()).build();
         OnlineTrainer t = OnlineTrainer.create(config, new OnlineTrainer.Listener() {
             @Override

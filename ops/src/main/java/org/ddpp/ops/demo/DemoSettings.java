@@ -22,6 +22,7 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * @param publishEvery trainer steps between policy versions (default 50)
  * @param checkpointEvery trainer steps between checkpoints (default 200)
  * @param maxOutstanding flow-control bound on candidates not yet consumed by the trainer (default 2048)
+ * @param freshPerStep new candidates the trainer takes in per step (default 16; see OnlineTrainerConfig)
  * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default 30 s)
  * @param metricsInterval how often every role publishes metrics (default 2 s)
  */
@@ -38,6 +39,7 @@ public record DemoSettings(
         int publishEvery,
         int checkpointEvery,
         long maxOutstanding,
+        int freshPerStep,
         Duration joinTimeout,
         Duration metricsInterval) {
 
@@ -67,6 +69,7 @@ public record DemoSettings(
         private int publishEvery = 50;
         private int checkpointEvery = 200;
         private long maxOutstanding = 2048;
+        private int freshPerStep = 16;
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration metricsInterval = Duration.ofSeconds(2);
 
@@ -130,6 +133,11 @@ public record DemoSettings(
             return this;
         }
 
+        public Builder optFreshPerStep(int v) {
+            freshPerStep = v;
+            return this;
+        }
+
         public Builder optJoinTimeout(Duration v) {
             joinTimeout = v;
             return this;
@@ -142,7 +150,7 @@ public record DemoSettings(
 
         public DemoSettings build() {
             return new DemoSettings(run, bootstrapServers, schemaRegistryUrl, workDir, cacheDir, pretrain, composition,
-                    followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, joinTimeout,
+                    followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
                     metricsInterval);
         }
     }
