@@ -2,7 +2,6 @@ package org.ddpp.producers;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -36,7 +36,6 @@ import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
 import org.ddpp.schemas.avro.Metrics;
 import org.ddpp.schemas.avro.Score;
-import org.ddpp.schemas.avro.ScoreStatus;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
