@@ -57,7 +57,7 @@ class ScoringCommandsTest {
     void badInputIsOneReadableLine() {
         Run unknown = run("scorer", "--scorer", "nope");
         assertEquals(2, unknown.code());
-        assertEquals("ddpp scorer: unknown scorer 'nope' (known: grid-center, grid-half-plane)", unknown.err().trim());
+        assertEquals("ddpp scorer: unknown scorer 'nope' (known: grid-center, grid-half-plane, protein-sheet)", unknown.err().trim());
         Run weights = run("joiner", "--scorers", "grid-center=-1");
         assertEquals(2, weights.code());
         assertTrue(weights.err().trim().startsWith("ddpp joiner: weight of scorer grid-center must be finite and positive"),
