@@ -2,6 +2,7 @@ package org.ddpp.ops.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ddpp.trainer.offline.BaselineBenchmark;
 import org.ddpp.trainer.offline.FineTuneConfig;
 import org.ddpp.trainer.offline.GridBenchmark;
 import org.ddpp.trainer.offline.PretrainConfig;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code ddpp bench}: benchmarks that print one JSON object each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints ONE JSON object on stdout (progress goes to stderr).",
-        subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class, BenchCommand.Methods.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -85,6 +86,67 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             Map<String, Object> result = PipelineBench.run(seconds, offlineSteps, freshPerStep,
                     cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory());
+            spec.commandLine().getOut().println(Json.line(result));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code ddpp bench methods}: the paper's inference-time baselines next to DDPP on the same task. */
+    @Command(name = "methods", mixinStandardHelpOptions = true,
+            description = "Compare the pre-trained model, best-of-N, SVDD and DDPP fine-tuning: per method mean log R, quality (share with R > 0, histogram TV to the exact target), diversity, reward calls and wall time; writes a markdown report and a PNG under --report-dir.")
+    public static final class Methods implements Callable<Integer> {
+
+        @Option(names = "--task", defaultValue = "grid", description = "Task; only grid so far (default: ${DEFAULT-VALUE}).")
+        String task;
+
+        @Option(names = "--samples", defaultValue = "2000", description = "Samples K drawn per method (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--best-of", defaultValue = "10", description = "N of best-of-N: candidates per sample (default: ${DEFAULT-VALUE}).")
+        int bestOf;
+
+        @Option(names = "--svdd-candidates", defaultValue = "8", description = "M of SVDD: proposals per sequence and denoising step (default: ${DEFAULT-VALUE}).")
+        int svddCandidates;
+
+        @Option(names = "--svdd-alpha", defaultValue = "0", description = "SVDD selection temperature; 0 keeps the best proposal, > 0 samples proportional to exp(value/alpha) (default: ${DEFAULT-VALUE}).")
+        double svddAlpha;
+
+        @Option(names = "--hamming-subsample", defaultValue = "500", description = "Samples whose pairs enter the mean Hamming distance (default: ${DEFAULT-VALUE}).")
+        int hammingSubsample;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed of pre-training (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--sample-seed", defaultValue = "13", description = "Seed of every method's sampling (default: ${DEFAULT-VALUE}).")
+        long sampleSeed;
+
+        @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Pre-training steps (default: ${DEFAULT-VALUE}).")
+        int pretrainSteps;
+
+        @Option(names = "--report-dir", defaultValue = "reports", description = "Where baselines-grid.md and baselines-grid.png go (default: ${DEFAULT-VALUE}).")
+        java.nio.file.Path reportDir;
+
+        @Mixin FineTuneOptions finetune;
+
+        @Mixin ModelOptions model;
+
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!"grid".equals(task)) {
+                throw new IllegalArgumentException(
+                        "--task " + task + ": the method comparison supports only grid so far");
+            }
+            if (samples < 1 || bestOf < 1 || svddCandidates < 1 || hammingSubsample < 2) {
+                throw new IllegalArgumentException(
+                        "--samples, --best-of and --svdd-candidates must be >= 1 and --hamming-subsample >= 2");
+            }
+            PretrainConfig pre = PretrainConfig.defaults().withShape(model.shape()).withSeed(seed).withSteps(pretrainSteps);
+            BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(pre, finetune.toBuilder(2000).build(),
+                    samples, bestOf, svddCandidates, svddAlpha, hammingSubsample, sampleSeed, reportDir);
+            Map<String, Object> result = new BaselineBenchmark(settings).run();
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();
             return 0;
