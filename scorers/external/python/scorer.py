@@ -90,7 +90,13 @@ def main(argv):
     registry = CachedSchemaRegistryClient({"url": a.schema_registry})
     serializer = MessageSerializer(registry)
     subject = a.scores_topic + "-value"
-    _, score_schema, _ = registry.get_latest_schema(subject)
+    # the client logs a 404 itself; the line below says what it means
+    logging.getLogger("confluent_kafka.avro.cached_schema_registry_client").setLevel(logging.CRITICAL)
+    try:
+        _, score_schema, _ = registry.get_latest_schema(subject)
+    except Exception as e:  # unreachable registry: one line, not a traceback
+        log.error("schema registry %s not reachable: %s", a.schema_registry, str(e).splitlines()[0][:300])
+        return 2
     if score_schema is None:
         log.error("no schema registered under %s at %s: start a ddpp role that writes scores first", subject, a.schema_registry)
         return 2
@@ -99,7 +105,12 @@ def main(argv):
                          "isolation.level": "read_committed"})
     producer = Producer({"bootstrap.servers": a.bootstrap_servers,
                          "transactional.id": "%s-%s" % (a.group, uuid.uuid4())})
-    producer.init_transactions(30)
+    try:
+        producer.init_transactions(30)
+    except KafkaException as e:
+        log.error("Kafka at %s not usable for transactions: %s", a.bootstrap_servers, e)
+        consumer.close()
+        return 2
     consumer.subscribe([a.candidates_topic])
     deadline = time.monotonic() + a.max_seconds if a.max_seconds > 0 else None
     scored = skipped = 0

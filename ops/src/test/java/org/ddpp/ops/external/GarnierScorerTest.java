@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +28,38 @@ class GarnierScorerTest {
     private static final String PYTHON = "/usr/bin/python3";
     private static final String GARNIER = "/usr/bin/garnier";
 
-    @Test
-    void scoresProteinCandidatesFromTheBrokerWithGarnier() throws Exception {
+    private static void requireTools() throws Exception {
         boolean python = Files.isExecutable(Path.of(PYTHON)) && new ProcessBuilder(PYTHON, "-c",
                 "import confluent_kafka.avro, avro, requests").start().waitFor() == 0;
         ExternalScorers.require(python && Files.isExecutable(Path.of(GARNIER)),
                 "apt-get install emboss python3-confluent-kafka python3-avro python3-requests");
+    }
+
+    @Test
+    void brokenPredictorIsFailedAndAMissingScoreSchemaStopsWithOneLine() throws Exception {
+        requireTools();
+        Process batch = new ProcessBuilder(PYTHON, "-c", "import json, scorer; a = scorer.options(['--garnier', '/nonexistent/garnier']);"
+                + " print(json.dumps([s['status'] + ' ' + s['details']['reason'] for s in scorer.score_batch("
+                + "[{'id': 'a', 'run': 'r', 'text': 'VIVIV'}, {'id': 'b', 'run': 'r', 'text': 'VI?V'}], a)]))")
+                .directory(SCORER.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(batch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, batch.waitFor(), out);
+        assertTrue(out.contains("FAILED /nonexistent/garnier not found: apt-get install emboss"), out);
+        assertTrue(out.contains("INVALID text is not a protein"), out);
+
+        TestStack stack = TestStack.get();
+        Process missing = new ProcessBuilder(PYTHON, "scorer.py", "--bootstrap-servers", stack.bootstrap(),
+                "--schema-registry", stack.registry.url(), "--scores-topic", "nope-" + UUID.randomUUID())
+                .directory(SCORER.toFile()).redirectErrorStream(true).start();
+        String line = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(2, missing.waitFor(), line);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("no schema registered under nope-"), line);
+    }
+
+    @Test
+    void scoresProteinCandidatesFromTheBrokerWithGarnier() throws Exception {
+        requireTools();
         TestStack stack = TestStack.get();
         String run = "run-garnier-" + UUID.randomUUID();
         List<Candidate> candidates = ExternalScorers.proteinCandidates(run);
