@@ -9,31 +9,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ddpp.diffusion.MaskSchedule;
-import org.ddpp.diffusion.baseline.BestOfN;
-import org.ddpp.diffusion.baseline.CountingReward;
-import org.ddpp.diffusion.baseline.Diversity;
-import org.ddpp.diffusion.baseline.SvddSampler;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.reward.HalfPlaneReward;
 import org.ddpp.diffusion.reward.LogRewardFloor;
-import org.ddpp.diffusion.sample.AncestralSampler;
-import org.ddpp.diffusion.sample.Sampler;
 import org.ddpp.diffusion.task.GridTask;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.ddpp.diffusion.train.DdppConfig;
+import org.ddpp.diffusion.train.Objective;
 
 /**
  * The paper's method comparison on the grid: the pre-trained model, best-of-N and SVDD (inference-time methods
- * that spend reward calls per sample) and DDPP-LB or -IS (spends reward calls once, in training), each drawing K samples
- * that are measured the same way — mean log R, share with R &gt; 0, TV of their histogram to the exact target
- * {@code π ∝ p_pre·R}, diversity, reward calls and wall time.
+ * that spend reward calls per sample) and DDPP-LB or -IS (spends reward calls once, in training), run by
+ * {@link MethodComparison} and measured with the grid's exact figures — share with R &gt; 0, TV of the samples'
+ * histogram to the exact target {@code π ∝ p_pre·R}, and exact TV where a model's distribution can be enumerated.
  */
 public final class BaselineBenchmark {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BaselineBenchmark.class);
     private static final int SIDE = 128;
     private static final int BLOCK = 32;
 
@@ -45,15 +37,25 @@ public final class BaselineBenchmark {
      * @param hammingSubsample samples whose pairs enter the mean Hamming distance
      * @param sampleSeed seed of every method's sampling
      * @param reportDir where the markdown report and PNG go; null = none
+     * @param extraObjectives DDPP objectives run besides {@code finetune}'s own, with the same settings (e.g. IS next to LB)
      */
     public record Settings(PretrainConfig pretrain, FineTuneConfig finetune, int samples, int bestOfN, int svddCandidates,
-            double svddAlpha, int hammingSubsample, long sampleSeed, Path reportDir) {
+            double svddAlpha, int hammingSubsample, long sampleSeed, Path reportDir, List<Objective> extraObjectives) {
 
-        /** K = 2000, N = 10, M = 8, greedy SVDD, Hamming over 500 samples, reports under {@code reports/}. */
+        /** K = 2000, N = 10, M = 8, greedy SVDD, Hamming over 500 samples, DDPP-LB only, reports under {@code reports/}. */
         public static Settings defaults() {
             return new Settings(PretrainConfig.defaults(), FineTuneConfig.builder().build(), 2000, 10, 8, 0.0, 500, 13L,
-                    Path.of("reports"));
+                    Path.of("reports"), List.of());
         }
+    }
+
+    /** {@code config} with another DDPP objective and every other setting kept. */
+    static FineTuneConfig withObjective(FineTuneConfig c, Objective objective) {
+        DdppConfig d = c.ddpp();
+        DdppConfig changed = new DdppConfig(objective, d.policyLearningRate(), d.logZLearningRate(), d.warmupSteps(),
+                d.gradClip(), d.isSamples(), d.proposal());
+        return new FineTuneConfig(changed, c.logZShape(), c.steps(), c.batchSize(), c.bufferCapacity(), c.refillEvery(),
+                c.refillSize(), c.explorationShare(), c.exploreFromPrior(), c.samplerSteps(), c.logRewardFloor(), c.seed());
     }
 
     private final Settings settings;
@@ -67,12 +69,10 @@ public final class BaselineBenchmark {
         long wallStart = System.nanoTime();
         GridTask task = new GridTask();
         HalfPlaneReward raw = new HalfPlaneReward();
-        LogRewardFloor floored = new LogRewardFloor(raw, settings.finetune().logRewardFloor());
-        GridEvaluation eval = new GridEvaluation(task, floored, raw);
-        MaskSchedule schedule = new MaskSchedule();
-        int steps = settings.finetune().samplerSteps();
+        double floor = settings.finetune().logRewardFloor();
+        GridEvaluation eval = new GridEvaluation(task, new LogRewardFloor(raw, floor), raw);
         int k = settings.samples();
-        List<MethodResult> results = new ArrayList<>();
+        List<MethodComparison.Outcome> outcomes = new ArrayList<>();
         List<GridHistogramPicture.Panel> panels = new ArrayList<>();
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager()) {
@@ -80,51 +80,42 @@ public final class BaselineBenchmark {
             Mdm reference = pre.model();
             double[] pPre = GridEvaluation.exact(reference);
             double[] target = eval.target(pPre);
+            double[] targetSquares = squares(target);
+            MethodComparison.Quality quality = (xs, model) -> {
+                double[] hist = Distributions.histogram(xs, SIDE);
+                Map<String, Double> q = new LinkedHashMap<>();
+                long positive = java.util.Arrays.stream(raw.logReward(xs)).filter(v -> v > Double.NEGATIVE_INFINITY).count();
+                q.put("fraction_r_positive", positive / (double) xs.length);
+                q.put("tv_hist_to_target", Distributions.totalVariation(hist, target));
+                q.put("tv_squares_to_target", Distributions.totalVariation(squares(hist), targetSquares));
+                q.put("tv_exact_to_target", model == null ? Double.NaN
+                        : Distributions.totalVariation(GridEvaluation.exact(model), target));
+                return q;
+            };
+            MethodComparison methods = new MethodComparison(new MethodComparison.Settings(k, settings.bestOfN(),
+                    settings.svddCandidates(), settings.svddAlpha(), settings.finetune().samplerSteps(),
+                    settings.hammingSubsample(), settings.sampleSeed()), raw, floor, quality);
             panels.add(new GridHistogramPicture.Panel("target p_pre·R", target));
-            Measure measure = new Measure(target, raw, floored);
-
-            AncestralSampler ancestral = new AncestralSampler(steps, true, true, schedule);
-            long t0 = System.nanoTime();
-            int[][] xs = ancestral.sample(reference, k, new SplittableRandom(settings.sampleSeed()));
-            results.add(measure.of("pretrained", ancestral.describe(), xs, Distributions.totalVariation(pPre, target), 0, t0));
-            panels.add(new GridHistogramPicture.Panel("pre-trained", Distributions.histogram(xs, SIDE)));
-            log(results);
-
-            BestOfN best = new BestOfN(ancestral, settings.bestOfN(), floored);
-            t0 = System.nanoTime();
-            xs = best.sample(reference, k, new SplittableRandom(settings.sampleSeed()));
-            results.add(measure.of("best_of_n", best.describe(), xs, Double.NaN, best.rewardCalls(), t0));
-            panels.add(new GridHistogramPicture.Panel("best-of-" + settings.bestOfN(), Distributions.histogram(xs, SIDE)));
-            log(results);
-
-            SvddSampler svdd = new SvddSampler(steps, settings.svddCandidates(), settings.svddAlpha(), schedule, floored);
-            t0 = System.nanoTime();
-            xs = svdd.sample(reference, k, new SplittableRandom(settings.sampleSeed()));
-            results.add(measure.of("svdd", svdd.describe(), xs, Double.NaN, svdd.rewardCalls(), t0));
-            panels.add(new GridHistogramPicture.Panel("SVDD M=" + settings.svddCandidates(), Distributions.histogram(xs, SIDE)));
-            log(results);
-
-            CountingReward counted = new CountingReward(raw);
-            t0 = System.nanoTime();
-            try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, counted, settings.finetune(), root)) {
-                OfflineDdppLoop.Summary summary = loop.run(null);
-                Mdm policy = loop.learner().policy();
-                xs = ancestral.sample(policy, k, new SplittableRandom(settings.sampleSeed()));
-                double tvExact = Distributions.totalVariation(GridEvaluation.exact(policy), target);
-                String objective = settings.finetune().ddpp().objective().name();
-                results.add(measure.of("ddpp_" + objective.toLowerCase(), ancestral.describe() + " after " + summary.steps()
-                        + " DDPP-" + objective + " steps", xs, tvExact, counted.calls(), t0));
-                panels.add(new GridHistogramPicture.Panel("DDPP-" + objective, Distributions.histogram(xs, SIDE)));
-                log(results);
+            outcomes.add(methods.pretrained(reference));
+            outcomes.add(methods.bestOfN(reference));
+            outcomes.add(methods.svdd(reference));
+            outcomes.add(methods.ddpp(reference, settings.finetune(), root));
+            for (Objective extra : settings.extraObjectives()) {
+                if (extra != settings.finetune().ddpp().objective()) {
+                    outcomes.add(methods.ddpp(reference, withObjective(settings.finetune(), extra), root));
+                }
+            }
+            for (MethodComparison.Outcome o : outcomes) {
+                panels.add(new GridHistogramPicture.Panel(o.result().method(), Distributions.histogram(o.samples(), SIDE)));
             }
             out.put("task", "grid");
-            out.put("reward", "R = 1[x1 >= 64], log R floored at " + settings.finetune().logRewardFloor());
+            out.put("reward", "R = 1[x1 >= 64], log R floored at " + floor);
             out.put("samples_per_method", k);
-            Map<String, Object> methods = new LinkedHashMap<>();
-            for (MethodResult r : results) {
-                methods.put(r.method(), r.toMap());
+            Map<String, Object> byMethod = new LinkedHashMap<>();
+            for (MethodComparison.Outcome o : outcomes) {
+                byMethod.put(o.result().method(), o.result().toMap());
             }
-            out.put("methods", methods);
+            out.put("methods", byMethod);
             out.put("tv_hist_noise_floor", noiseFloor(target, k));
             out.put("fraction_r_positive_target", 1.0 - eval.massWhereRewardZero(target));
             out.put("tv_pretrained_to_prior", eval.tvToPrior(pPre));
@@ -146,44 +137,18 @@ public final class BaselineBenchmark {
             Path png = settings.reportDir().resolve("baselines-grid.png");
             GridHistogramPicture.write(png, SIDE, panels);
             Path md = settings.reportDir().resolve("baselines-grid.md");
-            Files.writeString(md, BaselineReport.markdown(out, results, png.getFileName().toString()));
+            List<MethodResult> results = outcomes.stream().map(MethodComparison.Outcome::result).toList();
+            Files.writeString(md, BaselineReport.markdown("grid", out, results, png.getFileName().toString(), GRID_NOTES));
             out.put("report", md.toString());
             out.put("picture", png.toString());
         }
         return out;
     }
 
-    /** Measures K samples of one method against the target. */
-    private final class Measure {
-        private final double[] target;
-        private final double[] targetSquares;
-        private final HalfPlaneReward raw;
-        private final LogRewardFloor floored;
-
-        Measure(double[] target, HalfPlaneReward raw, LogRewardFloor floored) {
-            this.target = target;
-            this.targetSquares = squares(target);
-            this.raw = raw;
-            this.floored = floored;
-        }
-
-        MethodResult of(String method, String sampler, int[][] xs, double tvExact, long rewardCalls, long startNanos) {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            // measuring is not a method's cost: these reward evaluations are not counted
-            double[] rawLogR = raw.logReward(xs);
-            double sum = 0;
-            int positive = 0;
-            for (double v : rawLogR) {
-                sum += floored.apply(v);
-                positive += v == Double.NEGATIVE_INFINITY ? 0 : 1;
-            }
-            double[] hist = Distributions.histogram(xs, SIDE);
-            return new MethodResult(method, sampler, xs.length, sum / xs.length, positive / (double) xs.length,
-                    Distributions.totalVariation(hist, target), Distributions.totalVariation(squares(hist), targetSquares),
-                    tvExact, Diversity.distinctFraction(xs), Diversity.meanPairwiseHamming(xs, settings.hammingSubsample()),
-                    rewardCalls, seconds);
-        }
-    }
+    private static final String GRID_NOTES = "fraction_r_positive is the grid's quality metric. tv_hist_to_target: TV of the "
+            + "128×128 sample histogram to the exact target; K exact draws from the target give tv_hist_noise_floor. "
+            + "tv_squares_to_target: the same over the 4×4 layout of 32×32 blocks (one prior square each). "
+            + "tv_exact_to_target: of the model's exactly enumerated first-hit distribution (plain sampling of a model only).";
 
     /** A 128×128 table summed over 32×32 blocks: the 4×4 layout, one prior square per block. */
     static double[] squares(double[] table) {
@@ -214,13 +179,5 @@ public final class BaselineBenchmark {
             xs[s] = new int[] {i / SIDE, i % SIDE};
         }
         return Distributions.totalVariation(Distributions.histogram(xs, SIDE), target);
-    }
-
-    private static void log(List<MethodResult> results) {
-        MethodResult r = results.get(results.size() - 1);
-        LOG.info("{}: mean log R {}, R>0 {}, TV squares {}, distinct {}, reward calls {}, {} s", r.method(),
-                String.format("%.3f", r.meanLogReward()), String.format("%.3f", r.fractionRewardPositive()),
-                String.format("%.3f", r.tvHistogramSquares()), String.format("%.3f", r.distinctFraction()), r.rewardCalls(),
-                String.format("%.1f", r.seconds()));
     }
 }

@@ -4,14 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the method comparison measures for one method on K samples: reward, the grid's quality figures, diversity,
+ * What the method comparison measures for one method on K samples: reward, the task's quality figures, diversity,
  * and the cost (reward calls, wall time). One row of the benchmark's table and one entry of its JSON.
  *
  * @param meanLogReward mean floored log R of the samples
- * @param fractionRewardPositive share of samples with raw R > 0 (the grid's quality metric)
- * @param tvHistogramCells TV of the samples' 128×128 histogram to the exact target (includes sampling noise of K)
- * @param tvHistogramSquares the same on the 4×4 layout of 32×32 blocks, one prior square each (little noise)
- * @param tvExactModel exact TV of the model's first-hit distribution to the target, NaN where no exact table exists
+ * @param quality the task's quality figures by JSON name (grid: share with R &gt; 0, histogram TV to the target, ...)
  * @param rewardCalls reward calls spent (training included for DDPP)
  * @param seconds wall time (training included for DDPP)
  */
@@ -20,27 +17,23 @@ public record MethodResult(
         String sampler,
         int samples,
         double meanLogReward,
-        double fractionRewardPositive,
-        double tvHistogramCells,
-        double tvHistogramSquares,
-        double tvExactModel,
+        Map<String, Double> quality,
         double distinctFraction,
         double meanPairwiseHamming,
         long rewardCalls,
         double seconds) {
 
-    /** The JSON object of this result (NaN figures are left out). */
+    /** The JSON object of this result (NaN quality figures are left out). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sampler", sampler);
         m.put("samples", samples);
         m.put("mean_log_r", meanLogReward);
-        m.put("fraction_r_positive", fractionRewardPositive);
-        m.put("tv_hist_to_target", tvHistogramCells);
-        m.put("tv_squares_to_target", tvHistogramSquares);
-        if (!Double.isNaN(tvExactModel)) {
-            m.put("tv_exact_to_target", tvExactModel);
-        }
+        quality.forEach((k, v) -> {
+            if (!Double.isNaN(v)) {
+                m.put(k, v);
+            }
+        });
         m.put("distinct_fraction", distinctFraction);
         m.put("mean_pairwise_hamming", meanPairwiseHamming);
         m.put("reward_calls", rewardCalls);

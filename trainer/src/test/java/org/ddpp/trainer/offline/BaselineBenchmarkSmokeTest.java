@@ -18,15 +18,18 @@ class BaselineBenchmarkSmokeTest {
         int k = 300;
         FineTuneConfig ft = FineTuneConfig.builder().optSteps(40).optRefillEvery(20).optRefillSize(64).build();
         BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(
-                PretrainConfig.defaults().withSteps(400), ft, k, 4, 4, 0.0, 100, 13L, dir);
+                PretrainConfig.defaults().withSteps(400), ft, k, 4, 4, 0.0, 100, 13L, dir,
+                java.util.List.of(org.ddpp.diffusion.train.Objective.IS));
         Map<String, Object> out = new BaselineBenchmark(settings).run();
         Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) out.get("methods");
-        assertEquals(java.util.List.of("pretrained", "best_of_n", "svdd", "ddpp_lb"), java.util.List.copyOf(methods.keySet()));
+        assertEquals(java.util.List.of("pretrained", "best_of_n", "svdd", "ddpp_lb", "ddpp_is"), java.util.List.copyOf(methods.keySet()));
         assertEquals(0L, methods.get("pretrained").get("reward_calls"));
         assertEquals(4L * k, methods.get("best_of_n").get("reward_calls"));
         assertTrue((long) methods.get("svdd").get("reward_calls") >= k);
         // refills at steps 0 and 20, 64 samples each
         assertEquals(128L, methods.get("ddpp_lb").get("reward_calls"));
+        // IS also scores M = 16 importance samples per training sample: 40 steps × 64 × 16 more
+        assertEquals(128L + 40L * 64 * 16, methods.get("ddpp_is").get("reward_calls"));
         double plain = (double) methods.get("pretrained").get("fraction_r_positive");
         double best = (double) methods.get("best_of_n").get("fraction_r_positive");
         double svdd = (double) methods.get("svdd").get("fraction_r_positive");
