@@ -124,6 +124,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Pre-training steps (default: ${DEFAULT-VALUE}).")
         int pretrainSteps;
 
+        @Option(names = "--with-is", description = "Also fine-tune with DDPP-IS (same settings; M = --is-samples reward calls per training sample) when --objective is lb.")
+        boolean withIs;
+
         @Option(names = "--report-dir", defaultValue = "reports", description = "Where baselines-grid.md and baselines-grid.png go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path reportDir;
 
@@ -145,7 +148,8 @@ public final class BenchCommand implements Runnable {
             }
             PretrainConfig pre = PretrainConfig.defaults().withShape(model.shape()).withSeed(seed).withSteps(pretrainSteps);
             BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(pre, finetune.toBuilder(2000).build(),
-                    samples, bestOf, svddCandidates, svddAlpha, hammingSubsample, sampleSeed, reportDir);
+                    samples, bestOf, svddCandidates, svddAlpha, hammingSubsample, sampleSeed, reportDir,
+                    withIs ? java.util.List.of(org.ddpp.diffusion.train.Objective.IS) : java.util.List.of());
             Map<String, Object> result = new BaselineBenchmark(settings).run();
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();
