@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.reward.RewardFunction;
+import org.ddpp.diffusion.sample.InitialState;
 import org.ddpp.diffusion.sample.Categorical;
 import org.ddpp.diffusion.sample.Sampler;
 import org.ddpp.diffusion.task.Task;
@@ -68,16 +69,9 @@ public final class SvddSampler implements Sampler {
     @Override
     public int[][] sample(Mdm model, int n, SplittableRandom rng) {
         Task task = model.task();
-        int len = task.length();
         int mask = task.maskId();
         boolean[] maskable = task.maskable();
-        int[][] x = new int[n][len];
-        int[][] prior = task.samplePrior(n, rng.split());
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < len; j++) {
-                x[i][j] = maskable[j] ? mask : prior[i][j];
-            }
-        }
+        int[][] x = InitialState.of(task, n, rng);
         float[][][] probs = evaluate(model, x);
         double[] value = reward.logReward(predictClean(x, probs, task));
         double eps = schedule.eps();

@@ -41,14 +41,7 @@ public final class AncestralSampler implements Sampler {
         int len = task.length();
         int vocab = task.vocabSize();
         int mask = task.maskId();
-        boolean[] maskable = task.maskable();
-        int[][] x = new int[n][len];
-        int[][] prior = task.samplePrior(n, rng.split());
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < len; j++) {
-                x[i][j] = maskable[j] ? mask : prior[i][j];
-            }
-        }
+        int[][] x = InitialState.of(task, n, rng);
         float[][][] probs = new float[n][][];
         boolean[] dirty = new boolean[n];
         Arrays.fill(dirty, true);

@@ -18,16 +18,10 @@ public final class FirstHitSampler implements Sampler {
         int len = task.length();
         int mask = task.maskId();
         boolean[] maskable = task.maskable();
-        int[][] prior = task.samplePrior(n, rng.split());
-        int[][] x = new int[n][len];
+        int[][] x = InitialState.of(task, n, rng);
         int toFill = 0;
         for (int j = 0; j < len; j++) {
             toFill += maskable[j] ? 1 : 0;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < len; j++) {
-                x[i][j] = maskable[j] ? mask : prior[i][j];
-            }
         }
         for (int k = 0; k < toFill; k++) {
             float[][][] probs = model.probabilities(x);
