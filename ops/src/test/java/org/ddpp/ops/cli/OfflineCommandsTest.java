@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.ddpp.ops.DdppCommand;
+import org.ddpp.ops.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The offline commands through the real command line: files written, JSON printed, bad input refused in one line. */
 class OfflineCommandsTest {
@@ -22,22 +19,14 @@ class OfflineCommandsTest {
 
     @TempDir Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = DdppCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void pretrainFinetuneSample() throws Exception {
         Path pre = dir.resolve("pre");
-        Run p = run("pretrain", "--task", "grid", "--out", pre.toString(), "--steps", "40", "--d-model", "32", "--heads", "2");
+        CliRun p = run("pretrain", "--task", "grid", "--out", pre.toString(), "--steps", "40", "--d-model", "32", "--heads", "2");
         assertEquals(0, p.code(), p.err());
         JsonNode ps = JSON.readTree(p.out());
         assertTrue(Files.exists(pre.resolve("manifest.json")));
@@ -45,7 +34,7 @@ class OfflineCommandsTest {
         assertTrue(ps.get("bits_per_dim").asDouble() > 5, "40 steps cannot beat the 6-bit prior entropy by much");
 
         Path ft = dir.resolve("ft");
-        Run f = run("finetune", "--task", "grid", "--pretrained", pre.toString(), "--out", ft.toString(),
+        CliRun f = run("finetune", "--task", "grid", "--pretrained", pre.toString(), "--out", ft.toString(),
                 "--steps", "30", "--warmup", "10", "--refill-every", "10", "--refill-size", "64");
         assertEquals(0, f.code(), f.err());
         JsonNode fs = JSON.readTree(f.out());
@@ -56,7 +45,7 @@ class OfflineCommandsTest {
         assertTrue(manifest.get("files").has("logz.params"));
         assertTrue(manifest.get("files").has("optimizer-logz.bin"));
 
-        Run s = run("sample", "--checkpoint", ft.toString(), "-n", "5", "--json", "--seed", "3");
+        CliRun s = run("sample", "--checkpoint", ft.toString(), "-n", "5", "--json", "--seed", "3");
         assertEquals(0, s.code(), s.err());
         String[] lines = s.out().trim().split("\n");
         assertEquals(5, lines.length);
@@ -80,7 +69,7 @@ class OfflineCommandsTest {
         assertOneLine(run("sample", "--checkpoint", dir.toString(), "--sampler", "magic"), "--sampler must be");
     }
 
-    private static void assertOneLine(Run r, String expected) {
+    private static void assertOneLine(CliRun r, String expected) {
         assertTrue(r.code() != 0, "exit code 0 for bad input");
         String err = r.err().trim();
         assertFalse(err.contains("\n"), "more than one line: " + err);

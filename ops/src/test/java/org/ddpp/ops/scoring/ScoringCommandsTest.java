@@ -3,30 +3,19 @@ package org.ddpp.ops.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import org.ddpp.ops.DdppCommand;
+import org.ddpp.ops.CliRun;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code ddpp scorer} and {@code ddpp joiner} without a broker: help with defaults, the scorer list, bad input. */
 class ScoringCommandsTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = DdppCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsEveryOptionWithItsDefault() {
-        Run scorer = run("scorer", "--help");
+        CliRun scorer = run("scorer", "--help");
         assertEquals(0, scorer.code());
         for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--instance-id", "--batch-size",
                 "--max-in-flight", "--parallelism", "--call-timeout-ms", "--max-retries", "--retry-backoff-ms",
@@ -34,7 +23,7 @@ class ScoringCommandsTest {
             assertTrue(scorer.out().contains(option), option + " missing:\n" + scorer.out());
         }
         assertTrue(scorer.out().contains("(default: 64)"), scorer.out());
-        Run joiner = run("joiner", "--help");
+        CliRun joiner = run("joiner", "--help");
         String joinerHelp = joiner.out().replaceAll("\\s+", " ");
         assertEquals(0, joiner.code());
         for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--scorers", "--log-floor",
@@ -47,7 +36,7 @@ class ScoringCommandsTest {
 
     @Test
     void listsTheScorersOnTheClassPath() {
-        Run list = run("scorer", "--list");
+        CliRun list = run("scorer", "--list");
         assertEquals(0, list.code());
         assertTrue(list.out().contains("grid-center\tversion 1\ttasks [grid]"), list.out());
         assertTrue(list.out().contains("grid-half-plane"), list.out());
@@ -55,10 +44,10 @@ class ScoringCommandsTest {
 
     @Test
     void badInputIsOneReadableLine() {
-        Run unknown = run("scorer", "--scorer", "nope");
+        CliRun unknown = run("scorer", "--scorer", "nope");
         assertEquals(2, unknown.code());
         assertEquals("ddpp scorer: unknown scorer 'nope' (known: grid-center, grid-half-plane, protein-sheet)", unknown.err().trim());
-        Run weights = run("joiner", "--scorers", "grid-center=-1");
+        CliRun weights = run("joiner", "--scorers", "grid-center=-1");
         assertEquals(2, weights.code());
         assertTrue(weights.err().trim().startsWith("ddpp joiner: weight of scorer grid-center must be finite and positive"),
                 weights.err());
