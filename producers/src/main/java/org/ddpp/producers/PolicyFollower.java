@@ -107,21 +107,7 @@ public final class PolicyFollower implements Runnable {
                         continue;
                     }
                     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                    RuntimeException outage = null;
-                    for (TopicPartition tp : batch.partitions()) {
-                        for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
-                            try {
-                                consider(record);
-                            } catch (RegistryOutageException e) {
-                                consumer.seek(tp, record.offset()); // read it and the rest again later
-                                outage = e;
-                                break;
-                            }
-                        }
-                    }
-                    if (outage != null) {
-                        throw outage;
-                    }
+                    RewindOnOutage.process(consumer, batch, this::consider);
                     if (!done) {
                         Map<TopicPartition, Long> ends = catchUp;
                         done = ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -100,21 +100,7 @@ public final class SettledCounter implements Runnable {
                         continue;
                     }
                     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                    RuntimeException outage = null;
-                    for (TopicPartition tp : batch.partitions()) {
-                        for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
-                            try {
-                                count(record);
-                            } catch (RegistryOutageException e) {
-                                consumer.seek(tp, record.offset()); // read it and the rest again later
-                                outage = e;
-                                break;
-                            }
-                        }
-                    }
-                    if (outage != null) {
-                        throw outage;
-                    }
+                    RewindOnOutage.process(consumer, batch, this::count);
                     for (TopicPartition tp : consumer.assignment()) {
                         if (tp.topic().equals(rewards)) {
                             tallies.computeIfAbsent(tp.partition(), p -> new Tally()).readUpTo(consumer.position(tp));
