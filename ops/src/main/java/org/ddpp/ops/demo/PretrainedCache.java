@@ -28,8 +28,7 @@ public final class PretrainedCache {
 
     /** The cache directory the user configured: {@code $DDPP_CACHE}, else {@code ~/.cache/ddpp}. */
     public static Path defaultDirectory() {
-        String env = System.getenv("DDPP_CACHE");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "ddpp");
+        return org.ddpp.diffusion.data.CacheDirectory.get();
     }
 
     /** The checkpoint for {@code task} pre-trained with {@code config}, training it first when it is not cached. */
