@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  */
 public final class Tasks {
 
-    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new, "protein", ProteinTask::new));
+    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new, "protein", ProteinTask::new, "mnist", MnistTask::cpu, "mnist28", MnistTask::new));
 
     private Tasks() {}
 
