@@ -15,7 +15,6 @@ import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.reward.HalfPlaneReward;
 import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.task.GridTask;
-import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.diffusion.train.Objective;
 
 /**
@@ -47,15 +46,6 @@ public final class BaselineBenchmark {
             return new Settings(PretrainConfig.defaults(), FineTuneConfig.builder().build(), 2000, 10, 8, 0.0, 500, 13L,
                     Path.of("reports"), List.of());
         }
-    }
-
-    /** {@code config} with another DDPP objective and every other setting kept. */
-    static FineTuneConfig withObjective(FineTuneConfig c, Objective objective) {
-        DdppConfig d = c.ddpp();
-        DdppConfig changed = new DdppConfig(objective, d.policyLearningRate(), d.logZLearningRate(), d.warmupSteps(),
-                d.gradClip(), d.isSamples(), d.proposal());
-        return new FineTuneConfig(changed, c.logZShape(), c.steps(), c.batchSize(), c.bufferCapacity(), c.refillEvery(),
-                c.refillSize(), c.explorationShare(), c.exploreFromPrior(), c.samplerSteps(), c.logRewardFloor(), c.seed());
     }
 
     private final Settings settings;
@@ -102,7 +92,7 @@ public final class BaselineBenchmark {
             outcomes.add(methods.ddpp(reference, settings.finetune(), root));
             for (Objective extra : settings.extraObjectives()) {
                 if (extra != settings.finetune().ddpp().objective()) {
-                    outcomes.add(methods.ddpp(reference, withObjective(settings.finetune(), extra), root));
+                    outcomes.add(methods.ddpp(reference, settings.finetune().withObjective(extra), root));
                 }
             }
             for (MethodComparison.Outcome o : outcomes) {
@@ -138,7 +128,7 @@ public final class BaselineBenchmark {
             GridHistogramPicture.write(png, SIDE, panels);
             Path md = settings.reportDir().resolve("baselines-grid.md");
             List<MethodResult> results = outcomes.stream().map(MethodComparison.Outcome::result).toList();
-            Files.writeString(md, BaselineReport.markdown("grid", out, results, png.getFileName().toString(), GRID_NOTES));
+            Files.writeString(md, BaselineReport.markdown("grid", out, results, List.of(png.getFileName().toString()), GRID_NOTES));
             out.put("report", md.toString());
             out.put("picture", png.toString());
         }

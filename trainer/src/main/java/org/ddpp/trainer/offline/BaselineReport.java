@@ -6,11 +6,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** Renders a method comparison as a markdown page (table, samplers, settings, how to read it) for {@code reports/}. */
-final class BaselineReport {
+public final class BaselineReport {
 
     private BaselineReport() {}
 
-    static String markdown(String task, Map<String, Object> out, List<MethodResult> results, String picture, String notes) {
+    /** The report page; {@code pictures} are file names beside it, linked at the end. */
+    public static String markdown(String task, Map<String, Object> out, List<MethodResult> results, List<String> pictures, String notes) {
         Set<String> qualityKeys = new LinkedHashSet<>();
         results.forEach(r -> qualityKeys.addAll(r.quality().keySet()));
         StringBuilder s = new StringBuilder();
@@ -45,8 +46,8 @@ final class BaselineReport {
         for (MethodResult r : results) {
             s.append("- ").append(r.method()).append(": `").append(r.sampler()).append("`\n");
         }
-        if (picture != null) {
-            s.append("\n![histograms](").append(picture).append(")\n");
+        for (String picture : pictures) {
+            s.append("\n![").append(picture).append("](").append(picture).append(")\n");
         }
         return s.toString();
     }
