@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code ddpp bench}: benchmarks that print one JSON object each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints ONE JSON object on stdout (progress goes to stderr).",
-        subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class, BenchCommand.Methods.class})
+        subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class, BenchCommand.Methods.class,
+                BenchCommand.Protein.class, BenchCommand.Mnist.class, BenchCommand.Sentiment.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -154,6 +155,30 @@ public final class BenchCommand implements Runnable {
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    /** {@code ddpp bench protein}. */
+    @Command(name = "protein", mixinStandardHelpOptions = true, description = "Protein beta-sheet: pre-train the protein MDM (cached), then compare the pre-trained model, best-of-N, SVDD and DDPP-LB on the Chou-Fasman sheet reward (GOR/garnier sheet fraction besides); writes <report-dir>/protein.md.")
+    public static final class Protein extends TaskBenchCommand {
+        public Protein() {
+            super("protein");
+        }
+    }
+
+    /** {@code ddpp bench mnist}. */
+    @Command(name = "mnist", mixinStandardHelpOptions = true, description = "Binarized MNIST, even digits: pre-train the digit MDM (cached), then compare the pre-trained model, best-of-N, SVDD and DDPP-LB on log R = 5 log p(even | x) from a LeNet classifier; writes <report-dir>/mnist.md and sample pictures.")
+    public static final class Mnist extends TaskBenchCommand {
+        public Mnist() {
+            super("mnist");
+        }
+    }
+
+    /** {@code ddpp bench sentiment}. */
+    @Command(name = "sentiment", mixinStandardHelpOptions = true, description = "Sentiment: pre-train the text MDM (cached), then compare the pre-trained model, best-of-N, SVDD and DDPP-LB on the tempered log p(positive) of the MiniLM sentiment scorer; writes <report-dir>/sentiment.md.")
+    public static final class Sentiment extends TaskBenchCommand {
+        public Sentiment() {
+            super("sentiment");
         }
     }
 }

@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--task", defaultValue = "grid", description = "Task (default: ${DEFAULT-VALUE}; only grid for now).")
+    @Option(names = "--task", defaultValue = "grid", description = "Task with a profile: grid, protein, mnist, sentiment (default: ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 = any free port (default: ${DEFAULT-VALUE}).")
@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--schema-registry", description = "Use this schema registry (with --bootstrap-servers; default: start ours against that cluster).")
     String schemaRegistry;
 
-    @Option(names = "--run", description = "Run id (default: grid-demo-<time>).")
+    @Option(names = "--run", description = "Run id (default: <task>-demo-<time>).")
     String run;
 
     @Option(names = "--work-dir", description = "Broker data, trainer state and joiner state (default: a new temporary directory).")
@@ -55,11 +55,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
     Path cacheDir;
 
-    @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Pre-training steps of the grid model if it is not cached (default: ${DEFAULT-VALUE}).")
-    int pretrainSteps;
+    @Option(names = "--pretrain-steps", description = "Pre-training steps of the task's model if it is not cached (default: the task's; grid 3000).")
+    Integer pretrainSteps;
 
-    @Option(names = "--reward", defaultValue = RewardComposition.DEFAULT_SPEC, description = "Required scorers and weights, log R = sum of w_k log R_k (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reward", description = "Required scorers and weights, log R = sum of w_k log R_k (default: the task's; grid " + RewardComposition.DEFAULT_SPEC + ", protein protein-sheet=1,garnier-sheet=1).")
     String reward;
+
+    @Option(names = "--external-scorer", description = "NAME=COMMAND of a scorer that runs outside the JVM, started by the demo; {bootstrap}, {registry} and {run} in COMMAND are replaced (default for garnier-sheet: /usr/bin/python3 scorers/external/python/scorer.py ...). Repeatable.")
+    Map<String, String> externalScorers = new LinkedHashMap<>();
+
+    @Option(names = "--no-start-external", description = "Do not start external scorers; print the command to run them yourself instead.")
+    boolean noStartExternal;
+
+    @Option(names = "--evaluation-samples", defaultValue = "128", description = "Policy samples per published version for the mean log R and quality figures of tasks without an exact evaluation (default: ${DEFAULT-VALUE}).")
+    int evaluationSamples;
 
     @Option(names = "--log-reward-floor", defaultValue = "-20", description = "Floor on the combined log R (default: ${DEFAULT-VALUE}).")
     double floor;
@@ -80,21 +89,27 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"grid".equals(task)) {
-            throw new IllegalArgumentException("unknown or unsupported demo task '" + task + "' (available: grid)");
+        if (!org.ddpp.ops.tasks.TaskProfiles.names().contains(task)) {
+            throw new IllegalArgumentException("unknown demo task '" + task + "' (known: "
+                    + String.join(", ", org.ddpp.ops.tasks.TaskProfiles.names()) + ")");
         }
         if (minutes <= 0) {
             throw new IllegalArgumentException("--minutes must be positive");
         }
         Path work = workDir != null ? workDir : Files.createTempDirectory("ddpp-demo-");
+        Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
         DemoSettings settings = DemoSettings.builder()
-                .setRun(run != null ? run : "grid-demo-" + System.currentTimeMillis() / 1000)
+                .setRun(run != null ? run : task + "-demo-" + System.currentTimeMillis() / 1000)
                 .setWorkDir(work)
+                .optTask(task)
+                .optExternalScorers(commands(externalScorers))
+                .optStartExternal(!noStartExternal)
+                .optEvaluationSamples(evaluationSamples)
                 .optBootstrapServers(bootstrapServers)
                 .optSchemaRegistryUrl(schemaRegistry)
-                .optCacheDir(cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory())
-                .optPretrain(PretrainConfig.defaults().withSteps(pretrainSteps))
-                .optComposition(RewardComposition.parse(reward, floor))
+                .optCacheDir(cache)
+                .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
+                .optComposition(reward == null ? null : RewardComposition.parse(reward, floor))
                 .optFollowingSamplers(samplers)
                 .optPinnedSamplers(pinned)
                 .optPublishEvery(publishEvery)
@@ -117,8 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 pipeline.startAll();
                 out.println("demo " + settings.run() + ": Kafka " + pipeline.bootstrapServers() + ", registry "
-                        + pipeline.schemaRegistryUrl() + ", work dir " + work + "; exact TV at start "
-                        + String.format("%.3f", pipeline.tvStart()));
+                        + pipeline.schemaRegistryUrl() + ", work dir " + work + "; reward " + pipeline.composition().spec()
+                        + "; " + label(pipeline) + " at start " + String.format("%.3f", pipeline.startValue()));
                 out.flush();
                 long end = System.nanoTime() + (long) (minutes * 60e9);
                 while (System.nanoTime() < end && !stop.await(Math.min(5_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
@@ -134,18 +149,23 @@ public final class DemoCommand implements Callable<Integer> {
                 double latencyP50 = trainer == null ? Double.NaN : trainer.latencies().quantile(0.5);
                 double latencyP99 = trainer == null ? Double.NaN : trainer.latencies().quantile(0.99);
                 pipeline.stopTrainer();
-                List<DemoPipeline.TvPoint> curve = pipeline.curve();
+                List<DemoPipeline.EvalPoint> curve = pipeline.curve();
                 out.println("demo " + settings.run() + " summary:");
-                List<DemoPipeline.TvPoint> shown = thin(curve, 25);
-                for (DemoPipeline.TvPoint p : shown) {
-                    out.printf("  %7.1f s  step %6d  version %4d  TV %.4f%n", p.seconds(), p.step(), p.version(), p.tv());
+                List<DemoPipeline.EvalPoint> shown = thin(curve, 25);
+                for (DemoPipeline.EvalPoint p : shown) {
+                    out.printf("  %7.1f s  step %6d  version %4d  %s %.4f%n", p.seconds(), p.step(), p.version(), label(pipeline), p.value());
                 }
+                out.println("  last evaluation: " + pipeline.latestFigures());
                 out.printf("  candidates %d, scored %d, dead letters %d, in flight %d, accounted exactly once: %s%n",
                         accounting.candidates(), accounting.scored(), accounting.deadLettered(), accounting.inFlight(), accounting.exact());
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("run", settings.run());
-                summary.put("tv_start", pipeline.tvStart());
-                summary.put("tv_end", pipeline.tvNow());
+                String key = pipeline.lowerIsBetter() ? "tv" : DemoPipeline.MEAN_LOG_R;
+                summary.put("task", task);
+                summary.put("reward", pipeline.composition().spec());
+                summary.put(key + "_start", pipeline.startValue());
+                summary.put(key + "_end", pipeline.valueNow());
+                summary.put("last_evaluation", pipeline.latestFigures());
                 summary.put("policy_versions", versions);
                 summary.put("candidates", accounting.candidates());
                 summary.put("scored", accounting.scored());
@@ -156,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 summary.put("latency_ms_p50", latencyP50);
                 summary.put("latency_ms_p99", latencyP99);
                 summary.put("seconds", pipeline.seconds());
-                summary.put("tv_curve", thin(curve, 60).stream().map(p -> new double[] {p.seconds(), p.step(), p.version(), p.tv()}).toList());
+                summary.put(key + "_curve", thin(curve, 60).stream().map(p -> new double[] {p.seconds(), p.step(), p.version(), p.value()}).toList());
                 out.println(Json.line(summary));
                 out.flush();
             } finally {
@@ -175,6 +195,28 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static PretrainConfig pretrainWithSteps(String task, Path cache, int steps) {
+        try (org.ddpp.trainer.tasks.TaskProfile profile = org.ddpp.ops.tasks.TaskProfiles.create(task, cache)) {
+            return profile.pretrain().withSteps(steps);
+        }
+    }
+
+    private static String label(DemoPipeline pipeline) {
+        return pipeline.lowerIsBetter() ? "exact TV" : "policy mean log R";
+    }
+
+    /** NAME=COMMAND options as command templates split on spaces. */
+    private static Map<String, List<String>> commands(Map<String, String> given) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        given.forEach((name, command) -> {
+            if (command == null || command.isBlank()) {
+                throw new IllegalArgumentException("--external-scorer " + name + " needs a command after '='");
+            }
+            out.put(name, List.of(command.trim().split("\\s+")));
+        });
+        return out;
+    }
+
     /** At most about {@code n} evenly spaced points, always with the first and the last. */
     static <T> List<T> thin(List<T> points, int n) {
         if (points.size() <= n) {
@@ -191,10 +233,10 @@ public final class DemoCommand implements Callable<Integer> {
     private static String progress(DemoPipeline pipeline) {
         OnlineTrainer t = pipeline.trainer();
         DdppLearner.StepResult last = t == null ? null : t.lastStep();
-        return String.format("[demo %6.1f s] version %d, step %d, mean log R %s, loss %s, exact TV %.4f, consumed %d, steps/s %.1f",
+        return String.format("[demo %6.1f s] version %d, step %d, batch mean log R %s, loss %s, %s %.4f, consumed %d, steps/s %.1f",
                 pipeline.seconds(), t == null ? 0 : t.policyVersion(), t == null ? 0 : t.stepCount(),
                 last == null ? "-" : String.format("%.3f", last.meanLogReward()),
-                last == null ? "-" : String.format("%.4f", last.loss()), pipeline.tvNow(),
+                last == null ? "-" : String.format("%.4f", last.loss()), label(pipeline), pipeline.valueNow(),
                 t == null ? 0 : t.consumed(), t == null ? 0.0 : t.trainingStepsPerSecond());
     }
 

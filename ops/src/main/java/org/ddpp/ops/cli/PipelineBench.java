@@ -29,7 +29,8 @@ final class PipelineBench {
     static Map<String, Object> run(double seconds, int offlineSteps, int freshPerStep, Path cacheDir) throws Exception {
         Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
         DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
-                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults()).optFreshPerStep(freshPerStep).build();
+                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults())
+                .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).optFreshPerStep(freshPerStep).build();
         Map<String, Object> out = new LinkedHashMap<>();
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             pipeline.startAll();
@@ -63,8 +64,8 @@ final class PipelineBench {
             out.put("scored", report.scored());
             out.put("dead_letters", report.deadLettered());
             out.put("accounted_exactly_once", report.exact());
-            out.put("tv_start", pipeline.tvStart());
-            out.put("tv_end", pipeline.tvNow());
+            out.put("tv_start", pipeline.startValue());
+            out.put("tv_end", pipeline.valueNow());
             out.put("policy_versions", versions);
             out.put("batch_size", 64);
             out.put("fresh_per_step", freshPerStep);

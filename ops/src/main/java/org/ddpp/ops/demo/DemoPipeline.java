@@ -19,7 +19,14 @@ import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
 import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.MaskSchedule;
+import org.ddpp.diffusion.reward.RewardFunction;
+import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.ops.tasks.TaskProfiles;
+import org.ddpp.scorers.Scorers;
+import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.ops.registry.RegistryServer;
 import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.producers.SamplerConfig;
@@ -40,17 +47,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole online loop in one process: (embedded or external) Kafka and registry, samplers (following and
- * pinned), one scorer service per required scorer, the reward joiner and the online trainer, plus the exact grid
- * evaluation of every published policy version. Roles can be stopped, crashed and restarted one by one, which the
- * fault tests use; {@code ddpp demo} and {@code ddpp bench pipeline} drive it too.
+ * The whole online loop in one process for any task with a profile: (embedded or external) Kafka and registry,
+ * samplers (following and pinned), one scorer service per required scorer (Java scorers in process, others such
+ * as the Python {@code garnier-sheet} as child processes), the reward joiner and the online trainer, plus the
+ * evaluation of every published policy version on a thread of its own — exact TV to the target on the grid, the
+ * mean log R and the task's quality figures of fresh samples elsewhere. Roles can be stopped, crashed and
+ * restarted one by one, which the fault tests use; {@code ddpp demo} and {@code ddpp bench pipeline} drive it too.
  */
 public final class DemoPipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoPipeline.class);
 
-    /** One exact evaluation: trainer step, policy version, TV to the target, seconds since start. */
-    public record TvPoint(long step, long version, double tv, double seconds) {}
+    /** One evaluation: trainer step, policy version, the headline figure's value, seconds since start. */
+    public record EvalPoint(long step, long version, double value, double seconds) {}
+
+    /** The grid's headline: exact TV of the policy to the target (lower is better). */
+    public static final String EXACT_TV = "tv_policy_to_target";
+
+    /** Other tasks' headline: mean floored log R of fresh policy samples (higher is better). */
+    public static final String MEAN_LOG_R = "mean_log_r";
 
     private final DemoSettings settings;
     private final EmbeddedStack stack;
@@ -58,14 +73,20 @@ public final class DemoPipeline implements AutoCloseable {
     private final String bootstrap;
     private final String registryUrl;
     private final CachedSchemaRegistry registry;
+    private final TaskProfile profile;
+    private final RewardComposition composition;
     private final Path pretrained;
-    private final double[] target;
-    private final double tvStart;
+    private final String headline;
+    private final PolicyEvaluator.Figures figures;
+    private final double startValue;
+    private final List<ExternalScorerProcess> externals = new CopyOnWriteArrayList<>();
+    private volatile Map<String, Double> latestFigures = Map.of();
+    private PolicyEvaluator evaluator;
     private final KafkaProducer<byte[], byte[]> metricsProducer;
     private final MetricsSender demoMetrics;
     private final List<SamplerService> samplers = new ArrayList<>();
     private final Map<String, List<ScorerService>> scorers = new LinkedHashMap<>();
-    private final List<TvPoint> curve = new CopyOnWriteArrayList<>();
+    private final List<EvalPoint> curve = new CopyOnWriteArrayList<>();
     private final AtomicReference<GridPictureSink> pictures = new AtomicReference<>();
     private final long startNanos = System.nanoTime();
     private RewardJoiner joiner;
@@ -95,27 +116,81 @@ public final class DemoPipeline implements AutoCloseable {
             Topics.create(admin, Topics.all(), (short) 1);
         }
         this.registry = new CachedSchemaRegistry(SchemaRegistryClient.of(registryUrl));
-        GridTask task = new GridTask();
-        this.pretrained = new PretrainedCache(settings.cacheDir()).ensure(task, settings.pretrain());
+        this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());
+        this.composition = settings.composition() != null ? settings.composition()
+                : RewardComposition.parse(profile.rewardSpec(), RewardComposition.DEFAULT_FLOOR);
+        this.pretrained = new PretrainedCache(settings.cacheDir()).ensure(profile.task(),
+                settings.pretrain() != null ? settings.pretrain() : profile.pretrain());
+        if (profile.task() instanceof GridTask) {
+            this.headline = EXACT_TV;
+            this.figures = exactGridFigures();
+        } else {
+            this.headline = MEAN_LOG_R;
+            this.figures = sampledFigures();
+        }
+        Map<String, Double> start;
+        try (NDManager root = NDManager.newBaseManager();
+                Mdm reference = Checkpoint.open(pretrained).loadPolicy(root)) {
+            start = figures.of(reference, 0);
+        }
+        this.startValue = start.get(headline);
+        this.metricsProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.demoMetrics = new MetricsSender(metricsProducer, Topics.METRICS.valueSerde(registry, true).serializer(),
+                Topics.METRICS.name(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", profile.task().name()));
+        record(new PolicyEvaluator.Evaluated(0, 0, start));
+    }
+
+    /** Exact TV of the policy's enumerated distribution to {@code π ∝ p_pre · R} over all 128² grid points. */
+    private PolicyEvaluator.Figures exactGridFigures() throws IOException {
+        double[] target;
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root)) {
             double[] pPre = GridEvaluation.exact(reference);
-            int v = task.vocabSize();
+            int v = profile.task().vocabSize();
             int[][] all = new int[v * v][];
             for (int a = 0; a < v; a++) {
                 for (int b = 0; b < v; b++) {
                     all[a * v + b] = new int[] {a, b};
                 }
             }
-            this.target = Distributions.tilt(pPre, ExactRewards.of(settings.composition()).logReward(all));
-            this.tvStart = Distributions.totalVariation(pPre, target);
+            target = Distributions.tilt(pPre, ExactRewards.of(composition).logReward(all));
         }
-        this.metricsProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new ByteArraySerializer(), new ByteArraySerializer());
-        this.demoMetrics = new MetricsSender(metricsProducer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                Topics.METRICS.name(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", "grid"));
-        curve.add(new TvPoint(0, 0, tvStart, 0));
-        report(0, 0, tvStart);
+        return (model, version) -> {
+            double[] q = GridEvaluation.exact(model);
+            GridPictureSink sink = pictures.get();
+            if (sink != null && version > 0) {
+                sink.show(version, q, target);
+            }
+            return Map.of(EXACT_TV, Distributions.totalVariation(q, target));
+        };
+    }
+
+    /**
+     * Mean floored log R (the in-process form of the run's reward) and the task's quality figures of
+     * {@code evaluationSamples} fresh samples of the policy, drawn with the profile's sampler settings.
+     */
+    private PolicyEvaluator.Figures sampledFigures() {
+        int samplerSteps = profile.fineTune().build().samplerSteps();
+        RewardFunction reward = profile.reward();
+        double floor = composition.floor();
+        return (model, version) -> {
+            AncestralSampler sampler = new AncestralSampler(samplerSteps, true, true, new MaskSchedule());
+            int[][] xs = sampler.sample(model, settings.evaluationSamples(), new java.util.SplittableRandom(7919L * version + 1));
+            double[] logR = reward.logReward(xs);
+            double sum = 0;
+            for (double r : logR) {
+                sum += Math.max(floor, r);
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put(MEAN_LOG_R, sum / xs.length);
+            profile.quality(xs, null).forEach((k, val) -> {
+                if (!Double.isNaN(val)) {
+                    out.put(k, val);
+                }
+            });
+            return out;
+        };
     }
 
     /** Starts the stack (or connects to the given cluster), creates the topics and pre-trains or loads the model. */
@@ -125,8 +200,12 @@ public final class DemoPipeline implements AutoCloseable {
 
     /** Starts every role: scorers and joiner first, then the trainer, then the samplers. */
     public DemoPipeline startAll() throws IOException {
-        for (String name : settings.composition().names()) {
-            startScorer(name);
+        for (String name : composition.names()) {
+            if (Scorers.names().contains(name)) {
+                startScorer(name);
+            } else {
+                startExternalScorer(name);
+            }
         }
         startJoiner();
         startTrainer();
@@ -148,6 +227,30 @@ public final class DemoPipeline implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Starts the scorer {@code name} that runs outside the JVM, from the settings' command line or its known
+     * default; with {@code startExternal} off, only logs the command the user should run.
+     */
+    public void startExternalScorer(String name) throws IOException {
+        List<String> template = settings.externalScorers().get(name);
+        if (template == null) {
+            template = KnownExternalScorers.command(name);
+        }
+        List<String> command = template.stream().map(a -> a.replace("{bootstrap}", bootstrap)
+                .replace("{registry}", registryUrl).replace("{run}", settings.run())).toList();
+        if (!settings.startExternal()) {
+            LOG.info("start external scorer {} yourself: {}", name, String.join(" ", command));
+            return;
+        }
+        externals.add(ExternalScorerProcess.start(name, command, KnownExternalScorers.workingDirectory(command),
+                settings.workDir().resolve("external-" + name + ".log")));
+    }
+
+    /** The external scorer processes this pipeline started. */
+    public List<ExternalScorerProcess> externalScorers() {
+        return List.copyOf(externals);
+    }
+
     /** Stops (closes) the newest instance of scorer {@code name}. */
     public void stopScorer(String name) {
         List<ScorerService> list = scorers.get(name);
@@ -159,7 +262,7 @@ public final class DemoPipeline implements AutoCloseable {
     public void startJoiner() {
         joiner = RewardJoiner.start(JoinerConfig.builder().setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
                 .optApplicationId("ddpp-joiner-" + settings.run())
-                .optComposition(settings.composition()).optJoinTimeout(settings.joinTimeout())
+                .optComposition(composition).optJoinTimeout(settings.joinTimeout())
                 .optStateDir(settings.workDir().resolve("joiner-state"))
                 .optMetricsInterval(settings.metricsInterval()).build());
     }
@@ -185,13 +288,18 @@ public final class DemoPipeline implements AutoCloseable {
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
                 .setRun(settings.run()).setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
+                .optDdpp(profile.fineTune().build().ddpp())
                 .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
                 .optFreshPerStep(settings.freshPerStep())
                 .optMetricsInterval(settings.metricsInterval()).build();
+        if (evaluator == null) {
+            evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
+        }
+        PolicyEvaluator eval = evaluator;
         OnlineTrainer t = OnlineTrainer.create(config, new OnlineTrainer.Listener() {
             @Override
             public void onPublished(long version, long step, Mdm policy) {
-                evaluate(version, step, policy);
+                eval.submit(version, step, policy);
             }
         });
         trainer = t;
@@ -225,19 +333,13 @@ public final class DemoPipeline implements AutoCloseable {
         }
     }
 
-    private void evaluate(long version, long step, Mdm policy) {
-        double[] q = GridEvaluation.exact(policy);
-        double tv = Distributions.totalVariation(q, target);
-        curve.add(new TvPoint(step, version, tv, seconds()));
-        report(step, version, tv);
-        GridPictureSink sink = pictures.get();
-        if (sink != null) {
-            sink.show(version, q, target);
-        }
-    }
-
-    private void report(long step, long version, double tv) {
-        demoMetrics.send(Map.of("tv_policy_to_target", tv, "policy_version", (double) version, "step", (double) step));
+    private void record(PolicyEvaluator.Evaluated e) {
+        latestFigures = e.figures();
+        curve.add(new EvalPoint(e.step(), e.version(), e.figures().get(headline), seconds()));
+        Map<String, Double> m = new LinkedHashMap<>(e.figures());
+        m.put("policy_version", (double) e.version());
+        m.put("step", (double) e.step());
+        demoMetrics.send(m);
     }
 
     /** Stops the samplers (no new candidates) and waits until every published candidate is scored or dead-lettered. */
@@ -265,17 +367,43 @@ public final class DemoPipeline implements AutoCloseable {
         pictures.set(sink);
     }
 
-    public List<TvPoint> curve() {
+    public List<EvalPoint> curve() {
         return List.copyOf(curve);
     }
 
-    public double tvStart() {
-        return tvStart;
+    /** Name of the headline figure: {@link #EXACT_TV} (grid) or {@link #MEAN_LOG_R}. */
+    public String headline() {
+        return headline;
     }
 
-    /** The most recent exact TV to the target. */
-    public double tvNow() {
-        return curve.get(curve.size() - 1).tv();
+    /** True when a smaller headline value is better (TV). */
+    public boolean lowerIsBetter() {
+        return EXACT_TV.equals(headline);
+    }
+
+    /** The headline figure of the pre-trained model. */
+    public double startValue() {
+        return startValue;
+    }
+
+    /** The most recent evaluation's headline figure. */
+    public double valueNow() {
+        return curve.get(curve.size() - 1).value();
+    }
+
+    /** Every figure of the most recent evaluation. */
+    public Map<String, Double> latestFigures() {
+        return latestFigures;
+    }
+
+    /** The task's profile (reward, quality figures). */
+    public TaskProfile profile() {
+        return profile;
+    }
+
+    /** The reward the joiner applies. */
+    public RewardComposition composition() {
+        return composition;
     }
 
     public OnlineTrainer trainer() {
@@ -316,6 +444,10 @@ public final class DemoPipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (evaluator != null) {
+            evaluator.close();
+        }
+        externals.forEach(DemoPipeline::closeQuietly);
         scorers.values().forEach(list -> list.forEach(DemoPipeline::closeQuietly));
         if (joiner != null) {
             closeQuietly(joiner);
@@ -327,6 +459,7 @@ public final class DemoPipeline implements AutoCloseable {
         if (stack != null) {
             stack.close();
         }
+        profile.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

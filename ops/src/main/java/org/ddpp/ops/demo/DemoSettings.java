@@ -14,9 +14,17 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * @param bootstrapServers Kafka to use; null = start the embedded broker and registry
  * @param schemaRegistryUrl registry to use with an external Kafka; null = start ours against it
  * @param workDir broker data, trainer state and joiner state live here
- * @param cacheDir where pre-trained models are cached
- * @param pretrain pre-training settings of the grid model (default: 3000 steps, d=64, 2 layers)
- * @param composition the reward: required scorers, weights and floor (default grid-half-plane=1,grid-center=1, −20)
+ * @param task the task, by the name of its profile in {@code TaskProfiles} (default grid)
+ * @param cacheDir where data and pre-trained models are cached
+ * @param pretrain pre-training settings; null (default) = the task profile's
+ * @param composition the reward: required scorers, weights and floor; null (default) = the task profile's scorers
+ *     with floor −20
+ * @param externalScorers command lines of scorers that run outside the JVM, by scorer name, started by the demo;
+ *     {@code {bootstrap}}, {@code {registry}} and {@code {run}} in them are replaced by the run's values. A required
+ *     scorer that is neither a Java scorer nor listed here is started from its known default (garnier-sheet: the
+ *     Python scorer in {@code scorers/external/python}) unless {@code startExternal} is false
+ * @param startExternal whether the demo starts external scorers itself (default true); false = the user runs them
+ * @param evaluationSamples samples per published version for tasks without an exact evaluation (default 128)
  * @param followingSamplers samplers that follow the newest policy (default 1)
  * @param pinnedSamplers samplers pinned to the pre-trained model, the exploration source (default 1)
  * @param publishEvery trainer steps between policy versions (default 50)
@@ -31,9 +39,13 @@ public record DemoSettings(
         String bootstrapServers,
         String schemaRegistryUrl,
         Path workDir,
+        String task,
         Path cacheDir,
         PretrainConfig pretrain,
         RewardComposition composition,
+        java.util.Map<String, java.util.List<String>> externalScorers,
+        boolean startExternal,
+        int evaluationSamples,
         int followingSamplers,
         int pinnedSamplers,
         int publishEvery,
@@ -46,6 +58,11 @@ public record DemoSettings(
     public DemoSettings {
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(task, "task");
+        externalScorers = java.util.Map.copyOf(externalScorers);
+        if (evaluationSamples < 1) {
+            throw new IllegalArgumentException("evaluation samples must be >= 1");
+        }
         if (followingSamplers < 0 || pinnedSamplers < 1) {
             throw new IllegalArgumentException("need at least one pinned (exploration) sampler and no negative counts");
         }
@@ -61,9 +78,13 @@ public record DemoSettings(
         private String bootstrapServers;
         private String schemaRegistryUrl;
         private Path workDir;
+        private String task = "grid";
         private Path cacheDir = PretrainedCache.defaultDirectory();
-        private PretrainConfig pretrain = PretrainConfig.defaults();
-        private RewardComposition composition = RewardComposition.defaults();
+        private PretrainConfig pretrain;
+        private RewardComposition composition;
+        private java.util.Map<String, java.util.List<String>> externalScorers = java.util.Map.of();
+        private boolean startExternal = true;
+        private int evaluationSamples = 128;
         private int followingSamplers = 1;
         private int pinnedSamplers = 1;
         private int publishEvery = 50;
@@ -90,6 +111,26 @@ public record DemoSettings(
 
         public Builder optSchemaRegistryUrl(String v) {
             schemaRegistryUrl = v;
+            return this;
+        }
+
+        public Builder optTask(String v) {
+            task = v;
+            return this;
+        }
+
+        public Builder optExternalScorers(java.util.Map<String, java.util.List<String>> v) {
+            externalScorers = v;
+            return this;
+        }
+
+        public Builder optStartExternal(boolean v) {
+            startExternal = v;
+            return this;
+        }
+
+        public Builder optEvaluationSamples(int v) {
+            evaluationSamples = v;
             return this;
         }
 
@@ -149,7 +190,8 @@ public record DemoSettings(
         }
 
         public DemoSettings build() {
-            return new DemoSettings(run, bootstrapServers, schemaRegistryUrl, workDir, cacheDir, pretrain, composition,
+            return new DemoSettings(run, bootstrapServers, schemaRegistryUrl, workDir, task, cacheDir, pretrain, composition,
+                    externalScorers, startExternal, evaluationSamples,
                     followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
                     metricsInterval);
         }

@@ -43,7 +43,7 @@ class DemoEndToEndTest {
                 .optMetricsInterval(Duration.ofSeconds(1))
                 .build();
         try (DemoPipeline pipeline = DemoPipeline.create(settings).startAll()) {
-            double tvStart = pipeline.tvStart();
+            double tvStart = pipeline.startValue();
             assertTrue(tvStart > 0.4, "the pre-trained model should start far from the target: " + tvStart);
 
             waitFor("trainer reaches 250 steps", () -> pipeline.trainer().stepCount() >= 250, Duration.ofSeconds(120));
@@ -57,7 +57,7 @@ class DemoEndToEndTest {
             assertTrue(resumed.stepCount() >= 200 && resumed.stepCount() <= beforeCrash,
                     "resumed at step " + resumed.stepCount() + " after crashing at " + beforeCrash);
 
-            waitFor("exact TV halves", () -> pipeline.tvNow() <= tvStart / 2, Duration.ofSeconds(180));
+            waitFor("exact TV halves", () -> pipeline.valueNow() <= tvStart / 2, Duration.ofSeconds(180));
 
             RunAccounting.Report report = pipeline.drain(Duration.ofSeconds(60));
             assertTrue(report.exact(), "accounting: " + report);
@@ -74,7 +74,7 @@ class DemoEndToEndTest {
                 checkpointed.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
             }
             assertEquals(end, checkpointed, "the final checkpoint's offsets are the ends of ddpp.rewards");
-            List<DemoPipeline.TvPoint> curve = pipeline.curve();
+            List<DemoPipeline.EvalPoint> curve = pipeline.curve();
             assertTrue(curve.size() >= 3, "TV curve " + curve);
         }
     }

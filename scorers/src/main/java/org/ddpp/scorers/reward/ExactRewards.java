@@ -20,8 +20,21 @@ public final class ExactRewards {
      * {@link IllegalArgumentException} when a scorer is unknown or has no in-process form.
      */
     public static RewardFunction of(RewardComposition composition) {
+        return of(composition, java.util.Map.of());
+    }
+
+    /**
+     * The same, with in-process forms of scorers that run outside the JVM (e.g. the Python {@code garnier-sheet}
+     * service) given by name in {@code external}; they take precedence over scorers found by name.
+     */
+    public static RewardFunction of(RewardComposition composition, java.util.Map<String, RewardFunction> external) {
         List<RewardFunction> parts = new ArrayList<>();
         for (String name : composition.names()) {
+            RewardFunction given = external.get(name);
+            if (given != null) {
+                parts.add(given);
+                continue;
+            }
             Scorer scorer = Scorers.byName(name);
             parts.add(scorer.exactReward().orElseThrow(() -> new IllegalArgumentException(
                     "scorer " + name + " has no in-process reward, so the exact target cannot be computed")));
