@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  */
 public final class Tasks {
 
-    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new, "protein", ProteinTask::new, "mnist", MnistTask::cpu, "mnist28", MnistTask::new));
+    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new, "protein", ProteinTask::new, "mnist", MnistTask::cpu, "mnist28", MnistTask::new,
+            TextTask.NAME, TextTask::new));
 
     private Tasks() {}
 
