@@ -80,7 +80,8 @@ async function main() {
         }
         if (candidate.task !== o.task || (o.run && candidate.run !== o.run)) continue;
         const s = score(candidate, started);
-        messages.push({ key: s.candidateId, value: await serializer.serialize(o['scores-topic'], s) });
+        // the score goes to its candidate's partition number: the joiner needs the two topics co-partitioned
+        messages.push({ key: s.candidateId, value: await serializer.serialize(o['scores-topic'], s), partition: batch.partition });
       }
       if (batch.messages.length === 0) return;
       const txn = await producer.transaction();

@@ -121,6 +121,7 @@ def main(argv):
             if not messages:
                 continue
             batch = []
+            partitions = []  # each score goes to its candidate's partition number: the joiner needs them co-partitioned
             for m in messages:
                 if m.error():
                     raise KafkaException(m.error())
@@ -132,10 +133,11 @@ def main(argv):
                     continue
                 if c["task"] == a.task and (a.run is None or c["run"] == a.run):
                     batch.append(c)
+                    partitions.append(m.partition())
             producer.begin_transaction()
-            for s in score_batch(batch, a):
+            for s, partition in zip(score_batch(batch, a), partitions):
                 value = serializer.encode_record_with_schema(a.scores_topic, score_schema, s, is_key=False)
-                producer.produce(a.scores_topic, key=s["candidateId"].encode("utf-8"), value=value)
+                producer.produce(a.scores_topic, key=s["candidateId"].encode("utf-8"), value=value, partition=partition)
             producer.send_offsets_to_transaction(consumer.position(consumer.assignment()),
                                                  consumer.consumer_group_metadata(), 30)
             producer.commit_transaction(30)

@@ -83,4 +83,17 @@ public final class Topics {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
     }
+
+    /**
+     * Registers the value schema of every Avro topic in {@code topics} (where it is not registered yet), so that
+     * clients which only read the latest schema — external scorers written in Python or JavaScript — find it
+     * before any ddpp role has written a record.
+     */
+    public static void registerValueSchemas(org.ddpp.schemas.serde.CachedSchemaRegistry registry, List<TopicSpec<?, ?>> topics) {
+        for (TopicSpec<?, ?> t : topics) {
+            if (org.apache.avro.specific.SpecificRecord.class.isAssignableFrom(t.valueType())) {
+                registry.idFor(t.valueSubject(), org.apache.avro.specific.SpecificData.get().getSchema(t.valueType()), true);
+            }
+        }
+    }
 }

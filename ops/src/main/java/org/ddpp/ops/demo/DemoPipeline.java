@@ -116,6 +116,7 @@ public final class DemoPipeline implements AutoCloseable {
             Topics.create(admin, Topics.all(), (short) 1);
         }
         this.registry = new CachedSchemaRegistry(SchemaRegistryClient.of(registryUrl));
+        Topics.registerValueSchemas(registry, Topics.all());
         this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());
         this.composition = settings.composition() != null ? settings.composition()
                 : RewardComposition.parse(profile.rewardSpec(), RewardComposition.DEFAULT_FLOOR);
