@@ -53,6 +53,14 @@ public record ProteinData(Path source, List<String> sequences, int read) {
      * that says what to do.
      */
     public static ProteinData load(Path fasta, int maxLength) {
+        return load(fasta, 1, maxLength);
+    }
+
+    /**
+     * Reads {@code fasta} and keeps sequences of {@code minLength}..{@code maxLength} standard residues (the
+     * protein task's fixed-length windows need sequences at least as long as the window).
+     */
+    public static ProteinData load(Path fasta, int minLength, int maxLength) {
         if (!Files.isRegularFile(fasta)) {
             throw missing(fasta);
         }
@@ -71,7 +79,7 @@ public record ProteinData(Path source, List<String> sequences, int read) {
                 if (line.charAt(0) == '>') {
                     if (current != null) {
                         read++;
-                        keep(current, maxLength, kept);
+                        keep(current, minLength, maxLength, kept);
                     }
                     current = new StringBuilder();
                 } else if (current == null) {
@@ -82,7 +90,7 @@ public record ProteinData(Path source, List<String> sequences, int read) {
             }
             if (current != null) {
                 read++;
-                keep(current, maxLength, kept);
+                keep(current, minLength, maxLength, kept);
             }
         } catch (NoSuchFileException e) {
             throw missing(fasta);
@@ -90,10 +98,11 @@ public record ProteinData(Path source, List<String> sequences, int read) {
             throw new IllegalArgumentException("cannot read protein FASTA " + fasta + ": " + e.getMessage(), e);
         }
         if (kept.isEmpty()) {
-            throw new IllegalArgumentException(fasta + " holds " + read + " sequences but none of length <= " + maxLength
-                    + " made only of the 20 standard amino acids");
+            throw new IllegalArgumentException(fasta + " holds " + read + " sequences but none of length "
+                    + (minLength > 1 ? ">= " + minLength : "<= " + maxLength) + " made only of the 20 standard amino acids");
         }
-        LOG.info("protein data: kept {} of {} sequences from {} (length <= {}, standard residues only)", kept.size(), read, fasta, maxLength);
+        LOG.info("protein data: kept {} of {} sequences from {} (length {}..{}, standard residues only)", kept.size(), read, fasta,
+                minLength, maxLength);
         return new ProteinData(fasta, kept, read);
     }
 
@@ -102,9 +111,9 @@ public record ProteinData(Path source, List<String> sequences, int read) {
                 + " (or set DDPP_PROTEIN_FASTA to a FASTA file)");
     }
 
-    private static void keep(StringBuilder sequence, int maxLength, List<String> kept) {
+    private static void keep(StringBuilder sequence, int minLength, int maxLength, List<String> kept) {
         String s = sequence.toString().toUpperCase(Locale.ROOT);
-        if (s.isEmpty() || s.length() > maxLength) {
+        if (s.isEmpty() || s.length() < minLength || s.length() > maxLength) {
             return;
         }
         for (int i = 0; i < s.length(); i++) {

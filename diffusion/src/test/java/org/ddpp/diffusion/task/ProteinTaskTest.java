@@ -107,6 +107,23 @@ class ProteinTaskTest {
     }
 
     @Test
+    void windowPriorSamplesAreExactLengthWindowsOfLongEnoughSequencesWithoutPad() throws IOException {
+        String long1 = "MKTAYIAKQRQISFVKSHFSRQ";
+        ProteinTask task = new ProteinTask(write("windows.fasta", ">short\nAEELLKK\n>long\n" + long1 + "\n", false), 8, true);
+        int[][] samples = task.samplePrior(400, new SplittableRandom(3));
+        Set<String> seen = new HashSet<>();
+        for (int[] s : samples) {
+            assertEquals(8, s.length);
+            assertNull(task.validate(s));
+            String p = task.render(s);
+            assertEquals(8, p.length(), "no PAD in a window: " + p);
+            assertTrue(long1.contains(p), p + " is a window of the long sequence");
+            seen.add(p);
+        }
+        assertEquals(long1.length() - 8 + 1, seen.size(), "every window start is drawn");
+    }
+
+    @Test
     void registeredByName() {
         Task task = Tasks.byName("protein");
         assertEquals(ProteinTask.LENGTH, task.length());
