@@ -94,12 +94,12 @@ class MnistFineTuneTest {
         }
     }
 
-    private static final int PRETRAIN_STEPS = 300;
+    private static final int PRETRAIN_STEPS = 150;
     private static final int FINETUNE_STEPS = 300;
     private static final double MARGIN = 1.0;
 
     private static double meanLogR(Mdm model, RewardFunction reward, double floor) {
-        int[][] xs = new AncestralSampler(16, true, true, new MaskSchedule()).sample(model, 256, new SplittableRandom(5));
+        int[][] xs = new AncestralSampler(16, true, true, new MaskSchedule()).sample(model, 128, new SplittableRandom(5));
         return Arrays.stream(new LogRewardFloor(reward, floor).logReward(xs)).average().orElseThrow();
     }
 }
