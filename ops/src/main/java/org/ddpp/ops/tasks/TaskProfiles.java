@@ -19,6 +19,7 @@ public final class TaskProfiles {
     static {
         KNOWN.put("grid", GridProfile::new);
         KNOWN.put("protein", ProteinProfile::new);
+        KNOWN.put("sentiment", SentimentProfile::new);
         KNOWN.put("mnist", MnistProfile::new);
     }
 

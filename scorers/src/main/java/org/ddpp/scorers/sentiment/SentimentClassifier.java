@@ -54,11 +54,15 @@ public final class SentimentClassifier implements AutoCloseable {
 
     /** The process-wide classifier for {@link EngineChoice#configured()} and {@link CacheDirectory#get()}, opened on first use. */
     public static SentimentClassifier shared() {
+        return shared(CacheDirectory.get());
+    }
+
+    /** The process-wide classifier for {@link EngineChoice#configured()} with its data and head under {@code cacheDir}. */
+    public static SentimentClassifier shared(Path cacheDir) {
         EngineChoice engine = EngineChoice.configured();
-        Path cache = CacheDirectory.get();
-        return SHARED.computeIfAbsent(engine + "|" + cache, k -> {
+        return SHARED.computeIfAbsent(engine + "|" + cacheDir.toAbsolutePath(), k -> {
             try {
-                return open(cache, engine);
+                return open(cacheDir, engine);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
