@@ -74,18 +74,31 @@ public final class Mdm implements AutoCloseable {
         return denoiser.forward(store, new NDList(input), training).singletonOrThrow();
     }
 
+    /**
+     * Tokens per forward pass of {@link #probabilities}: a larger batch is evaluated in row chunks of at most
+     * {@code TOKENS_PER_FORWARD / L} sequences, so memory stays bounded (attention holds {@code B·heads·L²} floats:
+     * best-of-10 over 512 MNIST digits in one pass needed over 20 GB). Tasks with short sequences (grid: 65 536
+     * rows) are never split in practice.
+     */
+    static final int TOKENS_PER_FORWARD = 131_072;
+
     /** Probabilities {@code [B][L][V]} as Java arrays, for sampling; no gradients. */
     public float[][][] probabilities(int[][] xt) {
         GradMode.off();
         int b = xt.length;
         int l = task.length();
         int v = task.vocabSize();
+        int rowsPerChunk = Math.max(1, TOKENS_PER_FORWARD / l);
         float[][][] out = new float[b][l][v];
-        try (NDManager m = manager.newSubManager()) {
-            float[] flat = logProbs(m, xt, false).exp().toFloatArray();
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < l; j++) {
-                    System.arraycopy(flat, (i * l + j) * v, out[i][j], 0, v);
+        for (int from = 0; from < b; from += rowsPerChunk) {
+            int n = Math.min(rowsPerChunk, b - from);
+            int[][] chunk = n == b ? xt : java.util.Arrays.copyOfRange(xt, from, from + n);
+            try (NDManager m = manager.newSubManager()) {
+                float[] flat = logProbs(m, chunk, false).exp().toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < l; j++) {
+                        System.arraycopy(flat, (i * l + j) * v, out[from + i][j], 0, v);
+                    }
                 }
             }
         }
