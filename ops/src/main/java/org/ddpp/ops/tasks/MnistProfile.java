@@ -76,13 +76,13 @@ public final class MnistProfile implements TaskProfile {
     }
 
     /**
-     * DDPP-LB, 800 steps of batch 32 at policy lr 5e-4 (log-Z warm-up 100 steps); the replay buffer gets 64 fresh
+     * DDPP-LB, 500 steps of batch 32 at policy lr 5e-4 (log-Z warm-up 100 steps); the replay buffer gets 64 fresh
      * samples every 25 steps, drawn with 32 ancestral steps (about 6 pixels unmasked per step): sampling 196-token
      * digits, not the loss, is the slow part on CPU.
      */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().optSteps(800).optBatchSize(32).optRefillEvery(25).optRefillSize(64)
+        return FineTuneConfig.builder().optSteps(500).optBatchSize(32).optRefillEvery(25).optRefillSize(64)
                 .optSamplerSteps(32).optDdpp(DdppConfig.builder().optPolicyLearningRate(5e-4).optWarmupSteps(100).build());
     }
 
