@@ -10,13 +10,16 @@ import org.ddpp.diffusion.task.TextTask;
  * The sentiment reward over token sequences of a {@link TextTask}: each sequence is rendered to text and judged by
  * the {@link SentimentClassifier}, {@code log R(x) = β · log p(positive | x)}, i.e. {@code R = p^β}, a reward
  * tempered by β (the paper's tempered classifier rewards). β is {@value #BETA_PROPERTY} when set, else
- * {@value #DEFAULT_BETA}; larger β asks for more confidently positive text. log R ≤ 0, and it is finite (computed
+ * {@value #DEFAULT_BETA}; larger β asks for more confidently positive text. The default 3 is chosen so that
+ * the target {@code p_pre(x)·R(x)} is clearly positive: on Brown sentences (48 % positive) the exact target would
+ * be about 75 % positive with β = 1, 88 % with β = 2 and 94 % with β = 3 (from the classifier's histogram of
+ * p(positive) over 2 000 corpus sentences). log R ≤ 0, and it is finite (computed
  * as {@code −β·softplus(−logit)}). The classifier is opened on the first call, so constructing the reward is free.
  */
 public final class SentimentReward implements RewardFunction {
 
     public static final String BETA_PROPERTY = "ddpp.sentiment.beta";
-    public static final double DEFAULT_BETA = 1.0;
+    public static final double DEFAULT_BETA = 3.0;
 
     private final TextTask task;
     private final Supplier<SentimentClassifier> classifier;

@@ -9,7 +9,7 @@ import org.ddpp.scorers.RewardFunctionScorer;
  * rendered to its sentence, encoded by MiniLM (ONNX, on the DJL engine chosen by {@value EngineChoice#PROPERTY},
  * OnnxRuntime by default) and judged by a logistic head trained on 2 400 labelled review sentences;
  * {@code log R = β · log p(positive)} (see {@link SentimentReward}; β from {@value SentimentReward#BETA_PROPERTY},
- * default 1). The model loads on the first batch, not when scorers are listed. Candidates that are not valid text
+ * default 3). The model loads on the first batch, not when scorers are listed. Candidates that are not valid text
  * sequences (MASK or out-of-vocabulary tokens, all PAD, wrong length) are INVALID. Safe to call from several
  * threads: the encoder runs each batch on its own predictor.
  */

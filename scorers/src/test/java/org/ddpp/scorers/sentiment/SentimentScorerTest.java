@@ -78,10 +78,11 @@ class SentimentScorerTest {
         assertEquals(ScoreStatus.OK, results.get(1).status());
         assertEquals(ScoreStatus.INVALID, results.get(2).status());
         assertEquals(ScoreStatus.INVALID, results.get(3).status());
-        assertTrue(results.get(0).logReward() > -0.2 && results.get(1).logReward() < -1.6,
+        double beta = SentimentReward.DEFAULT_BETA;
+        assertTrue(results.get(0).logReward() > -0.2 * beta && results.get(1).logReward() < -1.6 * beta,
                 "log R " + results.get(0).logReward() + " vs " + results.get(1).logReward());
         double p = classifier.probabilities(List.of(TASK.render(bad)))[0];
-        assertEquals(Math.log(p), results.get(1).logReward(), 1e-9, "β = 1: log R = log p(positive)");
+        assertEquals(beta * Math.log(p), results.get(1).logReward(), 1e-9, "log R = β log p(positive)");
         SentimentReward tempered = new SentimentReward(TASK, () -> classifier, 3.0);
         assertEquals(3 * Math.log(p), tempered.logReward(new int[][] {bad})[0], 1e-9);
         assertEquals(0, tempered.logReward(new int[0][]).length);
