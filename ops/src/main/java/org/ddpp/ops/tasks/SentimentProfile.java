@@ -16,6 +16,7 @@ import org.ddpp.diffusion.task.BigramModel;
 import org.ddpp.diffusion.task.TextCorpus;
 import org.ddpp.diffusion.task.TextTask;
 import org.ddpp.diffusion.task.WordTokenizer;
+import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.scorers.sentiment.SentimentClassifier;
 import org.ddpp.scorers.sentiment.SentimentReward;
 import org.ddpp.scorers.sentiment.SentimentScorer;
@@ -60,10 +61,15 @@ public final class SentimentProfile implements TaskProfile {
         return new PretrainConfig(NetworkShape.of(128, 3, 4), 4000, 64, 1e-3, 1.0, 7L);
     }
 
-    /** 600 DDPP-LB steps of batch 64; 24 sampler steps (one token per step). */
+    /**
+     * 1 500 DDPP-LB steps of batch 64 at policy lr 5e-4 (200 log-Z warm-up steps), 24 sampler steps (one token per
+     * step). Measured with lr 3e-4: the positive share rose from 0.44 to 0.62 / 0.73 / 0.71 after 400 / 600 / 800
+     * steps, so the default trains longer and a little faster.
+     */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().optSteps(600).optSamplerSteps(TextTask.LENGTH);
+        return FineTuneConfig.builder().optSteps(1500).optSamplerSteps(TextTask.LENGTH)
+                .optDdpp(DdppConfig.builder().optPolicyLearningRate(5e-4).build());
     }
 
     @Override
