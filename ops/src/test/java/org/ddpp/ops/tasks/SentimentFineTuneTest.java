@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A short sentiment fine-tune end to end, on a CPU-test scale: a tiny MDM pre-trained on Brown sentences of up to
  * 12 tokens over a 500-word vocabulary, then DDPP-LB toward the real {@code sentiment-positive} reward (MiniLM +
- * logistic head, β = 1). The policy's mean log R over fresh samples must rise above the pre-trained model's by a
- * clear margin, and the share of positive sentences with it.
+ * logistic head, the default β = 3). The mean log p(positive) of 512 fresh samples (log R at β = 1) must rise above
+ * the pre-trained model's by a clear margin, and the share of positive sentences with it.
  */
 class SentimentFineTuneTest {
 
@@ -37,26 +37,33 @@ class SentimentFineTuneTest {
     @Test
     void ddppLbRaisesThePositiveSentimentReward() {
         TextTask task = new TextTask("sentiment-test", CacheDirectory.get(), new TextCorpus.Settings(500, 12, 1));
-        RewardFunction reward = new ValidatedReward(task, new SentimentReward(task, SentimentClassifier::shared, 1.0));
+        RewardFunction reward = new ValidatedReward(task, new SentimentReward(task, SentimentClassifier::shared,
+                SentimentReward.DEFAULT_BETA));
+        RewardFunction logP = new ValidatedReward(task, new SentimentReward(task, SentimentClassifier::shared, 1.0));
         PretrainConfig pre = new PretrainConfig(NetworkShape.of(64, 2, 4), 400, 64, 2e-3, 1.0, 7L);
         FineTuneConfig config = FineTuneConfig.builder()
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(1e-3).optWarmupSteps(50).build())
-                .optSteps(250).optBatchSize(32).optRefillEvery(25).optRefillSize(128).optSamplerSteps(12).optSeed(11).build();
+                .optSteps(400).optBatchSize(32).optRefillEvery(25).optRefillSize(128).optSamplerSteps(12).optSeed(11).build();
         AncestralSampler sampler = new AncestralSampler(12, true, true, new MaskSchedule());
         try (NDManager root = NDManager.newBaseManager()) {
             Pretraining.Result result = Pretraining.run(task, pre, root);
-            double before = mean(reward.logReward(sampler.sample(result.model(), 256, new SplittableRandom(3))));
+            double[] before = logP.logReward(sampler.sample(result.model(), 512, new SplittableRandom(3)));
             try (OfflineDdppLoop loop = new OfflineDdppLoop(result.model(), reward, config, root)) {
                 OfflineDdppLoop.Summary summary = loop.run(null);
-                assertEquals(250, summary.steps());
-                int[][] after = sampler.sample(loop.learner().policy(), 256, new SplittableRandom(3));
-                double afterMean = mean(reward.logReward(after));
-                LOG.info("sentiment fine-tune: mean log R {} -> {} over 256 samples", before, afterMean);
-                assertTrue(afterMean - before > 0.2, "mean log R before " + before + ", after " + afterMean);
+                assertEquals(400, summary.steps());
+                double[] after = logP.logReward(sampler.sample(loop.learner().policy(), 512, new SplittableRandom(3)));
+                LOG.info("sentiment fine-tune: mean log p(positive) {} -> {}, positive share {} -> {} over 512 samples",
+                        mean(before), mean(after), positive(before), positive(after));
+                assertTrue(mean(after) - mean(before) > 0.25, "mean log p(positive) before " + mean(before) + ", after " + mean(after));
+                assertTrue(positive(after) - positive(before) > 0.1, "positive share before " + positive(before) + ", after " + positive(after));
             }
             result.trainer().close();
             result.model().close();
         }
+    }
+
+    private static double positive(double[] logP) {
+        return Arrays.stream(logP).filter(v -> v > Math.log(0.5)).count() / (double) logP.length;
     }
 
     private static double mean(double[] logR) {
