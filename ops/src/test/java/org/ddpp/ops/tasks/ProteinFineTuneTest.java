@@ -44,11 +44,11 @@ public class ProteinFineTuneTest {
                 loop.run(null);
                 Map<String, Double> after = measure(profile, loop.learner().policy(), reward, ft.logRewardFloor());
                 org.slf4j.LoggerFactory.getLogger(ProteinFineTuneTest.class).info("before {}, after {}", before, after);
-                // measured (seeded): mean log R -2.29 -> -1.68, GOR sheet fraction 0.234 -> 0.291 over 256 samples
-                assertTrue(after.get("mean_log_r") > before.get("mean_log_r") + 0.3,
-                        "mean log R must rise by more than 0.3 nats: before " + before + ", after " + after);
-                assertTrue(after.get("garnier_sheet_fraction") > before.get("garnier_sheet_fraction") + 0.03,
-                        "GOR sheet fraction must rise by 3 points: before " + before + ", after " + after);
+                // measured (seeded, GOR tempered by 4): mean log R -6.97 -> -4.50, GOR sheet 0.234 -> 0.370 (256 samples)
+                assertTrue(after.get("mean_log_r") > before.get("mean_log_r") + 1.2,
+                        "mean log R must rise by more than 1.2 nats: before " + before + ", after " + after);
+                assertTrue(after.get("garnier_sheet_fraction") > before.get("garnier_sheet_fraction") + 0.07,
+                        "GOR sheet fraction must rise by 7 points: before " + before + ", after " + after);
                 assertTrue(after.get("valid_fraction") >= 0.95, "valid proteins: " + after);
             }
             reference.close();
