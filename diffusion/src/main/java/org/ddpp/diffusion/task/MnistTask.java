@@ -1,7 +1,6 @@
 package org.ddpp.diffusion.task;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ddpp.diffusion.data.CacheDirectory;
 
@@ -80,9 +79,7 @@ public final class MnistTask implements Task {
 
     @Override
     public boolean[] maskable() {
-        boolean[] all = new boolean[length()];
-        Arrays.fill(all, true);
-        return all;
+        return Task.everyPosition(length());
     }
 
     /** ASCII art: one line per image row, {@code #} ink, {@code .} background, {@code ?} MASK. */

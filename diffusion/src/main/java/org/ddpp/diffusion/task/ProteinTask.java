@@ -74,9 +74,7 @@ public final class ProteinTask implements Task {
 
     @Override
     public boolean[] maskable() {
-        boolean[] all = new boolean[length];
-        java.util.Arrays.fill(all, true);
-        return all;
+        return Task.everyPosition(length);
     }
 
     @Override

@@ -26,6 +26,13 @@ public interface Task {
     /** Which positions may be masked; {@code false} marks prompt, BOS/EOS or padding positions. */
     boolean[] maskable();
 
+    /** A {@link #maskable()} answer for tasks whose every position may be masked. */
+    static boolean[] everyPosition(int length) {
+        boolean[] all = new boolean[length];
+        java.util.Arrays.fill(all, true);
+        return all;
+    }
+
     /** A human-readable rendering of one sequence. */
     String render(int[] tokens);
 

@@ -62,9 +62,7 @@ public final class TextTask implements Task {
 
     @Override
     public boolean[] maskable() {
-        boolean[] all = new boolean[length()];
-        Arrays.fill(all, true);
-        return all;
+        return Task.everyPosition(length());
     }
 
     /** The sentence as text (see {@link WordTokenizer#render}). */
