@@ -34,6 +34,13 @@ public record DdppConfig(
         return new Builder();
     }
 
+    /** A builder that starts from these settings, to change one or two of them. */
+    public Builder toBuilder() {
+        return builder().optObjective(objective).optPolicyLearningRate(policyLearningRate)
+                .optLogZLearningRate(logZLearningRate).optWarmupSteps(warmupSteps).optGradClip(gradClip)
+                .optIsSamples(isSamples).optProposal(proposal);
+    }
+
     /** Builder with {@code opt*} setters; unset values keep the documented defaults. */
     public static final class Builder {
         private Objective objective = Objective.LB;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
-import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.diffusion.train.Objective;
 import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.tasks.TaskProfiles;
@@ -95,12 +94,10 @@ public abstract class TaskBenchCommand implements Callable<Integer> {
             if (finetuneSeed != null) {
                 ft.optSeed(finetuneSeed);
             }
-            FineTuneConfig finetune = ft.build();
             if (lr != null) {
-                DdppConfig d = finetune.ddpp();
-                finetune = ft.optDdpp(new DdppConfig(d.objective(), lr, d.logZLearningRate(), d.warmupSteps(), d.gradClip(),
-                        d.isSamples(), d.proposal())).build();
+                ft.optDdpp(ft.build().ddpp().toBuilder().optPolicyLearningRate(lr).build());
             }
+            FineTuneConfig finetune = ft.build();
             long preStart = System.nanoTime();
             Path checkpoint = new PretrainedCache(cache).ensure(profile.task(), pre);
             double preSeconds = (System.nanoTime() - preStart) / 1e9;

@@ -20,6 +20,7 @@ import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.MaskSchedule;
+import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
@@ -122,16 +123,16 @@ public final class DemoPipeline implements AutoCloseable {
                 : RewardComposition.parse(profile.rewardSpec(), RewardComposition.DEFAULT_FLOOR);
         this.pretrained = new PretrainedCache(settings.cacheDir()).ensure(profile.task(),
                 settings.pretrain() != null ? settings.pretrain() : profile.pretrain());
-        if (profile.task() instanceof GridTask) {
-            this.headline = EXACT_TV;
-            this.figures = exactGridFigures();
-        } else {
-            this.headline = MEAN_LOG_R;
-            this.figures = sampledFigures();
-        }
         Map<String, Double> start;
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root)) {
+            if (profile.task() instanceof GridTask grid) {
+                this.headline = EXACT_TV;
+                this.figures = exactGridFigures(grid, reference);
+            } else {
+                this.headline = MEAN_LOG_R;
+                this.figures = sampledFigures();
+            }
             start = figures.of(reference, 0);
         }
         this.startValue = start.get(headline);
@@ -143,20 +144,9 @@ public final class DemoPipeline implements AutoCloseable {
     }
 
     /** Exact TV of the policy's enumerated distribution to {@code π ∝ p_pre · R} over all 128² grid points. */
-    private PolicyEvaluator.Figures exactGridFigures() throws IOException {
-        double[] target;
-        try (NDManager root = NDManager.newBaseManager();
-                Mdm reference = Checkpoint.open(pretrained).loadPolicy(root)) {
-            double[] pPre = GridEvaluation.exact(reference);
-            int v = profile.task().vocabSize();
-            int[][] all = new int[v * v][];
-            for (int a = 0; a < v; a++) {
-                for (int b = 0; b < v; b++) {
-                    all[a * v + b] = new int[] {a, b};
-                }
-            }
-            target = Distributions.tilt(pPre, ExactRewards.of(composition).logReward(all));
-        }
+    private PolicyEvaluator.Figures exactGridFigures(GridTask grid, Mdm reference) {
+        RewardFunction reward = ExactRewards.of(composition);
+        double[] target = new GridEvaluation(grid, reward, reward).target(GridEvaluation.exact(reference));
         return (model, version) -> {
             double[] q = GridEvaluation.exact(model);
             GridPictureSink sink = pictures.get();
@@ -173,18 +163,12 @@ public final class DemoPipeline implements AutoCloseable {
      */
     private PolicyEvaluator.Figures sampledFigures() {
         int samplerSteps = profile.fineTune().build().samplerSteps();
-        RewardFunction reward = profile.reward();
-        double floor = composition.floor();
+        LogRewardFloor floored = new LogRewardFloor(profile.reward(), composition.floor());
         return (model, version) -> {
             AncestralSampler sampler = new AncestralSampler(samplerSteps, true, true, new MaskSchedule());
             int[][] xs = sampler.sample(model, settings.evaluationSamples(), new java.util.SplittableRandom(7919L * version + 1));
-            double[] logR = reward.logReward(xs);
-            double sum = 0;
-            for (double r : logR) {
-                sum += Math.max(floor, r);
-            }
             Map<String, Double> out = new LinkedHashMap<>();
-            out.put(MEAN_LOG_R, sum / xs.length);
+            out.put(MEAN_LOG_R, java.util.Arrays.stream(floored.logReward(xs)).average().orElseThrow());
             profile.quality(xs, null).forEach((k, val) -> {
                 if (!Double.isNaN(val)) {
                     out.put(k, val);

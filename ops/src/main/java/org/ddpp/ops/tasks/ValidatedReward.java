@@ -49,9 +49,4 @@ public final class ValidatedReward implements RewardFunction {
         return out;
     }
 
-    /** Share of {@code sequences} the task accepts. */
-    public static double validFraction(Task task, int[][] sequences) {
-        long ok = java.util.Arrays.stream(sequences).filter(s -> task.validate(s) == null).count();
-        return ok / (double) sequences.length;
-    }
 }

@@ -94,19 +94,18 @@ public final class GarnierPredictor {
     static List<Structure> parse(String text, int count) throws IOException {
         Map<String, Structure> byName = new HashMap<>();
         Matcher section = SECTION.matcher(text);
-        List<int[]> bounds = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        while (section.find()) {
-            names.add(section.group(1));
-            bounds.add(new int[] {section.end(), Integer.parseInt(section.group(3)) - Integer.parseInt(section.group(2)) + 1});
-        }
-        for (int k = 0; k < names.size(); k++) {
-            int end = k + 1 < names.size() ? text.lastIndexOf("# Sequence:", bounds.get(k + 1)[0]) : text.length();
-            Matcher totals = TOTALS.matcher(text).region(bounds.get(k)[0], Math.max(end, bounds.get(k)[0]));
+        boolean found = section.find();
+        while (found) {
+            String name = section.group(1);
+            double length = Integer.parseInt(section.group(3)) - Integer.parseInt(section.group(2)) + 1;
+            int bodyStart = section.end();
+            found = section.find();
+            int bodyEnd = found ? section.start() : text.length();
+            Matcher totals = TOTALS.matcher(text).region(bodyStart, bodyEnd);
             if (totals.find()) {
-                double n = bounds.get(k)[1];
-                byName.put(names.get(k), new Structure(Integer.parseInt(totals.group(1)) / n, Integer.parseInt(totals.group(2)) / n,
-                        Integer.parseInt(totals.group(3)) / n, Integer.parseInt(totals.group(4)) / n));
+                byName.put(name, new Structure(Integer.parseInt(totals.group(1)) / length,
+                        Integer.parseInt(totals.group(2)) / length, Integer.parseInt(totals.group(3)) / length,
+                        Integer.parseInt(totals.group(4)) / length));
             }
         }
         List<Structure> out = new ArrayList<>(count);

@@ -47,10 +47,7 @@ public record FineTuneConfig(
 
     /** These settings with another DDPP objective (e.g. IS next to LB in a comparison). */
     public FineTuneConfig withObjective(org.ddpp.diffusion.train.Objective objective) {
-        DdppConfig d = ddpp;
-        DdppConfig changed = new DdppConfig(objective, d.policyLearningRate(), d.logZLearningRate(), d.warmupSteps(),
-                d.gradClip(), d.isSamples(), d.proposal());
-        return new FineTuneConfig(changed, logZShape, steps, batchSize, bufferCapacity, refillEvery, refillSize,
+        return new FineTuneConfig(ddpp.toBuilder().optObjective(objective).build(), logZShape, steps, batchSize, bufferCapacity, refillEvery, refillSize,
                 explorationShare, exploreFromPrior, samplerSteps, logRewardFloor, seed);
     }
 
