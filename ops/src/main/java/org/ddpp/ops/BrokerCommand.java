@@ -51,7 +51,7 @@ public final class BrokerCommand implements Callable<Integer> {
         System.out.println("ddpp broker: Kafka KRaft listening on " + kafka.bootstrapServers() + ", data in "
                 + dataDir.toAbsolutePath());
         System.out.flush();
-        RunUntilStopped.await("broker", kafka);
-        return 0;
+        return org.ddpp.runtime.RoleLifecycle.run("broker", org.ddpp.runtime.RoleLifecycle.role(kafka, () -> true, () -> null),
+                org.ddpp.runtime.RoleLifecycle.DEFAULT_SHUTDOWN_TIMEOUT);
     }
 }

@@ -16,6 +16,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         if (System.getenv("DDPP_DEBUG") != null) {
             ex.printStackTrace(commandLine.getErr());
         }
-        return ex instanceof IllegalArgumentException || ex instanceof java.nio.file.NoSuchFileException ? 2 : 1;
+        return ex instanceof IllegalArgumentException || ex instanceof java.nio.file.NoSuchFileException
+                || ex instanceof org.ddpp.runtime.UnreachableAtStartException ? 2 : 1;
     }
 }

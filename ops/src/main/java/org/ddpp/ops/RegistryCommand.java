@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.ddpp.ops.registry.RegistryServer;
 import org.ddpp.schemas.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,9 +16,7 @@ import picocli.CommandLine.Option;
         description = "Run a Confluent-compatible schema registry whose storage is a compacted Kafka topic.")
 public final class RegistryCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-            description = "Kafka cluster holding the storage topic (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin org.ddpp.ops.cli.ConnectionOptions connection;
 
     @Option(names = "--port", defaultValue = "8081",
             description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -36,17 +35,19 @@ public final class RegistryCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
+        org.ddpp.runtime.ClusterConnection cluster = connection.connection();
+        org.ddpp.runtime.StartupCheck.requireKafka(cluster, connection.startupTimeout());
         RegistryServer registry = RegistryServer.builder()
-                .setBootstrapServers(bootstrapServers)
+                .setConnection(cluster)
                 .optPort(port)
                 .optHost(host)
                 .optTopic(topic)
                 .start();
         System.out.println(registry.url());
         System.out.println("ddpp registry: schema registry listening on " + registry.url() + ", storage topic "
-                + topic + " on " + bootstrapServers);
+                + topic + " on " + cluster.bootstrapServers());
         System.out.flush();
-        RunUntilStopped.await("registry", registry);
-        return 0;
+        return org.ddpp.runtime.RoleLifecycle.run("registry", org.ddpp.runtime.RoleLifecycle.role(registry, () -> true, () -> null),
+                connection.shutdownTimeout());
     }
 }

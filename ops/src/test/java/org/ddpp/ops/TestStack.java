@@ -54,6 +54,16 @@ public final class TestStack {
         return kafka.bootstrapServers();
     }
 
+    /** How roles reach the shared test stack (default topic names). */
+    public org.ddpp.runtime.ClusterConnection connection() {
+        return org.ddpp.runtime.ClusterConnection.local(bootstrap(), registry.url());
+    }
+
+    /** The same with every topic and group name suffixed, for a test's isolated pipeline. */
+    public org.ddpp.runtime.ClusterConnection connection(org.ddpp.runtime.TopicNames names) {
+        return connection().withTopics(names);
+    }
+
     public SchemaRegistryClient client() {
         return SchemaRegistryClient.of(registry.url());
     }

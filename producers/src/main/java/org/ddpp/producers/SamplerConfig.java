@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
-import org.ddpp.schemas.Topics;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.StartupCheck;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.schemas.avro.CandidateSource;
 
 /**
@@ -17,8 +17,7 @@ import org.ddpp.schemas.avro.CandidateSource;
  * the defaults documented on each method (and in the {@code DEFAULT_*} constants).
  *
  * @param run                run id: the sampler follows this run's policy versions and tags candidates with it
- * @param bootstrapServers   Kafka {@code host:port} list
- * @param schemaRegistryUrl  base URL of the Confluent-compatible schema registry
+ * @param connection         Kafka (with its client security settings), registry and topic names
  * @param pretrained         the run's pre-trained checkpoint directory (policy version 0, and the architecture)
  * @param samplerId          id of this sampler instance, written into every candidate and metrics record
  * @param source             POLICY follows the newest policy, PRETRAINED is pinned to version 0, REPLAY publishes
@@ -31,20 +30,16 @@ import org.ddpp.schemas.avro.CandidateSource;
  * @param flowRefresh        how often the outstanding count is re-read from the brokers
  * @param maxStaleVersions   a following sampler never publishes a batch sampled from a version more than this many
  *                           versions behind the newest announced (not rejected) one
- * @param trainerGroupId     consumer group of the trainer on the rewards topic (read for flow control)
- * @param topics             topic names
  * @param metricsInterval    how often a {@code Metrics} record is published (and a progress line logged)
  * @param fetchConnectTimeout connect timeout of an http weights download
  * @param fetchTimeout       total time allowed for one weights download
  * @param downloadDir        where downloaded weights wait while they are verified and loaded
  * @param maxCandidates      stop after publishing this many candidates; 0 means never
- * @param clientProperties   extra Kafka client properties (security, timeouts) for producer, consumer and admin
  * @param startupTimeout     how long {@code start} waits for Kafka and the schema registry before failing
  */
 public record SamplerConfig(
         String run,
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClusterConnection connection,
         Path pretrained,
         String samplerId,
         CandidateSource source,
@@ -54,14 +49,11 @@ public record SamplerConfig(
         long maxOutstanding,
         Duration flowRefresh,
         int maxStaleVersions,
-        String trainerGroupId,
-        SamplerTopics topics,
         Duration metricsInterval,
         Duration fetchConnectTimeout,
         Duration fetchTimeout,
         Path downloadDir,
         long maxCandidates,
-        Map<String, String> clientProperties,
         Duration startupTimeout) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -72,35 +64,19 @@ public record SamplerConfig(
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FETCH_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = StartupCheck.DEFAULT_TIMEOUT;
 
-    /**
-     * The topics a sampler touches; the defaults are the project's topics ({@link Topics}). Tests and side-by-side
-     * deployments may rename them.
-     */
-    public record SamplerTopics(String candidates, String rewards, String policy, String metrics, String dlq) {
-        public SamplerTopics {
-            Objects.requireNonNull(candidates, "candidates topic");
-            Objects.requireNonNull(rewards, "rewards topic");
-            Objects.requireNonNull(policy, "policy topic");
-            Objects.requireNonNull(metrics, "metrics topic");
-            Objects.requireNonNull(dlq, "dlq topic");
-        }
-
-        /** The project's topics: ddpp.candidates, ddpp.rewards, ddpp.policy, ddpp.metrics, ddpp.dlq. */
-        public static SamplerTopics defaults() {
-            return new SamplerTopics(Topics.CANDIDATES.name(), Topics.REWARDS.name(), Topics.POLICY.name(),
-                    Topics.METRICS.name(), Topics.DLQ.name());
-        }
-
-        /** The same topics with a common prefix prepended to every name (for isolated test runs). */
-        public SamplerTopics prefixed(String prefix) {
-            return new SamplerTopics(prefix + candidates, prefix + rewards, prefix + policy, prefix + metrics, prefix + dlq);
-        }
+    /** The topic names of this pipeline. */
+    public TopicNames topics() {
+        return connection.topics();
     }
 
-    public SamplerConfig {
-        clientProperties = Map.copyOf(clientProperties);
+    /**
+     * The trainer's consumer group on the rewards topic, read for flow control; the same rule as the trainer's
+     * ({@link TopicNames#trainerGroup}), so the two cannot disagree.
+     */
+    public String trainerGroupId() {
+        return connection.topics().trainerGroup(run);
     }
 
     public static Builder builder() {
@@ -115,8 +91,7 @@ public record SamplerConfig(
     /** Collects and validates a {@link SamplerConfig}. */
     public static final class Builder {
         private String run;
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private ClusterConnection connection;
         private Path pretrained;
         private String samplerId;
         private CandidateSource source = CandidateSource.POLICY;
@@ -126,14 +101,11 @@ public record SamplerConfig(
         private long maxOutstanding = DEFAULT_MAX_OUTSTANDING;
         private Duration flowRefresh = DEFAULT_FLOW_REFRESH;
         private int maxStaleVersions = DEFAULT_MAX_STALE_VERSIONS;
-        private String trainerGroupId;
-        private SamplerTopics topics = SamplerTopics.defaults();
         private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
         private Duration fetchConnectTimeout = DEFAULT_FETCH_CONNECT_TIMEOUT;
         private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
         private Path downloadDir;
         private long maxCandidates;
-        private final Map<String, String> clientProperties = new TreeMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {}
@@ -144,15 +116,9 @@ public record SamplerConfig(
             return this;
         }
 
-        /** Kafka bootstrap servers (required). */
-        public Builder setBootstrapServers(String v) {
-            bootstrapServers = v;
-            return this;
-        }
-
-        /** Schema registry base URL (required). */
-        public Builder setSchemaRegistryUrl(String v) {
-            schemaRegistryUrl = v;
+        /** Kafka, registry and topic names (required). */
+        public Builder setConnection(ClusterConnection v) {
+            connection = v;
             return this;
         }
 
@@ -216,18 +182,6 @@ public record SamplerConfig(
             return this;
         }
 
-        /** Trainer's consumer group on the rewards topic; default {@code ddpp-trainer-<run>}. */
-        public Builder optTrainerGroupId(String v) {
-            trainerGroupId = v;
-            return this;
-        }
-
-        /** Topic names; default {@link SamplerTopics#defaults()}. */
-        public Builder optTopics(SamplerTopics v) {
-            topics = v;
-            return this;
-        }
-
         /** Metrics publication interval; default 5 s. */
         public Builder optMetricsInterval(Duration v) {
             metricsInterval = v;
@@ -258,12 +212,6 @@ public record SamplerConfig(
             return this;
         }
 
-        /** An extra Kafka client property for every client of the sampler (e.g. security settings). */
-        public Builder optClientProperty(String key, String value) {
-            clientProperties.put(key, value);
-            return this;
-        }
-
         /** How long start-up waits for Kafka and the schema registry; default 15 s. */
         public Builder optStartupTimeout(Duration v) {
             startupTimeout = v;
@@ -272,11 +220,9 @@ public record SamplerConfig(
 
         public SamplerConfig build() {
             require(run, "run");
-            require(bootstrapServers, "bootstrap servers");
-            require(schemaRegistryUrl, "schema registry URL");
+            Objects.requireNonNull(connection, "connection is required");
             Objects.requireNonNull(pretrained, "pre-trained checkpoint directory is required");
             Objects.requireNonNull(source, "source");
-            Objects.requireNonNull(topics, "topics");
             positive(batchSize, "batch size");
             positive(samplerSteps, "sampler steps");
             if (maxOutstanding < 0) {
@@ -297,11 +243,10 @@ public record SamplerConfig(
                     : run + "-" + source.name().toLowerCase(Locale.ROOT) + "-"
                             + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
             long baseSeed = seed != null ? seed : new SplittableRandom().nextLong();
-            String group = trainerGroupId != null && !trainerGroupId.isBlank() ? trainerGroupId : "ddpp-trainer-" + run;
             Path downloads = downloadDir != null ? downloadDir : Path.of(System.getProperty("java.io.tmpdir"));
-            return new SamplerConfig(run, bootstrapServers, schemaRegistryUrl, pretrained, id, source, batchSize,
-                    samplerSteps, baseSeed, maxOutstanding, flowRefresh, maxStaleVersions, group, topics,
-                    metricsInterval, fetchConnectTimeout, fetchTimeout, downloads, maxCandidates, clientProperties, startupTimeout);
+            return new SamplerConfig(run, connection, pretrained, id, source, batchSize, samplerSteps, baseSeed,
+                    maxOutstanding, flowRefresh, maxStaleVersions, metricsInterval, fetchConnectTimeout, fetchTimeout,
+                    downloads, maxCandidates, startupTimeout);
         }
 
         private static void require(String value, String what) {

@@ -27,6 +27,8 @@ import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
+import org.ddpp.runtime.StartupCheck;
+import org.ddpp.runtime.UnreachableAtStartException;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -78,13 +80,13 @@ public final class SamplerService implements AutoCloseable {
         this.root = root;
         this.live = config.source() == CandidateSource.REPLAY ? null
                 : new LivePolicy(pretrained.loadPolicy(root), 0L, root);
-        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        CachedSchemaRegistry registry = config.connection().cachedRegistry();
         this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.keys = Topics.CANDIDATES.keySerde(registry, true).serializer();
         this.candidates = Topics.CANDIDATES.valueSerde(registry, true).serializer();
         this.factory = new CandidateFactory(task, config.run(), config.samplerId(), config.source());
         if (config.maxOutstanding() > 0) {
-            SamplerConfig.SamplerTopics t = config.topics();
+            org.ddpp.runtime.TopicNames t = config.topics();
             SettledCounter counter = new SettledCounter(
                     new KafkaConsumer<>(counterProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                     t.rewards(), t.dlq(), t.candidates(), Topics.DLQ.valueSerde(registry, true).deserializer());
@@ -122,7 +124,7 @@ public final class SamplerService implements AutoCloseable {
 
     /**
      * Loads the pre-trained checkpoint, connects to Kafka and starts sampling. Throws {@link IOException} when the
-     * checkpoint cannot be opened (missing, corrupt), {@link IllegalStateException} when Kafka or the schema
+     * checkpoint cannot be opened (missing, corrupt), {@link UnreachableAtStartException} when Kafka or the schema
      * registry cannot be reached within the start-up timeout (or the registry refuses the candidate schema).
      */
     public static SamplerService start(SamplerConfig config) throws IOException {
@@ -149,29 +151,16 @@ public final class SamplerService implements AutoCloseable {
     }
 
     /**
-     * Fails fast, with one readable {@link IllegalStateException}, when Kafka or the schema registry is not there
+     * Fails fast, with one readable {@link UnreachableAtStartException}, when Kafka or the schema registry is not there
      * within the start-up timeout ({@link #start} calls it; a command may call it before preparing topics).
      */
     public static void checkReachable(SamplerConfig config) {
-        long timeoutMs = config.startupTimeout().toMillis();
-        Admin admin = Admin.create(adminProperties(config));
+        StartupCheck.require(config.connection(), config.startupTimeout());
         try {
-            admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to Kafka at " + config.bootstrapServers(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " within "
-                    + timeoutMs / 1000.0 + " s", e);
-        } finally {
-            admin.close(Duration.ZERO); // abandons a pending request instead of waiting for its own timeout
-        }
-        try {
-            SchemaRegistryClient client = new SchemaRegistryClient(RegistryClientConfig.builder()
-                    .setUrl(config.schemaRegistryUrl()).optRequestTimeout(config.startupTimeout()).build());
-            client.register(AvroSerializer.subject(config.topics().candidates(), false), Candidate.getClassSchema().toString());
+            config.connection().registryClient().register(AvroSerializer.subject(config.topics().candidates(), false),
+                    Candidate.getClassSchema().toString());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("schema registry at " + config.schemaRegistryUrl()
+            throw new UnreachableAtStartException("schema registry at " + config.connection().registryUrl()
                     + " does not accept the Candidate schema: " + e.getMessage(), e);
         }
     }
@@ -372,27 +361,18 @@ public final class SamplerService implements AutoCloseable {
         return !thread.isAlive();
     }
 
-    private static Map<String, Object> common(SamplerConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "ddpp-sampler-" + config.samplerId());
-        return p;
-    }
-
     private static Map<String, Object> producerProperties(SamplerConfig config) {
-        Map<String, Object> p = common(config);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.putAll(config.clientProperties());
+        Map<String, Object> p = config.connection().producerProperties("ddpp-sampler-" + config.samplerId());
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         return p;
     }
 
     private static Map<String, Object> consumerProperties(SamplerConfig config) {
-        Map<String, Object> p = common(config);
+        Map<String, Object> p = config.connection().consumerProperties("ddpp-sampler-" + config.samplerId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.putAll(config.clientProperties());
         p.remove(ConsumerConfig.GROUP_ID_CONFIG); // the policy topic is read without a group
         return p;
     }
@@ -406,9 +386,6 @@ public final class SamplerService implements AutoCloseable {
     }
 
     private static Map<String, Object> adminProperties(SamplerConfig config) {
-        Map<String, Object> p = common(config);
-        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "ddpp-sampler-admin-" + config.samplerId());
-        p.putAll(config.clientProperties());
-        return p;
+        return config.connection().adminProperties("ddpp-sampler-admin-" + config.samplerId());
     }
 }

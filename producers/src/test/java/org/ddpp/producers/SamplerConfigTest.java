@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class SamplerConfigTest {
 
     private static SamplerConfig.Builder minimal() {
-        return SamplerConfig.builder().setRun("r1").setBootstrapServers("127.0.0.1:9092")
-                .setSchemaRegistryUrl("http://127.0.0.1:8081").setPretrained(Path.of("runs/pretrained"));
+        return SamplerConfig.builder().setRun("r1")
+                .setConnection(ClusterConnection.local("127.0.0.1:9092", "http://127.0.0.1:8081"))
+                .setPretrained(Path.of("runs/pretrained"));
     }
 
     @Test
@@ -35,6 +38,14 @@ class SamplerConfigTest {
         assertEquals(CandidateSource.PRETRAINED, pinned.source());
         assertEquals(9, pinned.seed());
         assertTrue(pinned.samplerId().startsWith("r1-pretrained-"));
+    }
+
+    @Test
+    void isolatedNamesRenameTheTrainerGroupLikeTheTopics() {
+        SamplerConfig c = minimal().setConnection(ClusterConnection.local("127.0.0.1:9092", "http://127.0.0.1:8081")
+                .withTopics(TopicNames.isolated("t1.", "-x"))).build();
+        assertEquals("t1.ddpp.rewards-x", c.topics().rewards());
+        assertEquals("t1.ddpp-trainer-r1-x", c.trainerGroupId());
     }
 
     @Test

@@ -41,13 +41,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String host;
     private final int port;
     private final Path dataDir;
+    private final Map<String, String> ownClientProperties;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, String host, int port, Path dataDir) {
+    private EmbeddedKafka(KafkaRaftServer server, String host, int port, Path dataDir, Map<String, String> ownClientProperties) {
         this.server = server;
         this.host = host;
         this.port = port;
         this.dataDir = dataDir;
+        this.ownClientProperties = Map.copyOf(ownClientProperties);
+    }
+
+    /**
+     * Client properties that authenticate as {@code user} with {@code password} on a SASL/PLAIN listener
+     * ({@link Builder#optSaslPlainUsers}); the keys of a client-config file.
+     */
+    public static Map<String, String> saslPlainClient(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
     }
 
     public static Builder builder() {
@@ -69,7 +81,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** An admin client for this node; the caller closes it. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        Map<String, Object> props = new java.util.HashMap<>(ownClientProperties);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(props);
     }
 
     @Override
@@ -94,6 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private List<TopicSpec<?, ?>> topics = Topics.all();
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Map<String, String> saslUsers;
 
         /** Directory holding the broker's logs and metadata (required); created when missing, kept on close. */
         public Builder setDataDir(Path dataDir) {
@@ -125,6 +140,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serve clients on a SASL_PLAINTEXT listener with mechanism PLAIN for these users (name → password) instead
+         * of PLAINTEXT. The node itself talks to its listener as an extra user with a password generated here.
+         */
+        public Builder optSaslPlainUsers(Map<String, String> users) {
+            for (String user : users.keySet()) {
+                if (!user.matches("[A-Za-z0-9_.]+")) {
+                    throw new IllegalArgumentException("SASL user names may hold letters, digits, '_' and '.', got '" + user + "'");
+                }
+            }
+            this.saslUsers = Map.copyOf(users);
+            return this;
+        }
+
         /** Any other broker property, e.g. {@code log.retention.hours}. */
         public Builder optBrokerProperty(String key, String value) {
             overrides.put(key, value);
@@ -139,11 +168,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int clientPort = port > 0 ? requireFree(host, port) : freePort(host);
                 int quorumPort = controllerPort > 0 ? requireFree(host, controllerPort) : freePort(host);
                 Properties props = brokerProperties(dataDir, host, clientPort, quorumPort);
+                Map<String, String> own = Map.of();
+                if (saslUsers != null) {
+                    String brokerPassword = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+                    own = saslPlainClient("ddpp_broker", brokerPassword);
+                    saslListener(props, host, clientPort, quorumPort, brokerPassword, saslUsers);
+                }
                 overrides.forEach(props::setProperty);
                 formatOnce(dataDir, props);
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
-                EmbeddedKafka kafka = new EmbeddedKafka(server, host, clientPort, dataDir);
+                EmbeddedKafka kafka = new EmbeddedKafka(server, host, clientPort, dataDir, own);
                 try (Admin admin = kafka.admin()) {
                     admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
                     Topics.create(admin, topics, (short) 1);
@@ -182,6 +217,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("log.cleaner.dedupe.buffer.size", "4194304");
         return p;
+    }
+
+    /** Turns the client listener into SASL_PLAINTEXT/PLAIN with the given users and the node's own user. */
+    private static void saslListener(Properties p, String host, int port, int controllerPort, String brokerPassword,
+            Map<String, String> users) {
+        p.setProperty("listeners", "SASL_PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.setProperty("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + port);
+        p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"ddpp_broker\" password=\"").append(brokerPassword).append('"')
+                .append(" user_ddpp_broker=\"").append(brokerPassword).append('"');
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
     }
 
     /** Formats the storage directory unless an earlier run did (its meta.properties exists). */

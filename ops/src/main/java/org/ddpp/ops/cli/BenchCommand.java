@@ -81,12 +81,16 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--fresh-per-step", defaultValue = "16", description = "New candidates the trainer takes in per step (default: ${DEFAULT-VALUE}).")
         int freshPerStep;
 
+        /** Without --bootstrap-servers the bench runs on the embedded stack. */
+        @Mixin ConnectionOptions connection;
+
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Map<String, Object> result = PipelineBench.run(seconds, offlineSteps, freshPerStep,
-                    cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory());
+                    cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
+                    connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven());
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();
             return 0;

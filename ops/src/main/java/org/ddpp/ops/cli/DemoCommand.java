@@ -40,11 +40,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-dashboard", description = "Do not serve the dashboard.")
     boolean noDashboard;
 
-    @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
-    String bootstrapServers;
+    /** Without --bootstrap-servers (flag, environment or client config) the demo starts its embedded broker; without
+     * --schema-registry it starts our registry against the given cluster. */
+    @picocli.CommandLine.Mixin ConnectionOptions connection;
 
-    @Option(names = "--schema-registry", description = "Use this schema registry (with --bootstrap-servers; default: start ours against that cluster).")
-    String schemaRegistry;
+    @picocli.CommandLine.Mixin RewardOptions reward;
 
     @Option(names = "--run", description = "Run id (default: <task>-demo-<time>).")
     String run;
@@ -58,9 +58,6 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--pretrain-steps", description = "Pre-training steps of the task's model if it is not cached (default: the task's; grid 3000).")
     Integer pretrainSteps;
 
-    @Option(names = "--reward", description = "Required scorers and weights, log R = sum of w_k log R_k (default: the task's; grid " + RewardComposition.DEFAULT_SPEC + ", protein protein-sheet=1,garnier-sheet=1).")
-    String reward;
-
     @Option(names = "--external-scorer", description = "NAME=COMMAND of a scorer that runs outside the JVM, started by the demo; {bootstrap}, {registry} and {run} in COMMAND are replaced (default for garnier-sheet: /usr/bin/python3 scorers/external/python/scorer.py ...). Repeatable.")
     Map<String, String> externalScorers = new LinkedHashMap<>();
 
@@ -69,9 +66,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--evaluation-samples", defaultValue = "128", description = "Policy samples per published version for the mean log R and quality figures of tasks without an exact evaluation (default: ${DEFAULT-VALUE}).")
     int evaluationSamples;
-
-    @Option(names = "--log-reward-floor", defaultValue = "-20", description = "Floor on the combined log R (default: ${DEFAULT-VALUE}).")
-    double floor;
 
     @Option(names = "--samplers", defaultValue = "1", description = "Samplers following the newest policy (default: ${DEFAULT-VALUE}).")
     int samplers;
@@ -105,11 +99,10 @@ public final class DemoCommand implements Callable<Integer> {
                 .optExternalScorers(commands(externalScorers))
                 .optStartExternal(!noStartExternal)
                 .optEvaluationSamples(evaluationSamples)
-                .optBootstrapServers(bootstrapServers)
-                .optSchemaRegistryUrl(schemaRegistry)
+                .optCluster(connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven())
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
-                .optComposition(reward == null ? null : RewardComposition.parse(reward, floor))
+                .optComposition(reward.given() ? reward.composition(null) : null)
                 .optFollowingSamplers(samplers)
                 .optPinnedSamplers(pinned)
                 .optPublishEvery(publishEvery)
@@ -246,8 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         static AutoCloseable start(DemoPipeline pipeline, int port, java.io.PrintWriter out) {
             org.ddpp.ops.dashboard.Dashboard dashboard = org.ddpp.ops.dashboard.Dashboard.builder()
-                    .setBootstrapServers(pipeline.bootstrapServers())
-                    .setSchemaRegistryUrl(pipeline.schemaRegistryUrl())
+                    .setConnection(pipeline.connection())
                     .optPort(port)
                     .optRun(pipeline.settings().run())
                     .start();

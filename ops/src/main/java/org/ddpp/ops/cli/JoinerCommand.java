@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.RoleLifecycle;
+import org.ddpp.runtime.StartupCheck;
 import org.ddpp.scorers.joiner.JoinerConfig;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.RewardComposition;
-import org.ddpp.scorers.TopicNames;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,37 +24,25 @@ import picocli.CommandLine.Option;
                 + "required score is FAILED, INVALID or missing after the timeout. Scores of other scorers are ignored."})
 public final class JoinerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin ConnectionOptions connection;
 
-    @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081",
-            description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
-    String schemaRegistry;
+    @Mixin RewardOptions reward;
 
-    @Option(names = "--scorers", defaultValue = RewardComposition.DEFAULT_SPEC,
-            description = "Required scorers with weights, name=weight,... (weight 1 when omitted) (default: ${DEFAULT-VALUE}).")
-    String scorers;
-
-    @Option(names = "--log-floor", defaultValue = "-20",
-            description = "Floor on the combined log reward; clamped candidates are counted (default: ${DEFAULT-VALUE}).")
-    double logFloor;
-
-    @Option(names = "--join-timeout-ms", defaultValue = "60000",
+    @Option(names = "--join-timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "Wall-clock wait for a candidate's required scores before it is dead-lettered (default: ${DEFAULT-VALUE}).")
-    long joinTimeoutMs;
+    Duration joinTimeout;
 
-    @Option(names = "--dedup-retention-ms", defaultValue = "600000",
+    @Option(names = "--dedup-retention", defaultValue = "10m", converter = DurationConverter.class,
             description = "How long a settled candidate is remembered to drop late duplicate scores (default: ${DEFAULT-VALUE}).")
-    long dedupRetentionMs;
+    Duration dedupRetention;
 
-    @Option(names = "--punctuate-interval-ms", defaultValue = "1000",
+    @Option(names = "--punctuate-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "How often timeouts are checked (default: ${DEFAULT-VALUE}).")
-    long punctuateIntervalMs;
+    Duration punctuateInterval;
 
-    @Option(names = "--metrics-interval-ms", defaultValue = "5000",
+    @Option(names = "--metrics-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often metrics go to ddpp.metrics (default: ${DEFAULT-VALUE}).")
-    long metricsIntervalMs;
+    Duration metricsInterval;
 
     @Option(names = "--application-id", defaultValue = JoinerConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
@@ -68,34 +59,31 @@ public final class JoinerCommand implements Callable<Integer> {
             description = "Keep the join state in memory (restored from its changelog on start) instead of RocksDB.")
     boolean inMemoryState;
 
-    @Option(names = "--topic-suffix", defaultValue = "",
-            description = "Suffix appended to every ddpp topic name, to run an isolated pipeline on a shared cluster "
-                    + "(default: none).")
-    String topicSuffix;
-
     @Override
     public Integer call() throws Exception {
+        ClusterConnection cluster = connection.connection();
+        RewardComposition composition = reward.composition(RewardComposition.DEFAULT_SPEC);
         JoinerConfig config = JoinerConfig.builder()
-                .setBootstrapServers(bootstrapServers)
-                .setSchemaRegistryUrl(schemaRegistry)
+                .setConnection(cluster)
                 .optApplicationId(applicationId)
-                .optComposition(RewardComposition.parse(scorers, logFloor))
-                .optJoinTimeout(Duration.ofMillis(joinTimeoutMs))
-                .optDedupRetention(Duration.ofMillis(dedupRetentionMs))
-                .optPunctuateInterval(Duration.ofMillis(punctuateIntervalMs))
-                .optMetricsInterval(Duration.ofMillis(metricsIntervalMs))
-                .optTopics(TopicNames.DEFAULT.withSuffix(topicSuffix))
+                .optComposition(composition)
+                .optJoinTimeout(joinTimeout)
+                .optDedupRetention(dedupRetention)
+                .optPunctuateInterval(punctuateInterval)
+                .optMetricsInterval(metricsInterval)
                 .optStreamThreads(threads)
                 .optStateDir(stateDir)
                 .optInMemoryState(inMemoryState)
                 .build();
-        ServiceLifetime.ensureTopics(bootstrapServers, topicSuffix);
+        StartupCheck.require(cluster, connection.startupTimeout());
+        ServiceLifetime.ensureTopics(cluster);
         RewardJoiner joiner = RewardJoiner.start(config);
-        System.out.println("ddpp joiner: log R = max(" + logFloor + ", sum w_k log R_k) over " + config.composition().spec()
+        System.out.println("ddpp joiner: log R = max(" + composition.floor() + ", sum w_k log R_k) over " + config.composition().spec()
                 + ", " + config.topics().candidates() + " + " + config.topics().scores() + " -> "
                 + config.topics().rewards() + " | " + config.topics().dlq());
         System.out.flush();
-        return ServiceLifetime.await("joiner", joiner, () -> joiner.state() != KafkaStreams.State.ERROR
-                && joiner.state() != KafkaStreams.State.NOT_RUNNING);
+        return RoleLifecycle.run("joiner", RoleLifecycle.role(joiner, () -> joiner.state() != KafkaStreams.State.ERROR
+                && joiner.state() != KafkaStreams.State.NOT_RUNNING, () -> joiner.state() == KafkaStreams.State.ERROR
+                        ? new IllegalStateException("Kafka Streams is in state ERROR") : null), connection.shutdownTimeout());
     }
 }

@@ -26,10 +26,11 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    static Map<String, Object> run(double seconds, int offlineSteps, int freshPerStep, Path cacheDir) throws Exception {
+    static Map<String, Object> run(double seconds, int offlineSteps, int freshPerStep, Path cacheDir,
+            org.ddpp.runtime.ClusterConnection cluster, boolean startRegistry) throws Exception {
         Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
         DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
-                .setWorkDir(work).optCacheDir(cacheDir).optPretrain(PretrainConfig.defaults())
+                .setWorkDir(work).optCacheDir(cacheDir).optCluster(cluster, startRegistry).optPretrain(PretrainConfig.defaults())
                 .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).optFreshPerStep(freshPerStep).build();
         Map<String, Object> out = new LinkedHashMap<>();
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {

@@ -3,13 +3,14 @@ package org.ddpp.ops.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.schemas.avro.CandidateSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,11 +23,7 @@ import picocli.CommandLine.Option;
                 + "on ddpp.candidates under flow control; follow ddpp.policy; report on ddpp.metrics. Stops cleanly on SIGTERM.")
 public final class SamplerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081", description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
-    String schemaRegistry;
+    @Mixin ConnectionOptions connection;
 
     @Option(names = "--run", defaultValue = "grid-demo", description = "Run id: candidates are tagged with it and its policy versions followed (default: ${DEFAULT-VALUE}).")
     String run;
@@ -65,23 +62,17 @@ public final class SamplerCommand implements Callable<Integer> {
             description = "Never publish candidates from a policy more than this many versions behind the newest announced one (default: ${DEFAULT-VALUE}).")
     int maxStaleVersions;
 
-    @Option(names = "--trainer-group", description = "The trainer's consumer group on ddpp.rewards, read for flow control (default: ddpp-trainer-<run>).")
-    String trainerGroup;
+    @Option(names = "--flow-refresh", defaultValue = "300ms", converter = DurationConverter.class, description = "How often outstanding work is re-read from the brokers (default: ${DEFAULT-VALUE}).")
+    Duration flowRefresh;
 
-    @Option(names = "--flow-refresh-ms", defaultValue = "300", description = "How often outstanding work is re-read from the brokers, in ms (default: ${DEFAULT-VALUE}).")
-    long flowRefreshMs;
+    @Option(names = "--metrics-interval", defaultValue = "5s", converter = DurationConverter.class, description = "How often metrics are published and a progress line logged (default: ${DEFAULT-VALUE}).")
+    Duration metricsInterval;
 
-    @Option(names = "--metrics-interval-ms", defaultValue = "5000", description = "How often metrics are published and a progress line logged, in ms (default: ${DEFAULT-VALUE}).")
-    long metricsIntervalMs;
-
-    @Option(names = "--fetch-timeout-ms", defaultValue = "60000", description = "Time allowed to download one policy version, in ms (default: ${DEFAULT-VALUE}).")
-    long fetchTimeoutMs;
+    @Option(names = "--fetch-timeout", defaultValue = "60s", converter = DurationConverter.class, description = "Time allowed to download one policy version (default: ${DEFAULT-VALUE}).")
+    Duration fetchTimeout;
 
     @Option(names = "--download-dir", description = "Directory for policy files while they are verified (default: the system temporary directory).")
     Path downloadDir;
-
-    @Option(names = "--startup-timeout-ms", defaultValue = "15000", description = "Give up with one line when Kafka or the schema registry is not reachable within this many ms (default: ${DEFAULT-VALUE}).")
-    long startupTimeoutMs;
 
     @Option(names = "--max-candidates", defaultValue = "0", description = "Stop after publishing this many candidates; 0 = until stopped (default: ${DEFAULT-VALUE}).")
     long maxCandidates;
@@ -89,49 +80,35 @@ public final class SamplerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SamplerConfig.Builder builder = SamplerConfig.builder()
-                .setRun(run).setBootstrapServers(bootstrapServers).setSchemaRegistryUrl(schemaRegistry).setPretrained(pretrained)
+                .setRun(run).setConnection(connection.connection()).setPretrained(pretrained)
                 .optSource(mode.replay ? CandidateSource.REPLAY : mode.pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
                 .optSamplerId(samplerId).optBatchSize(batchSize).optSamplerSteps(steps)
-                .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions).optTrainerGroupId(trainerGroup)
-                .optFlowRefresh(millis(flowRefreshMs, "--flow-refresh-ms")).optMetricsInterval(millis(metricsIntervalMs, "--metrics-interval-ms"))
-                .optFetchTimeout(millis(fetchTimeoutMs, "--fetch-timeout-ms")).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
-                .optStartupTimeout(millis(startupTimeoutMs, "--startup-timeout-ms"));
+                .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions)
+                .optFlowRefresh(flowRefresh).optMetricsInterval(metricsInterval)
+                .optFetchTimeout(fetchTimeout).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
+                .optStartupTimeout(connection.startupTimeout());
         if (seed != null) {
             builder.optSeed(seed);
         }
         SamplerConfig config = builder.build();
         Checkpoint.open(pretrained); // a bad directory is reported before any connection attempt
         SamplerService.checkReachable(config);
-        ServiceLifetime.ensureTopics(bootstrapServers, "");
+        ServiceLifetime.ensureTopics(config.connection());
         SamplerService service = SamplerService.start(config);
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            service.close();
-            closed.countDown();
-        }, "ddpp-sampler-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("ddpp sampler " + config.samplerId() + ": run " + run + ", source " + config.source()
-                + ", publishing to " + config.topics().candidates() + " on " + bootstrapServers);
+                + ", publishing to " + config.topics().candidates() + " on " + config.connection().bootstrapServers());
         System.out.flush();
-        while (!service.awaitStopped(Duration.ofSeconds(1))) {
-            // sampling until SIGTERM (the hook closes the service) or --max-candidates
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            service.close();
-        } catch (IllegalStateException shuttingDown) {
-            closed.await(); // the JVM is stopping: the hook closes the service
-        }
-        if (service.failure() != null) {
-            throw new IllegalStateException("sampler failed: " + service.failure());
-        }
-        return 0;
+        // samples until SIGTERM or --max-candidates
+        return RoleLifecycle.run("sampler " + config.samplerId(), RoleLifecycle.role(service,
+                () -> !awaitStopped(service), service::failure), connection.shutdownTimeout());
     }
 
-    private static Duration millis(long ms, String option) {
-        if (ms < 1) {
-            throw new IllegalArgumentException(option + " must be >= 1, got " + ms);
+    private static boolean awaitStopped(SamplerService service) {
+        try {
+            return service.awaitStopped(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
-        return Duration.ofMillis(ms);
     }
 }

@@ -2,38 +2,35 @@ package org.ddpp.ops.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.RoleLifecycle;
+import org.ddpp.runtime.StartupCheck;
 import org.ddpp.scorers.Scorer;
 import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
-import org.ddpp.scorers.TopicNames;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ddpp scorer}: runs one scorer found on the class path as a transactional Kafka service (reads
- * {@code ddpp.candidates}, writes {@code ddpp.scores}); stops cleanly on SIGTERM.
+ * {@code ddpp.candidates}, writes {@code ddpp.scores}); stops within the shutdown bound on SIGTERM.
  */
 @Command(name = "scorer", mixinStandardHelpOptions = true,
         description = {"Score candidates from ddpp.candidates with one scorer and write ddpp.scores, exactly once "
                 + "per candidate (Kafka transactions). Instances of one scorer share the work through the consumer "
                 + "group ddpp-scorer-<name>; candidates of tasks the scorer does not accept are skipped.",
-                "Built-in scorers: grid-half-plane, grid-center."})
+                "Built-in scorers: see --list."})
 public final class ScorerCommand implements Callable<Integer> {
+
+    @Mixin ConnectionOptions connection;
 
     @Option(names = "--scorer", description = "Scorer name, required unless --list (see --list).")
     String scorer;
 
     @Option(names = "--list", description = "Print the scorers on the class path and exit.")
     boolean list;
-
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081",
-            description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
-    String schemaRegistry;
 
     @Option(names = "--instance-id",
             description = "Stable id of this instance among the instances of the scorer; its transactional id and "
@@ -53,38 +50,33 @@ public final class ScorerCommand implements Callable<Integer> {
             description = "Scorer calls running at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--call-timeout-ms", defaultValue = "10000",
+    @Option(names = "--call-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "Time one scorer call may take before it is abandoned and retried (default: ${DEFAULT-VALUE}).")
-    long callTimeoutMs;
+    Duration callTimeout;
 
     @Option(names = "--max-retries", defaultValue = "" + ScorerServiceConfig.DEFAULT_MAX_RETRIES,
             description = "Retries of a failed call before its candidates are scored FAILED (default: ${DEFAULT-VALUE}).")
     int maxRetries;
 
-    @Option(names = "--retry-backoff-ms", defaultValue = "100",
+    @Option(names = "--retry-backoff", defaultValue = "100ms", converter = DurationConverter.class,
             description = "First pause before a retry, doubled per retry (default: ${DEFAULT-VALUE}).")
-    long retryBackoffMs;
+    Duration retryBackoff;
 
-    @Option(names = "--max-retry-backoff-ms", defaultValue = "5000",
+    @Option(names = "--max-retry-backoff", defaultValue = "5s", converter = DurationConverter.class,
             description = "Longest pause between retries (default: ${DEFAULT-VALUE}).")
-    long maxRetryBackoffMs;
+    Duration maxRetryBackoff;
 
-    @Option(names = "--session-timeout-ms", defaultValue = "45000",
+    @Option(names = "--session-timeout", defaultValue = "45s", converter = DurationConverter.class,
             description = "Consumer session timeout: how long a crashed instance keeps its partitions (default: ${DEFAULT-VALUE}).")
-    long sessionTimeoutMs;
+    Duration sessionTimeout;
 
-    @Option(names = "--transaction-timeout-ms", defaultValue = "60000",
+    @Option(names = "--transaction-timeout", defaultValue = "60s", converter = DurationConverter.class,
             description = "Producer transaction timeout (default: ${DEFAULT-VALUE}).")
-    long transactionTimeoutMs;
+    Duration transactionTimeout;
 
-    @Option(names = "--metrics-interval-ms", defaultValue = "5000",
+    @Option(names = "--metrics-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often metrics go to ddpp.metrics (default: ${DEFAULT-VALUE}).")
-    long metricsIntervalMs;
-
-    @Option(names = "--topic-suffix", defaultValue = "",
-            description = "Suffix appended to every ddpp topic name, to run an isolated pipeline on a shared cluster "
-                    + "(default: none).")
-    String topicSuffix;
+    Duration metricsInterval;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -99,30 +91,31 @@ public final class ScorerCommand implements Callable<Integer> {
         if (scorer == null) {
             throw new IllegalArgumentException("--scorer is required (known: " + String.join(", ", Scorers.names()) + ")");
         }
+        ClusterConnection cluster = connection.connection();
         ScorerServiceConfig.Builder builder = ScorerServiceConfig.builder()
-                .setBootstrapServers(bootstrapServers)
-                .setSchemaRegistryUrl(schemaRegistry)
+                .setConnection(cluster)
                 .setScorer(Scorers.byName(scorer).name())
                 .optBatchSize(batchSize)
                 .optMaxInFlight(maxInFlight)
                 .optParallelism(parallelism)
-                .optCallTimeout(Duration.ofMillis(callTimeoutMs))
+                .optCallTimeout(callTimeout)
                 .optMaxRetries(maxRetries)
-                .optRetryBackoff(Duration.ofMillis(retryBackoffMs))
-                .optMaxRetryBackoff(Duration.ofMillis(maxRetryBackoffMs))
-                .optSessionTimeout(Duration.ofMillis(sessionTimeoutMs))
-                .optTransactionTimeout(Duration.ofMillis(transactionTimeoutMs))
-                .optMetricsInterval(Duration.ofMillis(metricsIntervalMs))
-                .optTopics(TopicNames.DEFAULT.withSuffix(topicSuffix));
+                .optRetryBackoff(retryBackoff)
+                .optMaxRetryBackoff(maxRetryBackoff)
+                .optSessionTimeout(sessionTimeout)
+                .optTransactionTimeout(transactionTimeout)
+                .optMetricsInterval(metricsInterval);
         if (instanceId != null) {
             builder.optInstanceId(instanceId);
         }
         ScorerServiceConfig config = builder.build();
-        ServiceLifetime.ensureTopics(bootstrapServers, topicSuffix);
+        StartupCheck.require(cluster, connection.startupTimeout());
+        ServiceLifetime.ensureTopics(cluster);
         ScorerService service = ScorerService.start(config);
         System.out.println("ddpp scorer: " + scorer + " instance " + config.instanceId() + " scoring "
-                + config.topics().candidates() + " -> " + config.topics().scores() + " on " + bootstrapServers);
+                + config.topics().candidates() + " -> " + config.topics().scores() + " on " + cluster.bootstrapServers());
         System.out.flush();
-        return ServiceLifetime.await("scorer " + scorer, service, service::isRunning);
+        return RoleLifecycle.run("scorer " + scorer, RoleLifecycle.role(service, service::isRunning, service::failure),
+                connection.shutdownTimeout());
     }
 }

@@ -3,12 +3,16 @@ package org.ddpp.ops.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.RoleLifecycle;
+import org.ddpp.runtime.StartupCheck;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import org.ddpp.trainer.online.OnlineTrainerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ddpp trainer}: the online DDPP-LB trainer as its own process against any Kafka cluster. */
@@ -16,11 +20,7 @@ import picocli.CommandLine.Option;
         description = "Run the online DDPP-LB trainer: consume ddpp.rewards, train, publish policy versions on ddpp.policy, report on ddpp.metrics, checkpoint with offsets. Stops cleanly on SIGTERM.")
 public final class TrainerCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081", description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
-    String schemaRegistry;
+    @Mixin ConnectionOptions connection;
 
     @Option(names = "--run", defaultValue = "grid-demo", description = "Run id; only this run's candidates are trained on (default: ${DEFAULT-VALUE}).")
     String run;
@@ -75,8 +75,9 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ClusterConnection cluster = connection.connection();
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
-                .setRun(run).setBootstrapServers(bootstrapServers).setSchemaRegistryUrl(schemaRegistry)
+                .setRun(run).setConnection(cluster)
                 .setPretrained(pretrained).setStateDir(stateDir)
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(lr).optLogZLearningRate(logZLr).optWarmupSteps(warmup).build())
                 .optLogZShape(NetworkShape.of(64, 1, 4))
@@ -85,23 +86,26 @@ public final class TrainerCommand implements Callable<Integer> {
                 .optFreshPerStep(freshPerStep).optInitialFill(initialFill)
                 .optMetricsInterval(Duration.ofSeconds(2)).optHttpHost(httpHost).optHttpPort(httpPort).optSeed(seed)
                 .build();
-        CountDownLatch done = new CountDownLatch(1);
-        try (OnlineTrainer trainer = OnlineTrainer.create(config, null)) {
-            Thread hook = new Thread(() -> {
-                trainer.stop();
-                try {
-                    done.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "trainer-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("trainer " + run + " weights at http://" + httpHost + ":" + trainer.weightsPort() + "/policies/");
-            System.out.flush();
-            trainer.run();
-        } finally {
-            done.countDown();
-        }
-        return 0;
+        StartupCheck.require(cluster, connection.startupTimeout());
+        ServiceLifetime.ensureTopics(cluster);
+        OnlineTrainer trainer = OnlineTrainer.create(config, null);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread training = new Thread(() -> {
+            try {
+                trainer.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "ddpp-trainer-" + run);
+        training.start();
+        System.out.println("trainer " + run + " weights at http://" + httpHost + ":" + trainer.weightsPort() + "/policies/");
+        System.out.flush();
+        AutoCloseable stop = () -> {
+            trainer.stop(); // the training thread writes its final checkpoint and returns
+            training.join();
+            trainer.close();
+        };
+        return RoleLifecycle.run("trainer " + run, RoleLifecycle.role(stop, training::isAlive, failure::get),
+                connection.shutdownTimeout());
     }
 }

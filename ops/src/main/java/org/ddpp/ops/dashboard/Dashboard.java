@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ddpp.schemas.Topics;
-import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,23 +98,16 @@ public final class Dashboard implements AutoCloseable {
         /** Default listen host: this machine only. */
         public static final String DEFAULT_HOST = "127.0.0.1";
 
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private org.ddpp.runtime.ClusterConnection connection;
         private int port = DEFAULT_PORT;
         private String host = DEFAULT_HOST;
         private String run;
         private int pointsPerSeries = 2_000;
         private int maxSeries = 1_000;
 
-        /** Kafka bootstrap servers (required). */
-        public Builder setBootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
-            return this;
-        }
-
-        /** Schema registry base URL (required). */
-        public Builder setSchemaRegistryUrl(String schemaRegistryUrl) {
-            this.schemaRegistryUrl = schemaRegistryUrl;
+        /** Kafka, registry and topic names of the run to show (required). */
+        public Builder setConnection(org.ddpp.runtime.ClusterConnection connection) {
+            this.connection = connection;
             return this;
         }
 
@@ -147,13 +139,12 @@ public final class Dashboard implements AutoCloseable {
         }
 
         public Dashboard start() {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
-            Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl is required");
+            Objects.requireNonNull(connection, "connection is required");
             Objects.requireNonNull(host, "host");
             EventStream events = new EventStream(10_000);
             LiveFeed feed = new LiveFeed(new MetricsHistory(pointsPerSeries, maxSeries), events);
-            CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(schemaRegistryUrl));
-            MetricsFollower follower = new MetricsFollower(bootstrapServers,
+            CachedSchemaRegistry registry = connection.cachedRegistry();
+            MetricsFollower follower = new MetricsFollower(connection,
                     Topics.METRICS.valueSerde(registry, false).deserializer(), run, feed::accept);
             DashboardRoutes routes;
             try {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class MetricsFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricsFollower.class);
-    private static final String TOPIC = Topics.METRICS.name();
+    private final String topic;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Deserializer<Metrics> values;
@@ -44,13 +44,13 @@ final class MetricsFollower implements AutoCloseable {
     private long skipped;
 
     /** @param run only records of this run (and of roles that serve all runs) reach the sink; null for every run */
-    MetricsFollower(String bootstrapServers, Deserializer<Metrics> values, String run, Consumer<Metrics> sink) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ddpp-dashboard",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+    MetricsFollower(org.ddpp.runtime.ClusterConnection connection, Deserializer<Metrics> values, String run, Consumer<Metrics> sink) {
+        this.topic = connection.topics().metrics();
+        Map<String, Object> props = connection.consumerProperties("ddpp-dashboard");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(props,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.values = values;
         this.run = run;
@@ -85,7 +85,7 @@ final class MetricsFollower implements AutoCloseable {
                 LOG.error("metrics consumer woken up unexpectedly", e);
             }
         } catch (RuntimeException e) {
-            LOG.error("dashboard stopped reading {}: {}", TOPIC, e.toString(), e);
+            LOG.error("dashboard stopped reading {}: {}", topic, e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -94,15 +94,15 @@ final class MetricsFollower implements AutoCloseable {
     private void assign() {
         List<PartitionInfo> partitions;
         try {
-            partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(2));
+            partitions = consumer.partitionsFor(topic, Duration.ofSeconds(2));
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
             partitions = List.of();
-            LOG.debug("cannot list partitions of {} yet: {}", TOPIC, e.toString());
+            LOG.debug("cannot list partitions of {} yet: {}", topic, e.toString());
         }
         if (partitions == null || partitions.isEmpty()) {
-            LOG.info("waiting for topic {}", TOPIC);
+            LOG.info("waiting for topic {}", topic);
             sleep(500);
             return;
         }
@@ -110,7 +110,7 @@ final class MetricsFollower implements AutoCloseable {
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         assigned = true;
-        LOG.info("dashboard reading {} from the beginning ({} partition(s))", TOPIC, tps.size());
+        LOG.info("dashboard reading {} from the beginning ({} partition(s))", topic, tps.size());
     }
 
     private void deliver(ConsumerRecord<byte[], byte[]> record) {

@@ -32,7 +32,9 @@ import org.ddpp.ops.registry.RegistryServer;
 import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
+import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.schemas.Topics;
+import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
@@ -71,6 +73,7 @@ public final class DemoPipeline implements AutoCloseable {
     private final DemoSettings settings;
     private final EmbeddedStack stack;
     private final RegistryServer ownRegistry;
+    private final ClusterConnection connection;
     private final String bootstrap;
     private final String registryUrl;
     private final CachedSchemaRegistry registry;
@@ -97,27 +100,29 @@ public final class DemoPipeline implements AutoCloseable {
 
     private DemoPipeline(DemoSettings settings) throws IOException {
         this.settings = settings;
-        if (settings.bootstrapServers() == null) {
+        if (settings.connection() == null) {
             stack = EmbeddedStack.builder().setDataDir(settings.workDir().resolve("kafka")).start();
             ownRegistry = null;
-            bootstrap = stack.bootstrapServers();
-            registryUrl = stack.registryUrl();
+            connection = stack.connection();
         } else {
             stack = null;
-            bootstrap = settings.bootstrapServers();
-            if (settings.schemaRegistryUrl() == null) {
-                ownRegistry = RegistryServer.builder().setBootstrapServers(bootstrap).start();
-                registryUrl = ownRegistry.url();
+            if (settings.startRegistry()) {
+                ownRegistry = RegistryServer.builder().setConnection(settings.connection()).start();
+                connection = new ClusterConnection(settings.connection().bootstrapServers(),
+                        settings.connection().kafkaProperties(), RegistryClientConfig.of(ownRegistry.url()),
+                        settings.connection().topics());
             } else {
                 ownRegistry = null;
-                registryUrl = settings.schemaRegistryUrl();
+                connection = settings.connection();
             }
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Topics.create(admin, Topics.all(), (short) 1);
+        bootstrap = connection.bootstrapServers();
+        registryUrl = connection.registryUrl();
+        try (Admin admin = connection.admin("ddpp-demo-admin")) {
+            Topics.create(admin, connection.topics().specs(), (short) -1);
         }
-        this.registry = new CachedSchemaRegistry(SchemaRegistryClient.of(registryUrl));
-        Topics.registerValueSchemas(registry, Topics.all());
+        this.registry = connection.cachedRegistry();
+        Topics.registerValueSchemas(registry, connection.topics().specs());
         this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());
         this.composition = settings.composition() != null ? settings.composition()
                 : RewardComposition.parse(profile.rewardSpec(), RewardComposition.DEFAULT_FLOOR);
@@ -136,10 +141,10 @@ public final class DemoPipeline implements AutoCloseable {
             start = figures.of(reference, 0);
         }
         this.startValue = start.get(headline);
-        this.metricsProducer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        this.metricsProducer = new KafkaProducer<>(connection.producerProperties("ddpp-demo-metrics"),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.demoMetrics = new MetricsSender(metricsProducer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                Topics.METRICS.name(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", profile.task().name()));
+                connection.topics().metrics(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", profile.task().name()));
         record(new PolicyEvaluator.Evaluated(0, 0, start));
     }
 
@@ -206,7 +211,7 @@ public final class DemoPipeline implements AutoCloseable {
     /** Starts one more instance of scorer {@code name} (instances share the load through their consumer group). */
     public ScorerService startScorer(String name) {
         ScorerService s = ScorerService.start(ScorerServiceConfig.builder()
-                .setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl).setScorer(name)
+                .setConnection(connection).setScorer(name)
                 .optInstanceId(name + "-" + (scorerInstances++)).optMetricsInterval(settings.metricsInterval()).build());
         scorers.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(s);
         return s;
@@ -245,7 +250,7 @@ public final class DemoPipeline implements AutoCloseable {
     }
 
     public void startJoiner() {
-        joiner = RewardJoiner.start(JoinerConfig.builder().setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
+        joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(connection)
                 .optApplicationId("ddpp-joiner-" + settings.run())
                 .optComposition(composition).optJoinTimeout(settings.joinTimeout())
                 .optStateDir(settings.workDir().resolve("joiner-state"))
@@ -254,14 +259,13 @@ public final class DemoPipeline implements AutoCloseable {
 
     public SamplerService startSampler(boolean pinned, int index) throws IOException {
         SamplerService s = SamplerService.start(SamplerConfig.builder()
-                .setRun(settings.run()).setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
+                .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained)
                 .optSamplerId((pinned ? "pinned-" : "policy-") + index)
                 .optPinned(pinned)
                 .optSource(pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
                 .optSeed(1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
                 .optMaxOutstanding(settings.maxOutstanding())
-                .optTrainerGroupId(OnlineTrainerConfig.defaultGroupId(settings.run()))
                 .optMetricsInterval(settings.metricsInterval())
                 .build());
         samplers.add(s);
@@ -271,7 +275,7 @@ public final class DemoPipeline implements AutoCloseable {
     /** Starts the trainer on its own thread (resuming from its checkpoint when one exists). */
     public synchronized void startTrainer() throws IOException {
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
-                .setRun(settings.run()).setBootstrapServers(bootstrap).setSchemaRegistryUrl(registryUrl)
+                .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
                 .optDdpp(profile.fineTune().build().ddpp())
                 .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
@@ -333,7 +337,7 @@ public final class DemoPipeline implements AutoCloseable {
             s.close();
         }
         samplers.clear();
-        RunAccounting accounting = new RunAccounting(bootstrap, registry);
+        RunAccounting accounting = new RunAccounting(connection, registry);
         long deadline = System.nanoTime() + timeout.toNanos();
         RunAccounting.Report report = accounting.of(settings.run());
         while (report.inFlight() > 0 && System.nanoTime() < deadline) {
@@ -345,7 +349,7 @@ public final class DemoPipeline implements AutoCloseable {
 
     /** The accounting of the run as the topics hold it now. */
     public RunAccounting.Report accounting() {
-        return new RunAccounting(bootstrap, registry).of(settings.run());
+        return new RunAccounting(connection, registry).of(settings.run());
     }
 
     public void setPictureSink(GridPictureSink sink) {
@@ -401,6 +405,11 @@ public final class DemoPipeline implements AutoCloseable {
 
     public Map<String, List<ScorerService>> scorers() {
         return scorers;
+    }
+
+    /** How the demo's roles reach the cluster (embedded or given). */
+    public ClusterConnection connection() {
+        return connection;
     }
 
     public String bootstrapServers() {

@@ -11,8 +11,8 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * {@code ddpp bench pipeline}). Build with {@link #builder()}; {@code set*} are required, {@code opt*} optional.
  *
  * @param run run id stamped on every record
- * @param bootstrapServers Kafka to use; null = start the embedded broker and registry
- * @param schemaRegistryUrl registry to use with an external Kafka; null = start ours against it
+ * @param connection the cluster to use; null = start the embedded broker and registry
+ * @param startRegistry with a given cluster: start our registry against it instead of the connection's
  * @param workDir broker data, trainer state and joiner state live here
  * @param task the task, by the name of its profile in {@code TaskProfiles} (default grid)
  * @param cacheDir where data and pre-trained models are cached
@@ -31,13 +31,13 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * @param checkpointEvery trainer steps between checkpoints (default 200)
  * @param maxOutstanding flow-control bound on candidates not yet consumed by the trainer (default 2048)
  * @param freshPerStep new candidates the trainer takes in per step (default 16; see OnlineTrainerConfig)
- * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default 30 s)
+ * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default: the joiner's, 60 s)
  * @param metricsInterval how often every role publishes metrics (default 2 s)
  */
 public record DemoSettings(
         String run,
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        org.ddpp.runtime.ClusterConnection connection,
+        boolean startRegistry,
         Path workDir,
         String task,
         Path cacheDir,
@@ -75,8 +75,8 @@ public record DemoSettings(
     /** Builder; unset options keep the documented defaults. */
     public static final class Builder {
         private String run;
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private org.ddpp.runtime.ClusterConnection connection;
+        private boolean startRegistry;
         private Path workDir;
         private String task = "grid";
         private Path cacheDir = PretrainedCache.defaultDirectory();
@@ -87,11 +87,11 @@ public record DemoSettings(
         private int evaluationSamples = 128;
         private int followingSamplers = 1;
         private int pinnedSamplers = 1;
-        private int publishEvery = 50;
-        private int checkpointEvery = 200;
-        private long maxOutstanding = 2048;
+        private int publishEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_PUBLISH_EVERY;
+        private int checkpointEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_CHECKPOINT_EVERY;
+        private long maxOutstanding = org.ddpp.producers.SamplerConfig.DEFAULT_MAX_OUTSTANDING;
         private int freshPerStep = 16;
-        private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerConfig.DEFAULT_JOIN_TIMEOUT;
         private Duration metricsInterval = Duration.ofSeconds(2);
 
         public Builder setRun(String v) {
@@ -104,13 +104,13 @@ public record DemoSettings(
             return this;
         }
 
-        public Builder optBootstrapServers(String v) {
-            bootstrapServers = v;
-            return this;
-        }
-
-        public Builder optSchemaRegistryUrl(String v) {
-            schemaRegistryUrl = v;
+        /**
+         * Run on this cluster instead of the embedded broker; with {@code startRegistry}, start our registry against
+         * it instead of using the connection's registry.
+         */
+        public Builder optCluster(org.ddpp.runtime.ClusterConnection v, boolean startRegistry) {
+            connection = v;
+            this.startRegistry = startRegistry;
             return this;
         }
 
@@ -190,7 +190,7 @@ public record DemoSettings(
         }
 
         public DemoSettings build() {
-            return new DemoSettings(run, bootstrapServers, schemaRegistryUrl, workDir, task, cacheDir, pretrain, composition,
+            return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition,
                     externalScorers, startExternal, evaluationSamples,
                     followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
                     metricsInterval);

@@ -51,11 +51,11 @@ public final class RunAccounting {
         }
     }
 
-    private final String bootstrapServers;
+    private final org.ddpp.runtime.ClusterConnection connection;
     private final CachedSchemaRegistry registry;
 
-    public RunAccounting(String bootstrapServers, CachedSchemaRegistry registry) {
-        this.bootstrapServers = bootstrapServers;
+    public RunAccounting(org.ddpp.runtime.ClusterConnection connection, CachedSchemaRegistry registry) {
+        this.connection = connection;
         this.registry = registry;
     }
 
@@ -64,7 +64,7 @@ public final class RunAccounting {
         Deserializer<Candidate> candidates = Topics.CANDIDATES.valueSerde(registry, false).deserializer();
         Deserializer<ScoredCandidate> rewards = Topics.REWARDS.valueSerde(registry, false).deserializer();
         Set<String> published = new HashSet<>();
-        readAll(Topics.CANDIDATES.name(), r -> {
+        readAll(connection.topics().candidates(), r -> {
             try {
                 Candidate c = candidates.deserialize(r.topic(), r.headers(), r.value());
                 if (run.equals(c.getRun())) {
@@ -75,7 +75,7 @@ public final class RunAccounting {
             }
         });
         Map<String, Integer> scored = new HashMap<>();
-        readAll(Topics.REWARDS.name(), r -> {
+        readAll(connection.topics().rewards(), r -> {
             try {
                 ScoredCandidate s = rewards.deserialize(r.topic(), r.headers(), r.value());
                 if (run.equals(s.getCandidate().getRun())) {
@@ -86,7 +86,7 @@ public final class RunAccounting {
             }
         });
         Map<String, Integer> dead = new HashMap<>();
-        readAll(Topics.DLQ.name(), r -> {
+        readAll(connection.topics().dlq(), r -> {
             if (r.key() != null) {
                 String key = new String(r.key(), StandardCharsets.UTF_8);
                 if (published.contains(key) && isJoinerVerdict(r)) {
@@ -129,12 +129,11 @@ public final class RunAccounting {
     }
 
     private void readAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "ddpp-accounting-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        Map<String, Object> props = connection.consumerProperties("ddpp-accounting");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "ddpp-accounting-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.ddpp.ops.broker.EmbeddedKafka;
+import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,15 +62,21 @@ public final class RegistryServer implements AutoCloseable {
         /** Default time to wait for the storage topic on start and per write: 30 s. */
         public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(30);
 
-        private String bootstrapServers;
+        private ClusterConnection connection;
         private String host = DEFAULT_HOST;
         private int port;
         private String topic = Topics.SCHEMAS.name();
         private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
 
-        /** Kafka cluster holding the storage topic (required). */
+        /** Kafka cluster holding the storage topic, with its client security settings (required). */
+        public Builder setConnection(ClusterConnection connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        /** An unsecured Kafka cluster holding the storage topic (shorthand for {@link #setConnection}). */
         public Builder setBootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
+            this.connection = ClusterConnection.local(bootstrapServers, "http://unused");
             return this;
         }
 
@@ -98,12 +105,12 @@ public final class RegistryServer implements AutoCloseable {
 
         /** Replays the storage topic, then starts serving HTTP. */
         public RegistryServer start() {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
+            Objects.requireNonNull(connection, "connection is required");
             if (port > 0) {
                 EmbeddedKafka.requireFree(host, port);
             }
             RegistryState state = new RegistryState();
-            SchemaLog log = new SchemaLog(bootstrapServers, topic, storeTimeout, state);
+            SchemaLog log = new SchemaLog(connection, topic, storeTimeout, state);
             try {
                 log.start();
                 Map<String, Object> props = new LinkedHashMap<>();
@@ -118,7 +125,7 @@ public final class RegistryServer implements AutoCloseable {
                 EmbeddedServer server = context.getBean(EmbeddedServer.class);
                 server.start();
                 RegistryServer registry = new RegistryServer(context, server, log, host);
-                LOG.info("schema registry ready at {} (storage {} on {})", registry.url(), topic, bootstrapServers);
+                LOG.info("schema registry ready at {} (storage {} on {})", registry.url(), topic, connection.bootstrapServers());
                 return registry;
             } catch (RuntimeException e) {
                 log.close();

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.ddpp.runtime.ClusterConnection;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -48,14 +49,23 @@ final class SchemaLog implements AutoCloseable {
     private volatile RuntimeException failure;
     private volatile boolean running = true;
 
-    SchemaLog(String bootstrapServers, String topic, Duration timeout, RegistryState state) {
+    SchemaLog(ClusterConnection connection, String topic, Duration timeout, RegistryState state) {
+        String bootstrapServers = connection.bootstrapServers();
+        Map<String, Object> adminProps = connection.adminProperties("ddpp-registry-admin");
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        Map<String, Object> producerProps = connection.producerProperties("ddpp-registry-writer");
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Map<String, Object> consumerProps = connection.consumerProperties("ddpp-registry-reader");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.state = state;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+        this.admin = Admin.create(adminProps);
         try {
             ensureTopic(admin, topic);
         } catch (RuntimeException e) {
@@ -63,17 +73,8 @@ final class SchemaLog implements AutoCloseable {
             throw new IllegalStateException("cannot use storage topic " + topic + " on Kafka at " + bootstrapServers
                     + ": " + e.getMessage(), e);
         }
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.CLIENT_ID_CONFIG, "ddpp-registry-writer"), new StringSerializer(), new StringSerializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "ddpp-registry-reader"), new StringDeserializer(), new StringDeserializer());
+        this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+        this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         this.reader = new Thread(this::read, "ddpp-registry-reader");

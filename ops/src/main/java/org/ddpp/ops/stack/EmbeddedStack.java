@@ -42,6 +42,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return registry.url();
     }
 
+    /** How roles reach this stack: unsecured, default topic names. */
+    public org.ddpp.runtime.ClusterConnection connection() {
+        return org.ddpp.runtime.ClusterConnection.local(bootstrapServers(), registryUrl());
+    }
+
     @Override
     public void close() {
         try {

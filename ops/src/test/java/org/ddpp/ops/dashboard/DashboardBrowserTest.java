@@ -72,8 +72,7 @@ class DashboardBrowserTest {
         Files.deleteIfExists(SCREENSHOT);
         long started = System.nanoTime();
         try (SyntheticRun synthetic = new SyntheticRun(stack, run);
-                Dashboard dashboard = Dashboard.builder().setBootstrapServers(stack.bootstrap())
-                        .setSchemaRegistryUrl(stack.registry.url()).optPort(0).optRun(run).start()) {
+                Dashboard dashboard = Dashboard.builder().setConnection(stack.connection()).optPort(0).optRun(run).start()) {
             for (int i = 0; i < 40; i++) {
                 synthetic.publishRound();
             }

@@ -44,7 +44,7 @@ class DashboardTest {
     }
 
     private static Dashboard dashboard(String run) {
-        return Dashboard.builder().setBootstrapServers(stack.bootstrap()).setSchemaRegistryUrl(stack.registry.url())
+        return Dashboard.builder().setConnection(stack.connection())
                 .optPort(0).optRun(run).start();
     }
 
@@ -199,7 +199,7 @@ class DashboardTest {
     void aBusyPortIsOneReadableErrorAndCloseFreesThePort() throws IOException {
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Dashboard.builder()
-                    .setBootstrapServers(stack.bootstrap()).setSchemaRegistryUrl(stack.registry.url())
+                    .setConnection(stack.connection())
                     .optPort(busy.getLocalPort()).start());
             assertTrue(e.getMessage().contains(":" + busy.getLocalPort()), e.getMessage());
         }
@@ -207,8 +207,7 @@ class DashboardTest {
         int port = first.port();
         first.close();
         first.close(); // idempotent
-        try (Dashboard again = Dashboard.builder().setBootstrapServers(stack.bootstrap())
-                .setSchemaRegistryUrl(stack.registry.url()).optPort(port).start()) {
+        try (Dashboard again = Dashboard.builder().setConnection(stack.connection()).optPort(port).start()) {
             assertEquals(port, again.port());
         }
     }

@@ -178,7 +178,7 @@ class RegistryServerTest {
             before.put(id, client.schemaById(id));
         }
         int maxBefore = before.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        try (RegistryServer second = RegistryServer.builder().setBootstrapServers(stack.bootstrap()).start()) {
+        try (RegistryServer second = RegistryServer.builder().setConnection(stack.connection()).start()) {
             assertNotEquals(stack.registry.url(), second.url());
             SchemaRegistryClient restarted = SchemaRegistryClient.of(second.url());
             before.forEach((id, schema) -> assertEquals(schema, restarted.schemaById(id)));

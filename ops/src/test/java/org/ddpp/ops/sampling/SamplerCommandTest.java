@@ -35,8 +35,8 @@ class SamplerCommandTest {
             port = socket.getLocalPort();
         }
         CliRun r = run("sampler", "--pretrained", pretrained.toString(), "--bootstrap-servers", "127.0.0.1:" + port,
-                "--startup-timeout-ms", "1500");
-        assertEquals(1, r.code());
+                "--startup-timeout", "1500ms");
+        assertEquals(2, r.code(), "unreachable at start is exit code 2");
         assertEquals("ddpp sampler: cannot reach Kafka at 127.0.0.1:" + port + " within 1.5 s", r.err().strip());
     }
 

@@ -44,6 +44,7 @@ import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.TestStack;
 import org.ddpp.producers.PolicyRejections;
 import org.ddpp.producers.SamplerConfig;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -99,7 +100,7 @@ class SamplerFlowTest {
     @Test
     void followsVerifiedPolicyVersionsAndDeadLettersABadOne() throws Exception {
         String run = "sampling-follow-" + UUID.randomUUID();
-        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        TopicNames topics = createTopics(run + ".");
         SamplerConfig config = base(run, topics).optSamplerId("follower").optMaxOutstanding(0).build();
         AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
         try (SamplerService sampler = SamplerService.start(config);
@@ -155,7 +156,7 @@ class SamplerFlowTest {
     @Test
     void aPinnedSamplerStopsAtTheBoundUntilTheTrainerCommits() throws Exception {
         String run = "sampling-flow-" + UUID.randomUUID();
-        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        TopicNames topics = createTopics(run + ".");
         int bound = 20;
         int batch = 8;
         SamplerConfig config = base(run, topics).optPinned(true).optMaxOutstanding(bound)
@@ -215,7 +216,7 @@ class SamplerFlowTest {
     @Test
     void aStaleSamplerSwapsBeforeItPublishesAgain() throws Exception {
         String run = "sampling-stale-" + UUID.randomUUID();
-        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        TopicNames topics = createTopics(run + ".");
         Path weights = dir.resolve(run + "-v1.params");
         String sha;
         try (Mdm next = Mdm.create(new GridTask(), SHAPE, 7L, root)) {
@@ -262,7 +263,7 @@ class SamplerFlowTest {
     @Test
     void aReplaySamplerPublishesPriorDataAndStopsAfterMaxCandidates() throws Exception {
         String run = "sampling-replay-" + UUID.randomUUID();
-        SamplerConfig.SamplerTopics topics = createTopics(run + ".");
+        TopicNames topics = createTopics(run + ".");
         SamplerConfig config = base(run, topics).optSource(CandidateSource.REPLAY).optMaxCandidates(12).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             assertTrue(sampler.awaitStopped(Duration.ofSeconds(60)));
@@ -280,15 +281,14 @@ class SamplerFlowTest {
         }
     }
 
-    private static SamplerConfig.Builder base(String run, SamplerConfig.SamplerTopics topics) {
-        return SamplerConfig.builder().setRun(run).setBootstrapServers(stack.bootstrap())
-                .setSchemaRegistryUrl(stack.registry.url()).setPretrained(pretrained).optTopics(topics)
+    private static SamplerConfig.Builder base(String run, TopicNames topics) {
+        return SamplerConfig.builder().setRun(run).setConnection(stack.connection(topics)).setPretrained(pretrained)
                 .optBatchSize(8).optSamplerSteps(4).optSeed(5).optMetricsInterval(Duration.ofMillis(500))
                 .optDownloadDir(dir.resolve("downloads"));
     }
 
-    private static SamplerConfig.SamplerTopics createTopics(String prefix) throws Exception {
-        SamplerConfig.SamplerTopics topics = SamplerConfig.SamplerTopics.defaults().prefixed(prefix);
+    private static TopicNames createTopics(String prefix) throws Exception {
+        TopicNames topics = TopicNames.isolated(prefix, "");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap()))) {
             admin.createTopics(List.of(
                     new NewTopic(topics.candidates(), 4, (short) 1),

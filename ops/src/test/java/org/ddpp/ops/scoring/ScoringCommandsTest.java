@@ -18,20 +18,22 @@ class ScoringCommandsTest {
         CliRun scorer = run("scorer", "--help");
         assertEquals(0, scorer.code());
         for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--instance-id", "--batch-size",
-                "--max-in-flight", "--parallelism", "--call-timeout-ms", "--max-retries", "--retry-backoff-ms",
-                "--session-timeout-ms", "--transaction-timeout-ms", "--metrics-interval-ms", "--topic-suffix"}) {
+                "--max-in-flight", "--parallelism", "--call-timeout", "--max-retries", "--retry-backoff",
+                "--session-timeout", "--transaction-timeout", "--metrics-interval", "--topic-suffix", "--topic-prefix",
+                "--client-config", "--startup-timeout", "--shutdown-timeout"}) {
             assertTrue(scorer.out().contains(option), option + " missing:\n" + scorer.out());
         }
         assertTrue(scorer.out().contains("(default: 64)"), scorer.out());
         CliRun joiner = run("joiner", "--help");
         String joinerHelp = joiner.out().replaceAll("\\s+", " ");
         assertEquals(0, joiner.code());
-        for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--scorers", "--log-floor",
-                "--join-timeout-ms", "--dedup-retention-ms", "--application-id", "--state-dir", "--in-memory-state"}) {
+        for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--reward", "--log-reward-floor",
+                "--join-timeout", "--dedup-retention", "--client-config", "--application-id", "--state-dir", "--in-memory-state"}) {
             assertTrue(joiner.out().contains(option), option + " missing:\n" + joiner.out());
         }
-        assertTrue(joinerHelp.contains("(default: grid-half-plane=1,grid-center=1)"), joiner.out());
-        assertTrue(joiner.out().contains("(default: -20)"), joiner.out());
+        assertTrue(joinerHelp.replace(" ", "").contains("gridgrid-half-plane=1,grid-center=1)"), joiner.out());
+        assertTrue(joiner.out().contains("(default: -20.0)"), joiner.out());
+        assertTrue(joiner.out().contains("(default: 60s)"), joiner.out());
     }
 
     @Test
@@ -50,7 +52,7 @@ class ScoringCommandsTest {
         assertEquals("ddpp scorer: unknown scorer 'nope' (known: " + String.join(", ", org.ddpp.scorers.Scorers.names()) + ")",
                 unknown.err().trim());
         assertTrue(unknown.err().contains("grid-center, grid-half-plane"), unknown.err());
-        CliRun weights = run("joiner", "--scorers", "grid-center=-1");
+        CliRun weights = run("joiner", "--reward", "grid-center=-1");
         assertEquals(2, weights.code());
         assertTrue(weights.err().trim().startsWith("ddpp joiner: weight of scorer grid-center must be finite and positive"),
                 weights.err());

@@ -40,7 +40,7 @@ import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.JoinerConfig;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.ExactRewards;
@@ -65,7 +65,7 @@ class ScoringPipelineTest {
     private final TestStack stack = TestStack.get();
     private final CachedSchemaRegistry registry = stack.cache();
     private final String suffix = "-scoring-" + UUID.randomUUID().toString().substring(0, 8);
-    private final TopicNames topics = TopicNames.DEFAULT.withSuffix(suffix);
+    private final TopicNames topics = TopicNames.isolated("", suffix);
 
     @Test
     void everyCandidateLandsOnceInRewardsOrDeadLettersAndARestartedScorerDoesNotScoreTwice() throws Exception {
@@ -74,11 +74,10 @@ class ScoringPipelineTest {
         RewardComposition composition = RewardComposition.parse(COMPOSITION, -20);
         List<ProducerRecord<byte[], byte[]>> records = records();
         Process child = null;
-        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setBootstrapServers(stack.bootstrap())
-                        .setSchemaRegistryUrl(stack.registry.url()).optApplicationId("ddpp-joiner" + suffix)
+        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(stack.connection(topics)).optApplicationId("ddpp-joiner")
                         .optComposition(composition).optJoinTimeout(Duration.ofSeconds(12))
                         .optPunctuateInterval(Duration.ofMillis(500)).optMetricsInterval(Duration.ofSeconds(1))
-                        .optStateDir(Files.createTempDirectory("ddpp-joiner-state")).optTopics(topics).build());
+                        .optStateDir(Files.createTempDirectory("ddpp-joiner-state")).build());
                 ScorerService halfPlane = ScorerService.start(scorerConfig("grid-half-plane", "a"));
                 ScorerService centerB = ScorerService.start(scorerConfig("grid-center", "b"));
                 KafkaProducer<byte[], byte[]> producer = stack.producer()) {
@@ -169,9 +168,9 @@ class ScoringPipelineTest {
     }
 
     private ScorerServiceConfig scorerConfig(String scorer, String instance) {
-        return ScorerServiceConfig.builder().setBootstrapServers(stack.bootstrap()).setSchemaRegistryUrl(stack.registry.url())
+        return ScorerServiceConfig.builder().setConnection(stack.connection(topics))
                 .setScorer(scorer).optInstanceId(instance + suffix).optBatchSize(16).optMaxInFlight(64)
-                .optSessionTimeout(Duration.ofSeconds(10)).optMetricsInterval(Duration.ofSeconds(1)).optTopics(topics).build();
+                .optSessionTimeout(Duration.ofSeconds(10)).optMetricsInterval(Duration.ofSeconds(1)).build();
     }
 
     /** {@code ddpp scorer --scorer grid-center} instance a, in its own JVM so that it can be killed for real. */
@@ -180,7 +179,7 @@ class ScoringPipelineTest {
         List<String> command = List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "org.ddpp.ops.DdppCommand", "scorer", "--scorer", "grid-center", "--instance-id", "a" + suffix,
                 "--topic-suffix", suffix, "--bootstrap-servers", stack.bootstrap(), "--schema-registry", stack.registry.url(),
-                "--batch-size", "16", "--max-in-flight", "64", "--session-timeout-ms", "10000", "--metrics-interval-ms", "1000");
+                "--batch-size", "16", "--max-in-flight", "64", "--session-timeout", "10s", "--metrics-interval", "1s");
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     }

@@ -76,8 +76,7 @@ class OnlineTrainerTest {
 
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
                 .setRun(run)
-                .setBootstrapServers(stack.bootstrap())
-                .setSchemaRegistryUrl(stack.registry.url())
+                .setConnection(stack.connection())
                 .setPretrained(pretrained)
                 .setStateDir(dir.resolve("state"))
                 .optLogZShape(NetworkShape.of(16, 1, 2))
@@ -138,8 +137,7 @@ class OnlineTrainerTest {
             Mdm model = Checkpoint.open(pretrained).loadPolicy(root);
             publishScored(stack, run, model, 50, 1);
         }
-        OnlineTrainerConfig more = OnlineTrainerConfig.builder().setRun(run).setBootstrapServers(stack.bootstrap())
-                .setSchemaRegistryUrl(stack.registry.url()).setPretrained(pretrained).setStateDir(dir.resolve("state"))
+        OnlineTrainerConfig more = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection()).setPretrained(pretrained).setStateDir(dir.resolve("state"))
                 .optLogZShape(NetworkShape.of(16, 1, 2)).optPublishEvery(40).optCheckpointEvery(40).optMaxSteps(120).build();
         try (OnlineTrainer trainer = OnlineTrainer.create(more, null)) {
             assertTrue(trainer.resumed());

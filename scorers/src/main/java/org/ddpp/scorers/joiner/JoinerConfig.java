@@ -3,16 +3,17 @@ package org.ddpp.scorers.joiner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.reward.RewardComposition;
 
 /**
  * Settings of the {@link RewardJoiner}. Built with {@link #builder()}: {@code set*} values are required, every
  * {@code opt*} has the default named by its constant.
  *
- * @param bootstrapServers  Kafka bootstrap servers
- * @param schemaRegistryUrl schema registry base URL
- * @param applicationId     Kafka Streams application id (consumer group, transactional ids, internal topics)
+ * @param connection        Kafka, registry and topic names (shared by every role)
+ * @param applicationId     Kafka Streams application id (consumer group, transactional ids, internal topics),
+ *                          renamed like the topics
  * @param composition       required scorers, weights and log-reward floor
  * @param joinTimeout       how long (wall clock) a candidate waits for its required scores before it is
  *                          dead-lettered; also how long scores wait for a candidate that never comes
@@ -22,11 +23,9 @@ import org.ddpp.scorers.reward.RewardComposition;
  * @param streamThreads     Kafka Streams threads
  * @param stateDir          Kafka Streams state directory
  * @param inMemoryState     keep the join state in memory (restored from the changelog) instead of RocksDB
- * @param topics            topic names
  */
 public record JoinerConfig(
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClusterConnection connection,
         String applicationId,
         RewardComposition composition,
         Duration joinTimeout,
@@ -35,8 +34,7 @@ public record JoinerConfig(
         Duration metricsInterval,
         int streamThreads,
         Path stateDir,
-        boolean inMemoryState,
-        TopicNames topics) {
+        boolean inMemoryState) {
 
     public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
     public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
@@ -47,11 +45,9 @@ public record JoinerConfig(
     public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ddpp-joiner-state");
 
     public JoinerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
-        Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl is required");
+        Objects.requireNonNull(connection, "connection is required");
         Objects.requireNonNull(composition, "composition");
         Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(topics, "topics");
         if (applicationId == null || applicationId.isBlank()) {
             throw new IllegalArgumentException("application id must not be blank");
         }
@@ -70,14 +66,18 @@ public record JoinerConfig(
         }
     }
 
+    /** The topic names of this pipeline. */
+    public TopicNames topics() {
+        return connection.topics();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** Builds a {@link JoinerConfig}. */
     public static final class Builder {
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private ClusterConnection connection;
         private String applicationId = DEFAULT_APPLICATION_ID;
         private RewardComposition composition = RewardComposition.defaults();
         private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
@@ -87,10 +87,9 @@ public record JoinerConfig(
         private int streamThreads = DEFAULT_STREAM_THREADS;
         private Path stateDir = DEFAULT_STATE_DIR;
         private boolean inMemoryState;
-        private TopicNames topics = TopicNames.DEFAULT;
 
-        public Builder setBootstrapServers(String v) { this.bootstrapServers = v; return this; }
-        public Builder setSchemaRegistryUrl(String v) { this.schemaRegistryUrl = v; return this; }
+        /** Kafka, registry and topic names (required). */
+        public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
         public Builder optApplicationId(String v) { this.applicationId = v; return this; }
         /** Default: {@link RewardComposition#defaults()}. */
         public Builder optComposition(RewardComposition v) { this.composition = v; return this; }
@@ -101,11 +100,11 @@ public record JoinerConfig(
         public Builder optStreamThreads(int v) { this.streamThreads = v; return this; }
         public Builder optStateDir(Path v) { this.stateDir = v; return this; }
         public Builder optInMemoryState(boolean v) { this.inMemoryState = v; return this; }
-        public Builder optTopics(TopicNames v) { this.topics = v; return this; }
 
         public JoinerConfig build() {
-            return new JoinerConfig(bootstrapServers, schemaRegistryUrl, applicationId, composition, joinTimeout,
-                    dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, topics);
+            Objects.requireNonNull(connection, "connection is required");
+            return new JoinerConfig(connection, connection.topics().joinerApplicationId(applicationId), composition,
+                    joinTimeout, dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState);
         }
     }
 }

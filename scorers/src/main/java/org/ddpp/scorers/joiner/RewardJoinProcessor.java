@@ -30,7 +30,7 @@ import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.RegistryOutage;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
 import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
 import org.ddpp.scorers.reward.RewardComposition;

@@ -93,8 +93,8 @@ public final class RewardJoiner implements AutoCloseable {
     /** Streams properties: exactly_once_v2, the application id, threads, state directory. */
     public static Properties streamsProperties(JoinerConfig config) {
         Properties p = new Properties();
+        p.putAll(config.connection().streamsProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
@@ -104,14 +104,14 @@ public final class RewardJoiner implements AutoCloseable {
 
     /** Starts the joiner; returns once Streams is running or fails to start. */
     public static RewardJoiner start(JoinerConfig config) {
-        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        CachedSchemaRegistry registry = config.connection().cachedRegistry();
         JoinerMetrics metrics = new JoinerMetrics();
         KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        MetricsPublisher publisher = new MetricsPublisher(config.bootstrapServers(), registry, config.topics().metrics(),
+        MetricsPublisher publisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
                 "joiner", config.applicationId(), "all", Map.of("scorers", config.composition().spec(),
                         "log_floor", Double.toString(config.composition().floor())), metrics::snapshot, config.metricsInterval());
         streams.start();

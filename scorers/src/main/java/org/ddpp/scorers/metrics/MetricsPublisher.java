@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.schemas.avro.Metrics;
 import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.serde.AvroSerializer;
@@ -32,13 +33,14 @@ public final class MetricsPublisher implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     /** Starts publishing {@code values} every {@code interval}. */
-    public MetricsPublisher(String bootstrapServers, CachedSchemaRegistry registry, String topic, String role,
+    public MetricsPublisher(ClusterConnection connection, CachedSchemaRegistry registry, String topic, String role,
             String instance, String run, Map<String, String> labels, Supplier<Map<String, Double>> values,
             Duration interval) {
         this.values = values;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "ddpp-" + role + "-metrics-" + instance,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> props = connection.producerProperties("ddpp-" + role + "-metrics-" + instance);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000); // best effort: never hold a role (or its shutdown) for a minute
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         Serializer<Metrics> serializer = new AvroSerializer<>(registry, true, false);
         this.sender = new MetricsSender(producer, serializer, topic, role, instance, run, labels);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

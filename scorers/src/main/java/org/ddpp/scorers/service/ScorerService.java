@@ -99,7 +99,7 @@ public final class ScorerService implements AutoCloseable {
         }
         this.config = config;
         this.scorer = scorer;
-        this.registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
+        this.registry = config.connection().cachedRegistry();
         this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), config.topics().dlq());
@@ -110,7 +110,7 @@ public final class ScorerService implements AutoCloseable {
         this.callers = Executors.newFixedThreadPool(config.parallelism(), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-call-" + threads.incrementAndGet()));
         this.call = new ScoringCall(scorer, workers, config, metrics);
-        this.metricsPublisher = new MetricsPublisher(config.bootstrapServers(), registry, config.topics().metrics(),
+        this.metricsPublisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
                 "scorer", config.memberId(), "all", Map.of("scorer", scorer.name(), "scorer_version", scorer.version()),
                 metrics::snapshot, config.metricsInterval());
         this.loop = new Thread(this::run, "ddpp-scorer-" + scorer.name() + "-" + config.instanceId());
@@ -132,11 +132,9 @@ public final class ScorerService implements AutoCloseable {
 
     /** Consumer settings: read_committed, no auto-commit, static membership, at most maxInFlight per poll. */
     public static Map<String, Object> consumerProperties(ScorerServiceConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> p = config.connection().consumerProperties(config.memberId());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.memberId());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.memberId());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -148,10 +146,8 @@ public final class ScorerService implements AutoCloseable {
 
     /** Producer settings: transactional with the instance's member id, idempotent, acks=all. */
     public static Map<String, Object> producerProperties(ScorerServiceConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> p = config.connection().producerProperties(config.memberId());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.memberId());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.memberId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());

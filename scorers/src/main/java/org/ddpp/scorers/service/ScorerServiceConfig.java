@@ -3,14 +3,14 @@ package org.ddpp.scorers.service;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.TopicNames;
 
 /**
  * Settings of one {@link ScorerService} instance. Built with {@link #builder()}: the {@code set*} values are
  * required, every {@code opt*} has the default named by its constant.
  *
- * @param bootstrapServers  Kafka bootstrap servers
- * @param schemaRegistryUrl schema registry base URL
+ * @param connection        Kafka, registry and topic names (shared by every role)
  * @param scorer            scorer name (consumer group {@code ddpp-scorer-<name>})
  * @param instanceId        stable id of this instance among the instances of the scorer; a restarted instance
  *                          with the same id takes over its transactions and group membership at once
@@ -24,11 +24,9 @@ import org.ddpp.scorers.TopicNames;
  * @param sessionTimeout    consumer session timeout: how long a crashed instance keeps its partitions
  * @param transactionTimeout broker-side transaction timeout of the instance's producer
  * @param metricsInterval   how often metrics are published
- * @param topics            topic names
  */
 public record ScorerServiceConfig(
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClusterConnection connection,
         String scorer,
         String instanceId,
         int batchSize,
@@ -40,8 +38,7 @@ public record ScorerServiceConfig(
         Duration maxRetryBackoff,
         Duration sessionTimeout,
         Duration transactionTimeout,
-        Duration metricsInterval,
-        TopicNames topics) {
+        Duration metricsInterval) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -55,10 +52,8 @@ public record ScorerServiceConfig(
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
 
     public ScorerServiceConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
-        Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl is required");
+        Objects.requireNonNull(connection, "connection is required");
         Objects.requireNonNull(scorer, "scorer is required");
-        Objects.requireNonNull(topics, "topics");
         if (instanceId == null || instanceId.isBlank() || !instanceId.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("instance id must be letters, digits, '.', '_' or '-', got '" + instanceId + "'");
         }
@@ -90,12 +85,17 @@ public record ScorerServiceConfig(
         }
     }
 
+    /** The topic names of this pipeline. */
+    public TopicNames topics() {
+        return connection.topics();
+    }
+
     /**
-     * Consumer group shared by every instance of the scorer: {@code ddpp-scorer-<name>}, plus
-     * {@code .<candidates topic>} when the topics are not the defaults, so isolated pipelines never share a group.
+     * Consumer group shared by every instance of the scorer: {@code ddpp-scorer-<name>}, renamed like the topics,
+     * so isolated pipelines never share a group.
      */
     public String groupId() {
-        return "ddpp-scorer-" + scorer + (topics.equals(TopicNames.DEFAULT) ? "" : "." + topics.candidates());
+        return connection.topics().scorerGroup(scorer);
     }
 
     /** Transactional id and static group member id of this instance. */
@@ -119,8 +119,7 @@ public record ScorerServiceConfig(
 
     /** Builds a {@link ScorerServiceConfig}. */
     public static final class Builder {
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private ClusterConnection connection;
         private String scorer;
         private String instanceId;
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -133,10 +132,9 @@ public record ScorerServiceConfig(
         private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
-        private TopicNames topics = TopicNames.DEFAULT;
 
-        public Builder setBootstrapServers(String v) { this.bootstrapServers = v; return this; }
-        public Builder setSchemaRegistryUrl(String v) { this.schemaRegistryUrl = v; return this; }
+        /** Kafka, registry and topic names (required). */
+        public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
         public Builder setScorer(String v) { this.scorer = v; return this; }
         /** Default: {@link #defaultInstanceId()}. */
         public Builder optInstanceId(String v) { this.instanceId = v; return this; }
@@ -150,13 +148,12 @@ public record ScorerServiceConfig(
         public Builder optSessionTimeout(Duration v) { this.sessionTimeout = v; return this; }
         public Builder optTransactionTimeout(Duration v) { this.transactionTimeout = v; return this; }
         public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
-        public Builder optTopics(TopicNames v) { this.topics = v; return this; }
 
         public ScorerServiceConfig build() {
-            return new ScorerServiceConfig(bootstrapServers, schemaRegistryUrl, scorer,
+            return new ScorerServiceConfig(connection, scorer,
                     instanceId == null ? defaultInstanceId() : instanceId, batchSize, maxInFlight, parallelism,
                     callTimeout, maxRetries, retryBackoff, maxRetryBackoff, sessionTimeout, transactionTimeout,
-                    metricsInterval, topics);
+                    metricsInterval);
         }
     }
 }

@@ -21,7 +21,7 @@ import org.ddpp.schemas.registry.SchemaRegistry;
 import org.ddpp.schemas.registry.SchemaRegistryException;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.TopicNames;
 import org.junit.jupiter.api.Test;
 
 /** A registry outage fails the joiner's task instead of dead-lettering good records. */
@@ -67,7 +67,7 @@ class RegistryOutageTopologyTest {
     void anUnreachableRegistryIsRetriedNotDeadLettered() throws Exception {
         FlakyRegistry flaky = new FlakyRegistry();
         AvroSerializer<Candidate> writer = new AvroSerializer<>(new CachedSchemaRegistry(flaky.inner), true, false);
-        JoinerConfig config = JoinerConfig.builder().setBootstrapServers("unused:9092").setSchemaRegistryUrl("http://unused")
+        JoinerConfig config = JoinerConfig.builder().setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
                 .optApplicationId("joiner-outage-test").optInMemoryState(true)
                 .optStateDir(Files.createTempDirectory("joiner-outage")).build();
         try (TopologyTestDriver driver = new TopologyTestDriver(

@@ -27,7 +27,7 @@ import org.ddpp.schemas.registry.InMemorySchemaRegistry;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.TopicNames;
+import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +56,7 @@ class RewardJoinerTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
-        JoinerConfig config = JoinerConfig.builder().setBootstrapServers("unused:9092").setSchemaRegistryUrl("http://unused")
+        JoinerConfig config = JoinerConfig.builder().setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
                 .optApplicationId("joiner-test").optComposition(RewardComposition.parse("a=1,b=0.5", -20))
                 .optJoinTimeout(Duration.ofSeconds(10)).optDedupRetention(Duration.ofSeconds(60))
                 .optPunctuateInterval(Duration.ofSeconds(1)).optInMemoryState(true)

@@ -21,8 +21,8 @@ class ScoringCallTest {
 
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ScorerMetrics metrics = new ScorerMetrics();
-    private final ScorerServiceConfig config = ScorerServiceConfig.builder().setBootstrapServers("x:1")
-            .setSchemaRegistryUrl("http://x").setScorer("flaky").optInstanceId("t").optMaxRetries(2)
+    private final ScorerServiceConfig config = ScorerServiceConfig.builder()
+            .setConnection(org.ddpp.runtime.ClusterConnection.local("x:1", "http://x")).setScorer("flaky").optInstanceId("t").optMaxRetries(2)
             .optRetryBackoff(Duration.ofMillis(1)).optCallTimeout(Duration.ofMillis(300)).build();
 
     @AfterEach

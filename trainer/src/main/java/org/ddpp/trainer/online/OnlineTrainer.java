@@ -105,24 +105,23 @@ public final class OnlineTrainer implements AutoCloseable {
             resumed = false;
         }
         this.rng = new SplittableRandom(config.seed() + learner.stepCount());
-        CachedSchemaRegistry registry = new CachedSchemaRegistry(SchemaRegistryClient.of(config.schemaRegistryUrl()));
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        CachedSchemaRegistry registry = config.connection().cachedRegistry();
+        Map<String, Object> props = config.connection().producerProperties("ddpp-trainer-" + config.run());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ddpp-trainer-" + config.run());
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.replay = new MixedReplay(config.bufferCapacity(), config.explorationShare());
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, registry);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new org.ddpp.schemas.serde.AvroSerializer<>(registry, true, false),
+                config.connection().topics().dlq());
         this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
                 resumed ? config.bufferCapacity() : 0, this::intakeAllowance);
         Files.createDirectories(config.policyDir());
         this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(), config.httpPort());
-        this.publisher = new PolicyPublisher(config.run(), config.policyDir(), server, producer,
+        this.publisher = new PolicyPublisher(config.run(), config.connection().topics().policy(), config.policyDir(), server, producer,
                 Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
                 config.keepVersions());
         this.metrics = new MetricsSender(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                Topics.METRICS.name(), "trainer", "trainer-" + config.run(), config.run(),
+                config.connection().topics().metrics(), "trainer", "trainer-" + config.run(), config.run(),
                 Map.of("task", task.name(), "group", config.groupId()));
     }
 
@@ -139,7 +138,7 @@ public final class OnlineTrainer implements AutoCloseable {
     /** Trains until {@link #stop()} or {@code maxSteps}; then checkpoints. Blocks the calling thread. */
     public void run() throws IOException {
         LOG.info("trainer {} serving policy weights at http://{}:{}/policies/, reading {} as group {}", config.run(),
-                config.httpHost(), server.port(), Topics.REWARDS.name(), config.groupId());
+                config.httpHost(), server.port(), config.connection().topics().rewards(), config.groupId());
         long lastReport = System.nanoTime();
         long lastConsumed = reader.consumed();
         long lastSteps = 0;

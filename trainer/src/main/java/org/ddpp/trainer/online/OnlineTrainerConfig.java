@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.ddpp.diffusion.model.NetworkShape;
+import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.diffusion.train.DdppConfig;
 
 /**
@@ -11,12 +12,10 @@ import org.ddpp.diffusion.train.DdppConfig;
  * checkpoint and the trainer's state directory; everything else has a documented default.
  *
  * @param run run id; only scored candidates of this run are trained on
- * @param bootstrapServers Kafka bootstrap servers
- * @param schemaRegistryUrl schema registry URL
+ * @param connection Kafka (with its client security settings), registry and topic names
  * @param pretrained the run's pre-trained checkpoint (policy version 0 and the frozen reference)
  * @param stateDir where the trainer keeps its checkpoint ({@code stateDir/checkpoint}) and published weights
  *     ({@code stateDir/policies})
- * @param groupId consumer group on {@code ddpp.rewards}; default {@code ddpp-trainer-<run>}
  * @param ddpp DDPP-LB settings (objective must be LB: IS needs reward calls the stream cannot make)
  * @param logZShape log-Z network architecture; default d=64, 1 layer, 4 heads
  * @param batchSize samples per DDPP step; default 64
@@ -39,11 +38,9 @@ import org.ddpp.diffusion.train.DdppConfig;
  */
 public record OnlineTrainerConfig(
         String run,
-        String bootstrapServers,
-        String schemaRegistryUrl,
+        ClusterConnection connection,
         Path pretrained,
         Path stateDir,
-        String groupId,
         DdppConfig ddpp,
         NetworkShape logZShape,
         int batchSize,
@@ -62,8 +59,7 @@ public record OnlineTrainerConfig(
 
     public OnlineTrainerConfig {
         Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl");
+        Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(pretrained, "pretrained");
         Objects.requireNonNull(stateDir, "stateDir");
         if (batchSize < 1 || bufferCapacity < 1 || publishEvery < 1 || checkpointEvery < 1 || keepVersions < 1 || maxSteps < 0
@@ -77,6 +73,11 @@ public record OnlineTrainerConfig(
             throw new IllegalArgumentException("the online trainer runs DDPP-LB only (IS needs reward calls per step)");
         }
     }
+
+    /** Default steps between published policy versions: 50. */
+    public static final int DEFAULT_PUBLISH_EVERY = 50;
+    /** Default steps between checkpoints: 200. */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 200;
 
     public Path checkpointDir() {
         return stateDir.resolve("checkpoint");
@@ -93,18 +94,16 @@ public record OnlineTrainerConfig(
     /** {@code set*} for required settings, {@code opt*} for the rest. */
     public static final class Builder {
         private String run;
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
+        private ClusterConnection connection;
         private Path pretrained;
         private Path stateDir;
-        private String groupId;
         private DdppConfig ddpp = DdppConfig.builder().build();
         private NetworkShape logZShape = NetworkShape.of(64, 1, 4);
         private int batchSize = 64;
         private int bufferCapacity = 10_000;
         private double explorationShare = 0.5;
-        private int publishEvery = 50;
-        private int checkpointEvery = 200;
+        private int publishEvery = DEFAULT_PUBLISH_EVERY;
+        private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
         private long maxSteps;
         private int freshPerStep = 16;
         private int initialFill = 1024;
@@ -119,13 +118,9 @@ public record OnlineTrainerConfig(
             return this;
         }
 
-        public Builder setBootstrapServers(String v) {
-            bootstrapServers = v;
-            return this;
-        }
-
-        public Builder setSchemaRegistryUrl(String v) {
-            schemaRegistryUrl = v;
+        /** Kafka, registry and topic names (required). */
+        public Builder setConnection(ClusterConnection v) {
+            connection = v;
             return this;
         }
 
@@ -136,11 +131,6 @@ public record OnlineTrainerConfig(
 
         public Builder setStateDir(Path v) {
             stateDir = v;
-            return this;
-        }
-
-        public Builder optGroupId(String v) {
-            groupId = v;
             return this;
         }
 
@@ -220,16 +210,18 @@ public record OnlineTrainerConfig(
         }
 
         public OnlineTrainerConfig build() {
-            return new OnlineTrainerConfig(run, bootstrapServers, schemaRegistryUrl, pretrained, stateDir,
-                    groupId == null ? defaultGroupId(run) : groupId, ddpp, logZShape, batchSize, bufferCapacity,
+            return new OnlineTrainerConfig(run, connection, pretrained, stateDir, ddpp, logZShape, batchSize, bufferCapacity,
                     explorationShare, publishEvery, checkpointEvery, maxSteps, freshPerStep, initialFill, metricsInterval,
                     httpHost, httpPort,
                     keepVersions, seed);
         }
     }
 
-    /** The trainer's consumer group for a run (samplers read its committed offsets for flow control). */
-    public static String defaultGroupId(String run) {
-        return "ddpp-trainer-" + run;
+    /**
+     * The trainer's consumer group on the rewards topic: {@code ddpp-trainer-<run>}, renamed like the topics. The
+     * samplers' flow control reads its committed offsets through the same rule.
+     */
+    public String groupId() {
+        return connection.topics().trainerGroup(run);
     }
 }

@@ -24,6 +24,7 @@ import org.ddpp.schemas.avro.PolicyUpdate;
 public final class PolicyPublisher {
 
     private final String run;
+    private final String topic;
     private final Path dir;
     private final PolicyFileServer server;
     private final Producer<byte[], byte[]> producer;
@@ -32,8 +33,9 @@ public final class PolicyPublisher {
     private final int keep;
     private final Deque<Path> published = new ArrayDeque<>();
 
-    public PolicyPublisher(String run, Path dir, PolicyFileServer server, Producer<byte[], byte[]> producer,
+    public PolicyPublisher(String run, String topic, Path dir, PolicyFileServer server, Producer<byte[], byte[]> producer,
             Serializer<String> keys, Serializer<PolicyUpdate> values, int keep) {
+        this.topic = topic;
         this.run = run;
         this.dir = dir;
         this.server = server;
@@ -57,7 +59,6 @@ public final class PolicyPublisher {
                 .setCreatedAt(Instant.now())
                 .setDetails(Map.of("file", file.toUri().toString(), "task", policy.task().name()))
                 .build();
-        String topic = Topics.POLICY.name();
         try {
             producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update))).get();
         } catch (InterruptedException e) {

@@ -48,6 +48,7 @@ public final class RewardStreamReader implements AutoCloseable {
     static final String STAGE = "trainer";
 
     private final String run;
+    private final String rewardsTopic;
     private final Task task;
     private final MixedReplay replay;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -84,23 +85,22 @@ public final class RewardStreamReader implements AutoCloseable {
             java.util.function.LongSupplier allowance) {
         this.allowance = allowance;
         this.run = config.run();
+        this.rewardsTopic = config.connection().topics().rewards();
         this.task = task;
         this.replay = replay;
         this.deadLetters = deadLetters;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().consumerProperties("ddpp-trainer-" + run);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ddpp-trainer-" + run);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.keys = Topics.REWARDS.keySerde(registry, false).deserializer();
         this.values = Topics.REWARDS.valueSerde(registry, false).deserializer();
         this.decoder = new RecordDecoder<>(keys, values, deadLetters, STAGE);
         List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(Topics.REWARDS.name(), Duration.ofSeconds(30))) {
+        for (PartitionInfo p : consumer.partitionsFor(config.connection().topics().rewards(), Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(p.topic(), p.partition()));
         }
         consumer.assign(partitions);
@@ -152,7 +152,7 @@ public final class RewardStreamReader implements AutoCloseable {
                 }
                 if (moved) {
                     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                    nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(Topics.REWARDS.name(), p), new OffsetAndMetadata(o)));
+                    nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(rewardsTopic, p), new OffsetAndMetadata(o)));
                     consumer.commitAsync(commit, null);
                 }
                 updateLag();

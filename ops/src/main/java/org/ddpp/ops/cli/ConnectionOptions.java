@@ -1,0 +1,104 @@
+package org.ddpp.ops.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.ConnectionSettings;
+import org.ddpp.runtime.RoleLifecycle;
+import org.ddpp.runtime.StartupCheck;
+import picocli.CommandLine.Option;
+
+/**
+ * The command-line options every role shares, as one picocli mixin: where the cluster and the registry are, the
+ * client-config file with their security settings, topic naming for isolated runs, and the start-up and shutdown
+ * bounds. Unset options fall back to the environment ({@code DDPP_*}), then to the client-config file, then to the
+ * defaults of {@link ConnectionSettings}.
+ */
+public final class ConnectionOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (env DDPP_BOOTSTRAP_SERVERS; default: " + ConnectionSettings.DEFAULT_BOOTSTRAP_SERVERS + ").")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry", paramLabel = "URL",
+            description = "Schema registry URL (env DDPP_SCHEMA_REGISTRY; default: " + ConnectionSettings.DEFAULT_SCHEMA_REGISTRY_URL + ").")
+    String schemaRegistry;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Java properties file in Confluent's convention: Kafka client keys (security.protocol, sasl.*, ssl.*) go to "
+                    + "every Kafka client of the role, schema.registry.* and basic.auth.* configure the registry client "
+                    + "(env DDPP_CLIENT_CONFIG; default: none).")
+    Path clientConfig;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+            description = "Prefix of every ddpp topic and consumer-group name, for an isolated pipeline on a shared cluster (env DDPP_TOPIC_PREFIX; default: none).")
+    String topicPrefix;
+
+    @Option(names = "--topic-suffix", paramLabel = "SUFFIX",
+            description = "Suffix of every ddpp topic and consumer-group name (env DDPP_TOPIC_SUFFIX; default: none).")
+    String topicSuffix;
+
+    @Option(names = "--startup-timeout", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses the credentials, within this time (default: ${DEFAULT-VALUE}).")
+    Duration startupTimeout = StartupCheck.DEFAULT_TIMEOUT;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "30s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "After SIGTERM, exit within this time even when the broker or registry is gone (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout = RoleLifecycle.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private ClusterConnection resolved;
+
+    /** The connection these options, the environment and the client-config file describe (resolved once). */
+    public ClusterConnection connection() {
+        if (resolved == null) {
+            resolved = ConnectionSettings.resolve(explicit());
+        }
+        return resolved;
+    }
+
+    /** True when a cluster was named by a flag, the environment or the client-config file (the demo then uses it). */
+    public boolean clusterGiven() {
+        return bootstrapServers != null || System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.BOOTSTRAP_SERVERS)) != null
+                || (clientConfigFile() != null && ConnectionSettings.load(clientConfigFile()).containsKey(ConnectionSettings.BOOTSTRAP_SERVERS));
+    }
+
+    /** True when a registry was named by a flag, the environment or the client-config file. */
+    public boolean registryGiven() {
+        return schemaRegistry != null || System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.SCHEMA_REGISTRY_URL)) != null
+                || (clientConfigFile() != null && ConnectionSettings.load(clientConfigFile()).containsKey(ConnectionSettings.SCHEMA_REGISTRY_URL));
+    }
+
+    private Path clientConfigFile() {
+        String file = explicit().get(ConnectionSettings.CLIENT_CONFIG);
+        if (file == null) {
+            file = System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.CLIENT_CONFIG));
+        }
+        return file == null ? null : Path.of(file);
+    }
+
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    private Map<String, String> explicit() {
+        Map<String, String> m = new HashMap<>();
+        put(m, ConnectionSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        put(m, ConnectionSettings.SCHEMA_REGISTRY_URL, schemaRegistry);
+        put(m, ConnectionSettings.CLIENT_CONFIG, clientConfig == null ? null : clientConfig.toString());
+        put(m, ConnectionSettings.TOPIC_PREFIX, topicPrefix);
+        put(m, ConnectionSettings.TOPIC_SUFFIX, topicSuffix);
+        return m;
+    }
+
+    private static void put(Map<String, String> m, String key, String value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}

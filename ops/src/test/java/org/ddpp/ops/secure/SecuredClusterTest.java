@@ -1,0 +1,188 @@
+package org.ddpp.ops.secure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import ai.djl.ndarray.NDManager;
+import org.ddpp.diffusion.checkpoint.Checkpoint;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.model.NetworkShape;
+import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.ops.CliRun;
+import org.ddpp.ops.broker.EmbeddedKafka;
+import org.ddpp.ops.demo.RunAccounting;
+import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.ConnectionSettings;
+import org.ddpp.schemas.registry.RegistryClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The roles against a secured cluster, configured only through {@code --client-config}: a broker whose client
+ * listener is SASL_PLAINTEXT/PLAIN, our registry storing its schemas through that listener; a sampler, two scorers,
+ * the joiner and the trainer as separate processes. Every candidate is accounted for exactly once; wrong
+ * credentials are one line and exit code 2; and once the broker is gone, SIGTERM stops every role within the
+ * shutdown bound.
+ */
+class SecuredClusterTest {
+
+    private static final String RUN = "secured";
+    private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rolesRunThroughSaslWithOnlyAClientConfigAndStopOnSigtermWithoutTheBroker() throws Exception {
+        String password = HexFormat.of().formatHex(SecureRandom.getSeed(12));
+        EmbeddedKafka kafka = EmbeddedKafka.builder().setDataDir(dir.resolve("kafka"))
+                .optSaslPlainUsers(Map.of("ddpp", password)).start();
+        List<Process> roles = new ArrayList<>();
+        try {
+            Map<String, String> sasl = EmbeddedKafka.saslPlainClient("ddpp", password);
+            ClusterConnection storage = new ClusterConnection(kafka.bootstrapServers(), sasl,
+                    RegistryClientConfig.of("http://unused"), org.ddpp.runtime.TopicNames.DEFAULT);
+            try (RegistryServer registry = RegistryServer.builder().setConnection(storage).start()) {
+                Map<String, String> client = new LinkedHashMap<>(sasl);
+                client.put("bootstrap.servers", kafka.bootstrapServers());
+                client.put("schema.registry.url", registry.url());
+                Path config = write("client.properties", client);
+                ClusterConnection connection = ConnectionSettings.fromProperties(client);
+
+                Map<String, String> wrong = new LinkedHashMap<>(client);
+                wrong.putAll(EmbeddedKafka.saslPlainClient("ddpp", password + "x"));
+                CliRun refused = CliRun.of("scorer", "--scorer", "grid-center", "--client-config",
+                        write("wrong.properties", wrong).toString(), "--startup-timeout", "20s");
+                assertEquals(2, refused.code(), refused.err());
+                assertEquals(1, refused.err().strip().lines().count(), refused.err());
+                assertTrue(refused.err().startsWith("ddpp scorer: Kafka at " + kafka.bootstrapServers() + " refused the credentials"),
+                        refused.err());
+
+                Path pretrained = dir.resolve("pretrained");
+                try (NDManager root = NDManager.newBaseManager();
+                        Mdm model = Mdm.create(new GridTask(), NetworkShape.of(16, 1, 2), 1L, root)) {
+                    Checkpoint.writer(pretrained, new GridTask()).setPolicy(model).write();
+                }
+                String cc = config.toString();
+                Process halfPlane = start("scorer-half-plane", "scorer", "--scorer", "grid-half-plane", "--client-config", cc,
+                        "--instance-id", "h", "--metrics-interval", "1s");
+                Process center = start("scorer-center", "scorer", "--scorer", "grid-center", "--client-config", cc,
+                        "--instance-id", "c", "--metrics-interval", "1s");
+                Process joiner = start("joiner", "joiner", "--client-config", cc, "--in-memory-state",
+                        "--state-dir", dir.resolve("joiner").toString(), "--join-timeout", "20s", "--metrics-interval", "1s");
+                Process trainer = start("trainer", "trainer", "--client-config", cc, "--run", RUN,
+                        "--pretrained", pretrained.toString(), "--state-dir", dir.resolve("trainer").toString(),
+                        "--batch-size", "16", "--initial-fill", "32", "--warmup", "5", "--publish-every", "10");
+                Process sampler = start("sampler", "sampler", "--client-config", cc, "--run", RUN,
+                        "--pretrained", pretrained.toString(), "--batch-size", "16", "--sampler-steps", "4",
+                        "--max-outstanding", "256", "--metrics-interval", "1s");
+                roles.addAll(List.of(halfPlane, center, joiner, trainer, sampler));
+                RunAccounting accounting = new RunAccounting(connection, connection.cachedRegistry());
+
+                await("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3), roles,
+                        () -> log("trainer").matches("(?s).*step \\d+ version [1-9].*"));
+                long sent = System.nanoTime();
+                sampler.destroy();
+                assertTrue(sampler.waitFor(SHUTDOWN_BOUND.toSeconds() + 10, TimeUnit.SECONDS), "sampler ignored SIGTERM");
+                LOG_TIMES.put("sampler", (System.nanoTime() - sent) / 1e9);
+                await("every candidate settled", Duration.ofSeconds(90), List.of(halfPlane, center, joiner, trainer),
+                        () -> accounting.of(RUN).inFlight() == 0);
+                RunAccounting.Report report = accounting.of(RUN);
+                assertTrue(report.candidates() >= 16, "candidates: " + report);
+                assertTrue(report.exact(), "exactly once: " + report);
+                assertEquals(report.candidates(), report.scored() + report.deadLettered(), report.toString());
+
+                registry.close();
+                kafka.close();
+                List<Process> rest = List.of(halfPlane, center, joiner, trainer);
+                sent = System.nanoTime();
+                rest.forEach(Process::destroy);
+                for (int i = 0; i < rest.size(); i++) {
+                    Process p = rest.get(i);
+                    assertTrue(p.waitFor(SHUTDOWN_BOUND.toSeconds() + 10, TimeUnit.SECONDS),
+                            ROLE_NAMES.get(i) + " did not exit within the bound after SIGTERM with the broker gone:\n"
+                                    + log(ROLE_NAMES.get(i)));
+                    LOG_TIMES.put(ROLE_NAMES.get(i), (System.nanoTime() - sent) / 1e9);
+                }
+                System.out.println("seconds from SIGTERM to exit: " + LOG_TIMES);
+            }
+        } finally {
+            for (Process p : roles) {
+                p.destroyForcibly();
+            }
+            kafka.close();
+        }
+    }
+
+    private static final List<String> ROLE_NAMES = List.of("scorer-half-plane", "scorer-center", "joiner", "trainer");
+    private static final Map<String, Double> LOG_TIMES = new LinkedHashMap<>();
+
+    private Path write(String name, Map<String, String> values) throws IOException {
+        Properties p = new Properties();
+        p.putAll(values);
+        Path file = dir.resolve(name);
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(out, "generated by the test");
+        }
+        return file;
+    }
+
+    private Process start(String name, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp", System.getProperty("java.class.path"), "org.ddpp.ops.DdppCommand"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("DDPP_") && !k.equals("DDPP_CACHE"));
+        return pb.start();
+    }
+
+    private String log(String name) {
+        try {
+            return Files.readString(dir.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private void await(String what, Duration limit, List<Process> alive, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            for (int i = 0; i < alive.size(); i++) {
+                if (!alive.get(i).isAlive()) {
+                    throw new AssertionError("a role died while waiting for " + what + "; logs:\n" + allLogs());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; logs:\n" + allLogs());
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private String allLogs() {
+        StringBuilder sb = new StringBuilder();
+        for (String name : List.of("scorer-half-plane", "scorer-center", "joiner", "trainer", "sampler")) {
+            String text = log(name);
+            sb.append("==== ").append(name).append('\n').append(text, Math.max(0, text.length() - 3000), text.length()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,119 @@
+package org.ddpp.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one lifecycle of every long-running role process: run until SIGTERM/SIGINT or until the role stops by
+ * itself, then close it — within a bound, even when the broker or the registry is gone, so an orchestrator's
+ * stop never hangs. Exit codes: 0 after a signal or when the role finished its work, 1 when it failed after
+ * start (2, bad arguments or unreachable at start, is the command line's before a role exists).
+ */
+public final class RoleLifecycle {
+
+    /** Default bound on closing a role after SIGTERM: 30 s. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleLifecycle.class);
+
+    /** A running role. {@link #close()} must be idempotent and safe from another thread. */
+    public interface Role extends AutoCloseable {
+        /** False once the role has stopped by itself (finished or failed). */
+        boolean isRunning();
+
+        /** Why the role stopped by itself; null while running or when it finished its work. */
+        default Throwable failure() {
+            return null;
+        }
+    }
+
+    private RoleLifecycle() {}
+
+    /** A {@link Role} from its parts: how to close it, whether it still runs, and why it stopped (null = finished). */
+    public static Role role(AutoCloseable close, java.util.function.BooleanSupplier running,
+            java.util.function.Supplier<Throwable> failure) {
+        return new Role() {
+            @Override
+            public boolean isRunning() {
+                return running.getAsBoolean();
+            }
+
+            @Override
+            public Throwable failure() {
+                return failure.get();
+            }
+
+            @Override
+            public void close() throws Exception {
+                close.close();
+            }
+        };
+    }
+
+    /**
+     * Blocks until a signal (returns 0) or until the role stops by itself (returns 1 on failure, 0 when it
+     * finished); closes the role either way, waiting at most {@code shutdownTimeout} for it.
+     */
+    public static int run(String name, Role role, Duration shutdownTimeout) throws InterruptedException {
+        CountDownLatch signalled = new CountDownLatch(1);
+        CountDownLatch hookDone = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            signalled.countDown();
+            closeWithin(name, role, shutdownTimeout);
+            hookDone.countDown();
+        }, "ddpp-" + name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        while (!signalled.await(200, TimeUnit.MILLISECONDS)) {
+            if (!role.isRunning()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    hookDone.await(); // a signal came at the same moment: the hook closes the role
+                    return 0;
+                }
+                closeWithin(name, role, shutdownTimeout);
+                Throwable failure = role.failure();
+                if (failure != null) {
+                    LOG.error("{} failed: {}", name, failure.toString());
+                    return 1;
+                }
+                LOG.info("{} finished", name);
+                return 0;
+            }
+        }
+        hookDone.await();
+        return 0;
+    }
+
+    /**
+     * Closes {@code role} on a thread of its own and waits at most {@code timeout}; returns whether it closed. A
+     * close that overruns is abandoned (logged), so the JVM can exit on time.
+     */
+    public static boolean closeWithin(String name, AutoCloseable role, Duration timeout) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread closer = new Thread(() -> {
+            try {
+                role.close();
+                LOG.info("{} stopped cleanly", name);
+            } catch (Exception e) {
+                LOG.error("{} did not stop cleanly: {}", name, e.toString());
+            } finally {
+                closed.countDown();
+            }
+        }, "ddpp-" + name + "-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            if (closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warn("{} did not stop within {} s; exiting anyway", name, timeout.toSeconds());
+        return false;
+    }
+}
