@@ -83,6 +83,10 @@ class RegistryUsersTest {
         Path notAStore = Files.writeString(dir.resolve("garbage.p12"), "not a key store");
         assertOneLineExit2(CliRun.of("registry", "--port", "0", "--tls-keystore", notAStore.toString(),
                 "--tls-keystore-password", "x"), "cannot use TLS key store");
+        assertOneLineExit2(CliRun.of("registry", "--port", "0", "--tls-keystore-password", "x"), "needs --tls-keystore");
+        CliRun help = CliRun.of("registry", "--help");
+        assertTrue(help.out().contains("--users") && help.out().contains("DDPP_REGISTRY_TLS_KEYSTORE_PASSWORD")
+                && help.out().contains("hash-password"), help.out());
     }
 
     private static void assertOneLineExit2(CliRun run, String expected) {
