@@ -5,9 +5,16 @@ against ddpp's embedded broker and registry, run by ops' ConformanceTest. Nothin
       prints "CANDIDATE <json>" for the candidate with that id (written by ddpp's Java producer)
   /usr/bin/python3 confluent_client.py produce-score <brokers> <registryUrl> <topic> <candidateId>
       writes a Score with the latest registered <topic>-value schema, prints "PRODUCED"
+  DDPP_WRITER_USER_INFO=user:pass DDPP_READER_USER_INFO=user:pass \
+  /usr/bin/python3 confluent_client.py basic-auth <registryUrl> <subject>
+      against a registry started with --users: registers a schema as the read-write user ("REGISTERED <id>"),
+      looks it up as the read-only user with both Python clients ("LOOKUP <id>", "LEGACY <id>"), and prints
+      "ANONYMOUS <http status> <error_code>" / "READONLY <http status> <error_code>" for registrations
+      without credentials and by the read-only user
 """
 import datetime
 import json
+import os
 import sys
 import time
 
@@ -62,7 +69,36 @@ def produce_score(brokers, registry_url, topic, candidate_id):
     return 0
 
 
+def basic_auth(registry_url, subject):
+    # confluent_kafka.schema_registry's client needs no fastavro; only its Avro serdes do
+    from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+    writer_info = os.environ["DDPP_WRITER_USER_INFO"]
+    reader_info = os.environ["DDPP_READER_USER_INFO"]
+    schema = Schema(json.dumps({"type": "record", "name": "BasicAuthProbe", "namespace": "conformance.py",
+                                "fields": [{"name": "note", "type": "string"}]}), "AVRO")
+    writer = SchemaRegistryClient({"url": registry_url, "basic.auth.user.info": writer_info})
+    print("REGISTERED %d" % writer.register_schema(subject, schema), flush=True)
+    reader_conf = {"url": registry_url, "basic.auth.user.info": reader_info}
+    print("LOOKUP %d" % SchemaRegistryClient(reader_conf).lookup_schema(subject, schema).schema_id, flush=True)
+    legacy = CachedSchemaRegistryClient({"url": registry_url, "basic.auth.credentials.source": "USER_INFO",
+                                         "basic.auth.user.info": reader_info})
+    schema_id, _, _ = legacy.get_latest_schema(subject)
+    print("LEGACY %s" % schema_id, flush=True)
+    for name, conf in (("ANONYMOUS", {"url": registry_url}), ("READONLY", reader_conf)):
+        try:
+            SchemaRegistryClient(conf).register_schema(subject.replace("-value", "-denied-value"), schema)
+            print(name + " registered", flush=True)
+        except SchemaRegistryError as e:
+            print("%s %d %d" % (name, e.http_status_code, e.error_code), flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    mode, brokers, registry_url, topic, candidate_id = sys.argv[1:6]
+    mode = sys.argv[1]
+    if mode == "basic-auth":
+        sys.exit(basic_auth(*sys.argv[2:4]))
+    brokers, registry_url, topic, candidate_id = sys.argv[2:6]
     action = consume_candidate if mode == "consume-candidate" else produce_score
     sys.exit(action(brokers, registry_url, topic, candidate_id))

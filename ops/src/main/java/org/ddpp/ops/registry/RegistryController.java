@@ -9,6 +9,7 @@ import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -94,6 +95,7 @@ public final class RegistryController {
     }
 
     @Post("/subjects/{subject}")
+    @ReadRequest
     HttpResponse<String> lookup(@PathVariable String subject, @Body @Nullable String body) {
         return ok(describe(service.lookup(subject, schemaRequest(body))));
     }
@@ -121,12 +123,14 @@ public final class RegistryController {
     }
 
     @Post("/compatibility/subjects/{subject}/versions/{version}")
+    @ReadRequest
     HttpResponse<String> compatibility(@PathVariable String subject, @PathVariable String version,
             @QueryValue(defaultValue = "false") boolean verbose, @Body @Nullable String body) {
         return compatibilityAnswer(service.compatibility(subject, version, schemaRequest(body)), verbose);
     }
 
     @Post("/compatibility/subjects/{subject}/versions")
+    @ReadRequest
     HttpResponse<String> compatibilityAll(@PathVariable String subject,
             @QueryValue(defaultValue = "false") boolean verbose, @Body @Nullable String body) {
         return compatibilityAnswer(service.compatibility(subject, "latest", schemaRequest(body)), verbose);
@@ -285,7 +289,8 @@ public final class RegistryController {
         return HttpResponse.ok(node.toString()).contentType(V1_JSON);
     }
 
-    private static HttpResponse<String> error(int status, int code, String message) {
+    /** An error answer in the registry's {@code {"error_code","message"}} form (also used by {@link BasicAuthFilter}). */
+    static MutableHttpResponse<String> error(int status, int code, String message) {
         String body = RegistryState.JSON.createObjectNode().put("error_code", code).put("message", message).toString();
         return HttpResponse.<String>status(HttpStatus.valueOf(status)).body(body).contentType(V1_JSON);
     }

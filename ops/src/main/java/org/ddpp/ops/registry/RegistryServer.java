@@ -1,7 +1,9 @@
 package org.ddpp.ops.registry;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The embedded Confluent-compatible schema registry: a Micronaut HTTP server in front of a
  * {@link SchemaRegistryService} whose storage is a compacted Kafka topic. Stateless by design: start it
  * against the same cluster and topic and it serves the same ids. Used by {@code ddpp registry}, {@code ddpp demo}
- * and tests; built with {@link #builder()}.
+ * and tests; built with {@link #builder()}. Open and on plain http by default; {@link Builder#optUsers} adds
+ * basic authentication with read-only and read-write users, {@link Builder#optTls} serves https only.
  */
 public final class RegistryServer implements AutoCloseable {
 
@@ -26,21 +29,23 @@ public final class RegistryServer implements AutoCloseable {
     private final EmbeddedServer server;
     private final SchemaLog log;
     private final String host;
+    private final String scheme;
 
-    private RegistryServer(ApplicationContext context, EmbeddedServer server, SchemaLog log, String host) {
+    private RegistryServer(ApplicationContext context, EmbeddedServer server, SchemaLog log, String host, String scheme) {
         this.context = context;
         this.server = server;
         this.log = log;
         this.host = host;
+        this.scheme = scheme;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Base URL, e.g. {@code http://127.0.0.1:8081}. */
+    /** Base URL, e.g. {@code http://127.0.0.1:8081}, or {@code https://…} with {@link Builder#optTls}. */
     public String url() {
-        return "http://" + host + ":" + server.getPort();
+        return scheme + "://" + host + ":" + server.getPort();
     }
 
     public int port() {
@@ -67,6 +72,8 @@ public final class RegistryServer implements AutoCloseable {
         private int port;
         private String topic = Topics.SCHEMAS.name();
         private Duration storeTimeout = DEFAULT_STORE_TIMEOUT;
+        private Path usersFile;
+        private RegistryTls tls;
 
         /** Kafka cluster holding the storage topic, with its client security settings (required). */
         public Builder setConnection(ClusterConnection connection) {
@@ -103,9 +110,29 @@ public final class RegistryServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires HTTP basic authentication from the users in this file ({@link RegistryUsers} describes the
+         * format); default: none, the registry is open. A missing or malformed file fails {@link #start()} with
+         * an IllegalArgumentException before anything starts.
+         */
+        public Builder optUsers(Path usersFile) {
+            this.usersFile = usersFile;
+            return this;
+        }
+
+        /** Serves https only, with the key and certificate in this key store; default: plain http. */
+        public Builder optTls(RegistryTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** Replays the storage topic, then starts serving HTTP. */
         public RegistryServer start() {
             Objects.requireNonNull(connection, "connection is required");
+            RegistryUsers users = usersFile == null ? null : RegistryUsers.load(usersFile);
+            if (tls != null) {
+                tls.check();
+            }
             if (port > 0) {
                 EmbeddedKafka.requireFree(host, port);
             }
@@ -117,15 +144,23 @@ public final class RegistryServer implements AutoCloseable {
                 props.put("micronaut.application.name", "ddpp-registry");
                 props.put("micronaut.server.host", host);
                 props.put("micronaut.server.port", port > 0 ? port : -1);
-                ApplicationContext context = ApplicationContext.builder()
+                if (tls != null) {
+                    props.putAll(tls.micronautProperties(port));
+                }
+                ApplicationContextBuilder contextBuilder = ApplicationContext.builder()
                         .properties(props)
                         .deduceEnvironment(false)
-                        .singletons(new SchemaRegistryService(state, log))
-                        .start();
+                        .singletons(new SchemaRegistryService(state, log));
+                if (users != null) {
+                    // enables BasicAuthFilter
+                    contextBuilder.singletons(users);
+                }
+                ApplicationContext context = contextBuilder.start();
                 EmbeddedServer server = context.getBean(EmbeddedServer.class);
                 server.start();
-                RegistryServer registry = new RegistryServer(context, server, log, host);
-                LOG.info("schema registry ready at {} (storage {} on {})", registry.url(), topic, connection.bootstrapServers());
+                RegistryServer registry = new RegistryServer(context, server, log, host, tls == null ? "http" : "https");
+                LOG.info("schema registry ready at {} (storage {} on {}; {})", registry.url(), topic, connection.bootstrapServers(),
+                        users == null ? "open, no authentication" : "basic authentication, " + users.size() + " users from " + usersFile);
                 return registry;
             } catch (RuntimeException e) {
                 log.close();

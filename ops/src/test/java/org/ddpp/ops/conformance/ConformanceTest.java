@@ -22,6 +22,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ddpp.ops.TestStack;
+import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.ops.registry.TestUsers;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * read what our Java producers write and write what our Java consumers read, through the embedded broker and
  * our registry. The scripts live in {@code ops/src/test/conformance/{js,python}}; {@code .ci/run} installs their
  * packages. Without them the tests are skipped, unless {@code DDPP_REQUIRE_CONFORMANCE=1} makes that a failure.
+ * Confluent's Python clients also log in to a registry started with a users file (basic auth, 401, 403).
  */
 class ConformanceTest {
 
@@ -159,6 +162,23 @@ class ConformanceTest {
         assertEquals(Instant.parse("2023-11-14T22:13:20.111Z"), score.getScoredAt());
     }
 
+    @Test
+    void pythonClientsAuthenticateToASecuredRegistry() throws Exception {
+        requirePython();
+        TestUsers users = TestUsers.create();
+        try (RegistryServer secured = RegistryServer.builder().setBootstrapServers(stack.bootstrap()).optUsers(users.file).start()) {
+            String subject = "conformance.py-auth-" + UUID.randomUUID() + "-value";
+            Result result = run(PYTHON, List.of(PYTHON_BIN, "confluent_client.py", "basic-auth", secured.url(), subject),
+                    Map.of("DDPP_WRITER_USER_INFO", users.writer(), "DDPP_READER_USER_INFO", users.reader()), true);
+            int id = Integer.parseInt(line(result, "REGISTERED "));
+            assertEquals(id, stack.client().latest(subject).id());
+            assertEquals(id, Integer.parseInt(line(result, "LOOKUP ")));
+            assertEquals(id, Integer.parseInt(line(result, "LEGACY ")));
+            assertEquals("401 401", line(result, "ANONYMOUS "));
+            assertEquals("403 403", line(result, "READONLY "));
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private static Candidate candidate(String id) {
@@ -213,10 +233,16 @@ class ConformanceTest {
     }
 
     private static Result run(Path dir, List<String> command, boolean mustSucceed) throws Exception {
+        return run(dir, command, Map.of(), mustSucceed);
+    }
+
+    /** Runs {@code command} in {@code dir} with extra environment variables (credentials stay off the command line). */
+    private static Result run(Path dir, List<String> command, Map<String, String> env, boolean mustSucceed) throws Exception {
         Path out = Files.createTempFile("conformance", ".out");
         Path err = Files.createTempFile("conformance", ".err");
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish; stderr:\n" + Files.readString(err));
