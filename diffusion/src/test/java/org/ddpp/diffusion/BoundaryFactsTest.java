@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The boundary facts of ddpp-notes §1, checked on real networks. */
+/** The boundary facts of docs/algorithm.md ("Boundary facts"), checked on real networks. */
 class BoundaryFactsTest {
 
     private static NDManager root;

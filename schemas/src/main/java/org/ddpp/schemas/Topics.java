@@ -15,7 +15,7 @@ import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoredCandidate;
 
 /**
- * The typed registry of every topic ddpp-stream uses (DESIGN.md §3). Roles address topics through these
+ * The typed registry of every topic ddpp-stream uses (docs/architecture.md, "Topics and records"). Roles address topics through these
  * constants, never by string, and {@link #create} makes them all with the right partitions and cleanup policy.
  */
 public final class Topics {

@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
 /**
  * A stack of pre-LayerNorm bidirectional transformer layers (LayerNorm → multi-head self-attention → residual,
  * LayerNorm → GELU MLP → residual). Written from primitives because DJL's own transformer blocks normalise with
- * BatchNorm, which makes train-mode and eval-mode outputs differ (see STACK.md).
+ * BatchNorm, which makes train-mode and eval-mode outputs differ (see docs/architecture.md, "Platform notes").
  *
  * <p>Input: hidden states {@code (B, L, d)}; output: the same shape.
  */

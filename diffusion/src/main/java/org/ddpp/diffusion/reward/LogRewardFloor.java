@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Clamps log rewards at a configurable floor (default −20) so that R = 0 becomes a very small but finite
- * reward; the paper is silent on zero rewards (ddpp-notes §5). Counts how many values it clamped. NaN is never
+ * reward; the paper is silent on zero rewards (docs/algorithm.md, "The log-reward floor and tempering"). Counts how many values it clamped. NaN is never
  * clamped silently: it is rejected, because it means a broken scorer.
  */
 public final class LogRewardFloor implements RewardFunction {

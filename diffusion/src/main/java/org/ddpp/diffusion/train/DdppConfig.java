@@ -1,7 +1,7 @@
 package org.ddpp.diffusion.train;
 
 /**
- * Settings of a DDPP fine-tune, with the defaults that converged on the grid (ddpp-notes §4). Built with
+ * Settings of a DDPP fine-tune, with the defaults that converged on the grid (docs/algorithm.md, "Defaults"). Built with
  * {@link #builder()}; every setting is optional.
  *
  * @param objective LB (learned log Z) or IS (importance-sampled log Z); default LB

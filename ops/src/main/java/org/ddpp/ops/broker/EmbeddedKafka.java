@@ -194,7 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** The properties of a one-node KRaft cluster (STACK.md): replication 1 everywhere, small cleaner buffer. */
+    /** The properties of a one-node KRaft cluster (docs/architecture.md, "Platform notes"): replication 1 everywhere, small cleaner buffer. */
     static Properties brokerProperties(Path dataDir, String host, int port, int controllerPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");

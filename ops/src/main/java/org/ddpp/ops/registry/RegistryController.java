@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Confluent-compatible REST surface of the embedded registry ({@code registry-api.md}). It parses bodies
+ * The Confluent-compatible REST surface of the embedded registry (docs/architecture.md, "The schema registry"). It parses bodies
  * itself so that any of the registry's content types is accepted and unknown JSON fields are ignored; unknown
  * query parameters are ignored by construction. Answers use {@code application/vnd.schemaregistry.v1+json} and
  * errors the {@code {"error_code","message"}} form.

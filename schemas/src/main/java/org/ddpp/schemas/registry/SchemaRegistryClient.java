@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP client for a Confluent-compatible schema registry (the REST subset in {@code registry-api.md}), built on
+ * HTTP client for a Confluent-compatible schema registry (the REST subset in docs/architecture.md, "The schema registry"), built on
  * {@code java.net.http} so it needs no Confluent jars. It speaks only the documented protocol, retries network
  * errors, HTTP 429 and 5xx with exponential back-off, and turns every error answer into a
  * {@link SchemaRegistryException} carrying the registry's {@code error_code}. No caching here: wrap it in

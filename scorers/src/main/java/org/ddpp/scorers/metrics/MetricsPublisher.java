@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a role instance's figures as {@link Metrics} records to the metrics topic every interval (and once
  * more on close), with its own plain producer: metrics are best-effort and never part of a role's transactions.
- * The key is {@code role/run}, as DESIGN.md §3 says.
+ * The key is {@code role/run}, as docs/architecture.md ("Topics and records") says.
  */
 public final class MetricsPublisher implements AutoCloseable {
 

@@ -12,7 +12,7 @@ import org.ddpp.diffusion.reward.LogRewardFloor;
  * scorers, summed in the configured order. The joiner applies exactly {@link #combine}, and
  * {@link ExactRewards#of} evaluates the same method in process, so the trainer's target and the exact
  * evaluation cannot drift apart. Weights are finite and positive (a weight is a temperature on that scorer);
- * the floor is finite and negative (default −20, ddpp-notes §5).
+ * the floor is finite and negative (default −20, docs/algorithm.md, "The log-reward floor and tempering").
  *
  * @param scorers required scorers with their weights, in summation order; names unique, at least one
  * @param floor   lower bound on the combined log reward

@@ -9,7 +9,7 @@ import org.ddpp.diffusion.replay.ScoredSequence;
 /**
  * Two replay buffers, one for on-policy candidates and one for exploration candidates (pinned to the pre-trained
  * model or replayed prior data), and batches that take a fixed share from the exploration side. Without that share
- * DDPP collapses onto a few modes (ddpp-notes §4), so the share is enforced here rather than left to how fast
+ * DDPP collapses onto a few modes (docs/algorithm.md, "Exploration share"), so the share is enforced here rather than left to how fast
  * each kind of sampler happens to publish.
  */
 public final class MixedReplay {
