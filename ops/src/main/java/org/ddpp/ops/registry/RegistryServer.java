@@ -53,7 +53,10 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!server.isRunning()) {
+            return; // closed before: closing twice is harmless
+        }
         LOG.info("stopping schema registry at {}", url());
         server.stop();
         context.close();

@@ -26,6 +26,7 @@ import org.ddpp.ops.CliRun;
 import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
 import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.ops.registry.TestUsers;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.ConnectionSettings;
 import org.ddpp.schemas.registry.RegistryClientConfig;
@@ -57,10 +58,13 @@ class SecuredClusterTest {
             Map<String, String> sasl = EmbeddedKafka.saslPlainClient("ddpp", password);
             ClusterConnection storage = new ClusterConnection(kafka.bootstrapServers(), sasl,
                     RegistryClientConfig.of("http://unused"), org.ddpp.runtime.TopicNames.DEFAULT);
-            try (RegistryServer registry = RegistryServer.builder().setConnection(storage).start()) {
+            TestUsers users = TestUsers.create();
+            try (RegistryServer registry = RegistryServer.builder().setConnection(storage).optUsers(users.file).start()) {
                 Map<String, String> client = new LinkedHashMap<>(sasl);
                 client.put("bootstrap.servers", kafka.bootstrapServers());
                 client.put("schema.registry.url", registry.url());
+                client.put("basic.auth.credentials.source", "USER_INFO");
+                client.put("basic.auth.user.info", users.writer());
                 Path config = write("client.properties", client);
                 ClusterConnection connection = ConnectionSettings.fromProperties(client);
 
@@ -72,6 +76,12 @@ class SecuredClusterTest {
                 assertEquals(1, refused.err().strip().lines().count(), refused.err());
                 assertTrue(refused.err().startsWith("ddpp scorer: Kafka at " + kafka.bootstrapServers() + " refused the credentials"),
                         refused.err());
+                Map<String, String> wrongRegistry = new LinkedHashMap<>(client);
+                wrongRegistry.put("basic.auth.user.info", "writer:" + TestUsers.randomPassword());
+                CliRun refusedByRegistry = CliRun.of("joiner", "--client-config", write("wrong-registry.properties", wrongRegistry).toString());
+                assertEquals(2, refusedByRegistry.code(), refusedByRegistry.err());
+                assertEquals("ddpp joiner: schema registry at " + registry.url() + " refused the credentials (HTTP 401)",
+                        refusedByRegistry.err().strip());
 
                 Path pretrained = dir.resolve("pretrained");
                 try (NDManager root = NDManager.newBaseManager();
