@@ -60,9 +60,12 @@ public final class RoleLifecycle {
     public static int run(String name, Role role, Duration shutdownTimeout) throws InterruptedException {
         CountDownLatch signalled = new CountDownLatch(1);
         CountDownLatch hookDone = new CountDownLatch(1);
+        // the JVM's own exit (hooks, native libraries) must fit in the bound too
+        Duration closeBudget = shutdownTimeout.minusSeconds(2).compareTo(Duration.ofSeconds(1)) < 0
+                ? Duration.ofSeconds(1) : shutdownTimeout.minusSeconds(2);
         Thread hook = new Thread(() -> {
             signalled.countDown();
-            closeWithin(name, role, shutdownTimeout);
+            closeWithin(name, role, closeBudget);
             hookDone.countDown();
         }, "ddpp-" + name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

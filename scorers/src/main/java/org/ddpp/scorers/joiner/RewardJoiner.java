@@ -102,6 +102,13 @@ public final class RewardJoiner implements AutoCloseable {
         return p;
     }
 
+    /**
+     * How long {@link #close()} waits for Kafka Streams to commit and leave: long enough for a healthy broker,
+     * short enough that a role stop stays well inside the 30 s shutdown bound when the broker is gone (an
+     * abandoned transaction is aborted by the broker, so exactly-once holds either way).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     /** Starts the joiner; returns once Streams is running or fails to start. */
     public static RewardJoiner start(JoinerConfig config) {
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
@@ -149,7 +156,10 @@ public final class RewardJoiner implements AutoCloseable {
     /** Stops Streams (committing its last transaction) and publishes a final metrics snapshot. */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("joiner {}: Kafka Streams did not close within {} s (broker gone?); exactly-once aborts what it had open",
+                    config.applicationId(), CLOSE_TIMEOUT.toSeconds());
+        }
         metricsPublisher.close();
         LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),
                 metrics.joined(), metrics.deadLetters(), metrics.clamped());

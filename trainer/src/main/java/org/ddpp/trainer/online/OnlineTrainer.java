@@ -162,7 +162,12 @@ public final class OnlineTrainer implements AutoCloseable {
                 listener.onStep(last);
                 long step = learner.stepCount();
                 if (step % config.publishEvery() == 0) {
-                    publishNext();
+                    try {
+                        publishNext();
+                    } catch (PolicyPublisher.StoppedWhileAnnouncing e) {
+                        LOG.warn("trainer {}: {}", config.run(), e.getMessage());
+                        break;
+                    }
                 }
                 if (step % config.checkpointEvery() == 0) {
                     checkpoint();
@@ -201,7 +206,7 @@ public final class OnlineTrainer implements AutoCloseable {
 
     private void publishNext() throws IOException {
         long next = version + 1;
-        publisher.publish(learner.policy(), next, learner.stepCount());
+        publisher.publish(learner.policy(), next, learner.stepCount(), running::get);
         version = next;
         listener.onPublished(next, learner.stepCount(), learner.policy());
     }

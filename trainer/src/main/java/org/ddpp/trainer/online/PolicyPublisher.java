@@ -45,8 +45,24 @@ public final class PolicyPublisher {
         this.keep = keep;
     }
 
+    /** Thrown when the trainer was asked to stop while a version's announcement was still unacknowledged. */
+    public static final class StoppedWhileAnnouncing extends IOException {
+        StoppedWhileAnnouncing(long version) {
+            super("stopped before policy version " + version + " was acknowledged by Kafka");
+        }
+    }
+
     /** Writes, serves and announces {@code policy} as {@code version}; returns the record sent. */
     public PolicyUpdate publish(Mdm policy, long version, long step) throws IOException {
+        return publish(policy, version, step, () -> true);
+    }
+
+    /**
+     * As {@link #publish(Mdm, long, long)}, but gives up waiting for the broker's acknowledgement as soon as
+     * {@code wanted} turns false (the trainer is stopping), with {@link StoppedWhileAnnouncing}; an outage then
+     * never holds a stop for the producer's delivery timeout.
+     */
+    public PolicyUpdate publish(Mdm policy, long version, long step, java.util.function.BooleanSupplier wanted) throws IOException {
         Path file = dir.resolve("v" + version + ".params");
         String sha256 = PolicyWeights.write(policy, file);
         PolicyUpdate update = PolicyUpdate.newBuilder()
@@ -60,7 +76,17 @@ public final class PolicyPublisher {
                 .setDetails(Map.of("file", file.toUri().toString(), "task", policy.task().name()))
                 .build();
         try {
-            producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update))).get();
+            java.util.concurrent.Future<?> sent = producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update)));
+            while (true) {
+                try {
+                    sent.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    if (!wanted.getAsBoolean()) {
+                        throw new StoppedWhileAnnouncing(version);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while announcing policy version " + version, e);
