@@ -36,6 +36,7 @@ import org.ddpp.schemas.avro.CandidateSource;
  * @param downloadDir        where downloaded weights wait while they are verified and loaded
  * @param maxCandidates      stop after publishing this many candidates; 0 means never
  * @param startupTimeout     how long {@code start} waits for Kafka and the schema registry before failing
+ * @param meterRegistry      where the sampler's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record SamplerConfig(
         String run,
@@ -54,7 +55,8 @@ public record SamplerConfig(
         Duration fetchTimeout,
         Path downloadDir,
         long maxCandidates,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_SAMPLER_STEPS = 64;
@@ -106,6 +108,7 @@ public record SamplerConfig(
         private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
         private Path downloadDir;
         private long maxCandidates;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {}
@@ -212,6 +215,12 @@ public record SamplerConfig(
             return this;
         }
 
+        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
+        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
+            meterRegistry = v;
+            return this;
+        }
+
         /** How long start-up waits for Kafka and the schema registry; default 15 s. */
         public Builder optStartupTimeout(Duration v) {
             startupTimeout = v;
@@ -246,7 +255,7 @@ public record SamplerConfig(
             Path downloads = downloadDir != null ? downloadDir : Path.of(System.getProperty("java.io.tmpdir"));
             return new SamplerConfig(run, connection, pretrained, id, source, batchSize, samplerSteps, baseSeed,
                     maxOutstanding, flowRefresh, maxStaleVersions, metricsInterval, fetchConnectTimeout, fetchTimeout,
-                    downloads, maxCandidates, startupTimeout);
+                    downloads, maxCandidates, startupTimeout, meterRegistry);
         }
 
         private static void require(String value, String what) {

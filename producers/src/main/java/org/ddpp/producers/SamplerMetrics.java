@@ -24,6 +24,21 @@ public final class SamplerMetrics {
     volatile boolean paused;
 
     /** Candidates handed to the producer so far. */
+    /**
+     * Registers these numbers as the sampler's meters: {@code ddpp_sampler_candidates_total{source}},
+     * {@code ddpp_sampler_outstanding}, {@code ddpp_sampler_policy_version}, {@code ddpp_sampler_paused} and
+     * {@code ddpp_dead_letters_total{stage}} for rejected policy versions.
+     */
+    public void bind(org.ddpp.runtime.RoleMeters meters, String source, String sampler) {
+        meters.counter("candidates", published::get, "source", source, "sampler", sampler);
+        meters.gauge("outstanding", outstanding::get, "sampler", sampler);
+        meters.gauge("policy.version", policyVersion::get, "sampler", sampler);
+        meters.gauge("paused", () -> paused ? 1 : 0, "sampler", sampler);
+        meters.counter("swaps", swaps::get, "sampler", sampler);
+        meters.counter("stale.batches.dropped", staleBatchesDropped::get, "sampler", sampler);
+        meters.deadLetters(badPolicyFiles::get, PolicyRejections.STAGE);
+    }
+
     public long published() {
         return published.get();
     }

@@ -27,6 +27,7 @@ import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
+import org.ddpp.runtime.RoleMeters;
 import org.ddpp.runtime.StartupCheck;
 import org.ddpp.runtime.UnreachableAtStartException;
 import org.ddpp.schemas.Topics;
@@ -70,6 +71,7 @@ public final class SamplerService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread samplerThread;
     private final Thread followerThread;
+    private final RoleMeters meters;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -118,6 +120,10 @@ public final class SamplerService implements AutoCloseable {
                 Map.of("source", config.source().name(), "task", task.name(), "sampler", sampler.describe(),
                         "trainer_group", config.trainerGroupId()),
                 metrics, config.metricsInterval().toNanos());
+        this.meters = config.meterRegistry() == null ? RoleMeters.standalone("sampler", config.run())
+                : new RoleMeters(config.meterRegistry(), "sampler", config.run());
+        metrics.bind(meters, config.source().name().toLowerCase(java.util.Locale.ROOT), config.samplerId());
+        meters.bind(producer);
         this.samplerThread = new Thread(this::loop, "ddpp-sampler-" + config.samplerId());
         this.samplerThread.setDaemon(true);
     }
@@ -338,6 +344,7 @@ public final class SamplerService implements AutoCloseable {
         try {
             producer.close(Duration.ofSeconds(10));
         } finally {
+            meters.close();
             backlog.close();
             if (samplerEnded) {
                 if (live != null) {

@@ -48,7 +48,16 @@ public final class ConnectionOptions {
             description = "After SIGTERM, exit within this time even when the broker or registry is gone (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout = RoleLifecycle.DEFAULT_SHUTDOWN_TIMEOUT;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus text) and /health on this port; 0 = off (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = org.ddpp.ops.observe.MetricsServer.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Host the metrics endpoint binds to (default: ${DEFAULT-VALUE}).")
+    String metricsHost = org.ddpp.ops.observe.MetricsServer.DEFAULT_HOST;
+
     private ClusterConnection resolved;
+    private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry;
 
     /** The connection these options, the environment and the client-config file describe (resolved once). */
     public ClusterConnection connection() {
@@ -76,6 +85,31 @@ public final class ConnectionOptions {
             file = System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.CLIENT_CONFIG));
         }
         return file == null ? null : Path.of(file);
+    }
+
+    /** The registry the role's meters go to when {@code --metrics-port} is set; null otherwise. */
+    public io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry() {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("--metrics-port must be between 0 and 65535, got " + metricsPort);
+        }
+        if (metricsPort > 0 && meterRegistry == null) {
+            meterRegistry = org.ddpp.ops.observe.MetricsServer.newRegistry();
+        }
+        return meterRegistry;
+    }
+
+    /**
+     * Starts {@code /metrics} and {@code /health} on {@code --metrics-port} (nothing when it is 0); the returned
+     * handle stops it.
+     */
+    public AutoCloseable serveMetrics(java.util.function.BooleanSupplier live, java.util.function.BooleanSupplier ready) {
+        if (meterRegistry() == null) {
+            return () -> { };
+        }
+        org.ddpp.ops.observe.MetricsServer server = org.ddpp.ops.observe.MetricsServer.start(metricsHost, metricsPort,
+                meterRegistry, live, ready);
+        System.out.println("metrics: " + server.url() + "/metrics");
+        return server;
     }
 
     public Duration startupTimeout() {

@@ -107,6 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .optPinnedSamplers(pinned)
                 .optPublishEvery(publishEvery)
                 .optFreshPerStep(freshPerStep)
+                .optMeterRegistry(connection.meterRegistry())
                 .build();
         java.io.PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
@@ -122,6 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             AutoCloseable dashboard = noDashboard ? null : DashboardLink.start(pipeline, port, out);
+            AutoCloseable metricsEndpoint = connection.serveMetrics(() -> true,
+                    () -> pipeline.trainer() != null && pipeline.trainer().stepCount() > 0);
             try {
                 pipeline.startAll();
                 out.println("demo " + settings.run() + ": Kafka " + pipeline.bootstrapServers() + ", registry "
@@ -173,6 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println(Json.line(summary));
                 out.flush();
             } finally {
+                metricsEndpoint.close();
                 if (dashboard != null) {
                     dashboard.close();
                 }

@@ -71,6 +71,7 @@ public final class JoinerCommand implements Callable<Integer> {
                 .optDedupRetention(dedupRetention)
                 .optPunctuateInterval(punctuateInterval)
                 .optMetricsInterval(metricsInterval)
+                .optMeterRegistry(connection.meterRegistry())
                 .optStreamThreads(threads)
                 .optStateDir(stateDir)
                 .optInMemoryState(inMemoryState)
@@ -82,8 +83,13 @@ public final class JoinerCommand implements Callable<Integer> {
                 + ", " + config.topics().candidates() + " + " + config.topics().scores() + " -> "
                 + config.topics().rewards() + " | " + config.topics().dlq());
         System.out.flush();
-        return RoleLifecycle.run("joiner", RoleLifecycle.role(joiner, () -> joiner.state() != KafkaStreams.State.ERROR
-                && joiner.state() != KafkaStreams.State.NOT_RUNNING, () -> joiner.state() == KafkaStreams.State.ERROR
-                        ? new IllegalStateException("Kafka Streams is in state ERROR") : null), connection.shutdownTimeout());
+        java.util.function.BooleanSupplier alive = () -> joiner.state() != KafkaStreams.State.ERROR
+                && joiner.state() != KafkaStreams.State.NOT_RUNNING;
+        AutoCloseable endpoint = connection.serveMetrics(alive, () -> joiner.state() == KafkaStreams.State.RUNNING);
+        return RoleLifecycle.run("joiner", RoleLifecycle.role(() -> {
+            joiner.close();
+            endpoint.close();
+        }, alive, () -> joiner.state() == KafkaStreams.State.ERROR
+                ? new IllegalStateException("Kafka Streams is in state ERROR") : null), connection.shutdownTimeout());
     }
 }

@@ -86,7 +86,8 @@ public final class SamplerCommand implements Callable<Integer> {
                 .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions)
                 .optFlowRefresh(flowRefresh).optMetricsInterval(metricsInterval)
                 .optFetchTimeout(fetchTimeout).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
-                .optStartupTimeout(connection.startupTimeout());
+                .optStartupTimeout(connection.startupTimeout())
+                .optMeterRegistry(connection.meterRegistry());
         if (seed != null) {
             builder.optSeed(seed);
         }
@@ -99,8 +100,11 @@ public final class SamplerCommand implements Callable<Integer> {
                 + ", publishing to " + config.topics().candidates() + " on " + config.connection().bootstrapServers());
         System.out.flush();
         // samples until SIGTERM or --max-candidates
-        return RoleLifecycle.run("sampler " + config.samplerId(), RoleLifecycle.role(service,
-                () -> !awaitStopped(service), service::failure), connection.shutdownTimeout());
+        AutoCloseable endpoint = connection.serveMetrics(() -> !awaitStopped(service), () -> !awaitStopped(service));
+        return RoleLifecycle.run("sampler " + config.samplerId(), RoleLifecycle.role(() -> {
+            service.close();
+            endpoint.close();
+        }, () -> !awaitStopped(service), service::failure), connection.shutdownTimeout());
     }
 
     private static boolean awaitStopped(SamplerService service) {

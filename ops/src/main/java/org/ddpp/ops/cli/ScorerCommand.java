@@ -104,7 +104,8 @@ public final class ScorerCommand implements Callable<Integer> {
                 .optMaxRetryBackoff(maxRetryBackoff)
                 .optSessionTimeout(sessionTimeout)
                 .optTransactionTimeout(transactionTimeout)
-                .optMetricsInterval(metricsInterval);
+                .optMetricsInterval(metricsInterval)
+                .optMeterRegistry(connection.meterRegistry());
         if (instanceId != null) {
             builder.optInstanceId(instanceId);
         }
@@ -115,7 +116,10 @@ public final class ScorerCommand implements Callable<Integer> {
         System.out.println("ddpp scorer: " + scorer + " instance " + config.instanceId() + " scoring "
                 + config.topics().candidates() + " -> " + config.topics().scores() + " on " + cluster.bootstrapServers());
         System.out.flush();
-        return RoleLifecycle.run("scorer " + scorer, RoleLifecycle.role(service, service::isRunning, service::failure),
-                connection.shutdownTimeout());
+        AutoCloseable endpoint = connection.serveMetrics(service::isRunning, service::isRunning);
+        return RoleLifecycle.run("scorer " + scorer, RoleLifecycle.role(() -> {
+            service.close();
+            endpoint.close();
+        }, service::isRunning, service::failure), connection.shutdownTimeout());
     }
 }

@@ -85,6 +85,7 @@ public final class TrainerCommand implements Callable<Integer> {
                 .optPublishEvery(publishEvery).optCheckpointEvery(checkpointEvery).optMaxSteps(maxSteps)
                 .optFreshPerStep(freshPerStep).optInitialFill(initialFill)
                 .optMetricsInterval(Duration.ofSeconds(2)).optHttpHost(httpHost).optHttpPort(httpPort).optSeed(seed)
+                .optMeterRegistry(connection.meterRegistry())
                 .build();
         StartupCheck.require(cluster, connection.startupTimeout());
         ServiceLifetime.ensureTopics(cluster);
@@ -100,10 +101,12 @@ public final class TrainerCommand implements Callable<Integer> {
         training.start();
         System.out.println("trainer " + run + " weights at http://" + httpHost + ":" + trainer.weightsPort() + "/policies/");
         System.out.flush();
+        AutoCloseable endpoint = connection.serveMetrics(training::isAlive, () -> training.isAlive() && trainer.stepCount() > 0);
         AutoCloseable stop = () -> {
             trainer.stop(); // the training thread writes its final checkpoint and returns
             training.join();
             trainer.close();
+            endpoint.close();
         };
         return RoleLifecycle.run("trainer " + run, RoleLifecycle.role(stop, training::isAlive, failure::get),
                 connection.shutdownTimeout());

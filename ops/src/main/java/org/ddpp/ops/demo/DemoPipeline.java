@@ -212,7 +212,8 @@ public final class DemoPipeline implements AutoCloseable {
     public ScorerService startScorer(String name) {
         ScorerService s = ScorerService.start(ScorerServiceConfig.builder()
                 .setConnection(connection).setScorer(name)
-                .optInstanceId(name + "-" + (scorerInstances++)).optMetricsInterval(settings.metricsInterval()).build());
+                .optInstanceId(name + "-" + (scorerInstances++)).optMetricsInterval(settings.metricsInterval())
+                .optMeterRegistry(settings.meterRegistry()).build());
         scorers.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(s);
         return s;
     }
@@ -254,7 +255,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .optApplicationId("ddpp-joiner-" + settings.run())
                 .optComposition(composition).optJoinTimeout(settings.joinTimeout())
                 .optStateDir(settings.workDir().resolve("joiner-state"))
-                .optMetricsInterval(settings.metricsInterval()).build());
+                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build());
     }
 
     public SamplerService startSampler(boolean pinned, int index) throws IOException {
@@ -267,6 +268,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .optSeed(1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
                 .optMaxOutstanding(settings.maxOutstanding())
                 .optMetricsInterval(settings.metricsInterval())
+                .optMeterRegistry(settings.meterRegistry())
                 .build());
         samplers.add(s);
         return s;
@@ -280,7 +282,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .optDdpp(profile.fineTune().build().ddpp())
                 .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
                 .optFreshPerStep(settings.freshPerStep())
-                .optMetricsInterval(settings.metricsInterval()).build();
+                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build();
         if (evaluator == null) {
             evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
         }

@@ -33,6 +33,7 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * @param freshPerStep new candidates the trainer takes in per step (default 16; see OnlineTrainerConfig)
  * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default: the joiner's, 60 s)
  * @param metricsInterval how often every role publishes metrics (default 2 s)
+ * @param meterRegistry the one registry every role's meters go to (the demo's {@code /metrics}); null = none
  */
 public record DemoSettings(
         String run,
@@ -53,7 +54,8 @@ public record DemoSettings(
         long maxOutstanding,
         int freshPerStep,
         Duration joinTimeout,
-        Duration metricsInterval) {
+        Duration metricsInterval,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
     public DemoSettings {
         Objects.requireNonNull(run, "run");
@@ -93,6 +95,7 @@ public record DemoSettings(
         private int freshPerStep = 16;
         private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerConfig.DEFAULT_JOIN_TIMEOUT;
         private Duration metricsInterval = Duration.ofSeconds(2);
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         public Builder setRun(String v) {
             run = v;
@@ -184,6 +187,11 @@ public record DemoSettings(
             return this;
         }
 
+        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
+            meterRegistry = v;
+            return this;
+        }
+
         public Builder optMetricsInterval(Duration v) {
             metricsInterval = v;
             return this;
@@ -193,7 +201,7 @@ public record DemoSettings(
             return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition,
                     externalScorers, startExternal, evaluationSamples,
                     followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
-                    metricsInterval);
+                    metricsInterval, meterRegistry);
         }
     }
 }

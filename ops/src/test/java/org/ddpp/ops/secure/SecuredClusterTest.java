@@ -23,6 +23,7 @@ import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.CliRun;
+import org.ddpp.ops.RoleProcesses;
 import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
 import org.ddpp.ops.registry.RegistryServer;
@@ -53,8 +54,7 @@ class SecuredClusterTest {
         String password = HexFormat.of().formatHex(SecureRandom.getSeed(12));
         EmbeddedKafka kafka = EmbeddedKafka.builder().setDataDir(dir.resolve("kafka"))
                 .optSaslPlainUsers(Map.of("ddpp", password)).start();
-        List<Process> roles = new ArrayList<>();
-        try {
+        try (RoleProcesses roles = new RoleProcesses(dir)) {
             Map<String, String> sasl = EmbeddedKafka.saslPlainClient("ddpp", password);
             ClusterConnection storage = new ClusterConnection(kafka.bootstrapServers(), sasl,
                     RegistryClientConfig.of("http://unused"), org.ddpp.runtime.TopicNames.DEFAULT);
@@ -89,29 +89,27 @@ class SecuredClusterTest {
                     Checkpoint.writer(pretrained, new GridTask()).setPolicy(model).write();
                 }
                 String cc = config.toString();
-                Process halfPlane = start("scorer-half-plane", "scorer", "--scorer", "grid-half-plane", "--client-config", cc,
+                Process halfPlane = roles.start("scorer-half-plane", "scorer", "--scorer", "grid-half-plane", "--client-config", cc,
                         "--instance-id", "h", "--metrics-interval", "1s");
-                Process center = start("scorer-center", "scorer", "--scorer", "grid-center", "--client-config", cc,
+                Process center = roles.start("scorer-center", "scorer", "--scorer", "grid-center", "--client-config", cc,
                         "--instance-id", "c", "--metrics-interval", "1s");
-                Process joiner = start("joiner", "joiner", "--client-config", cc, "--in-memory-state",
+                Process joiner = roles.start("joiner", "joiner", "--client-config", cc, "--in-memory-state",
                         "--state-dir", dir.resolve("joiner").toString(), "--join-timeout", "20s", "--metrics-interval", "1s");
-                Process trainer = start("trainer", "trainer", "--client-config", cc, "--run", RUN,
+                Process trainer = roles.start("trainer", "trainer", "--client-config", cc, "--run", RUN,
                         "--pretrained", pretrained.toString(), "--state-dir", dir.resolve("trainer").toString(),
                         "--batch-size", "16", "--initial-fill", "32", "--warmup", "5", "--publish-every", "10");
-                Process sampler = start("sampler", "sampler", "--client-config", cc, "--run", RUN,
+                Process sampler = roles.start("sampler", "sampler", "--client-config", cc, "--run", RUN,
                         "--pretrained", pretrained.toString(), "--batch-size", "16", "--sampler-steps", "4",
                         "--max-outstanding", "256", "--metrics-interval", "1s");
-                roles.addAll(List.of(halfPlane, center, joiner, trainer, sampler));
                 RunAccounting accounting = new RunAccounting(connection, connection.cachedRegistry());
 
-                await("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3), roles,
-                        () -> log("trainer").matches("(?s).*step \\d+ version [1-9].*"));
+                roles.await("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3),
+                        () -> roles.log("trainer").matches("(?s).*step \\d+ version [1-9].*"));
                 long sent = System.nanoTime();
-                sampler.destroy();
+                roles.stop("sampler");
                 assertTrue(sampler.waitFor(SHUTDOWN_BOUND.toSeconds(), TimeUnit.SECONDS), "sampler ignored SIGTERM");
                 LOG_TIMES.put("sampler", (System.nanoTime() - sent) / 1e9);
-                await("every candidate settled", Duration.ofSeconds(90), List.of(halfPlane, center, joiner, trainer),
-                        () -> accounting.of(RUN).inFlight() == 0);
+                roles.await("every candidate settled", Duration.ofSeconds(90), () -> accounting.of(RUN).inFlight() == 0);
                 RunAccounting.Report report = accounting.of(RUN);
                 assertTrue(report.candidates() >= 16, "candidates: " + report);
                 assertTrue(report.exact(), "exactly once: " + report);
@@ -121,23 +119,20 @@ class SecuredClusterTest {
                 kafka.close();
                 List<Process> rest = List.of(halfPlane, center, joiner, trainer);
                 sent = System.nanoTime();
-                rest.forEach(Process::destroy);
+                ROLE_NAMES.forEach(roles::stop);
                 for (int i = 0; i < rest.size(); i++) {
                     Process p = rest.get(i);
                     assertTrue(p.waitFor(SHUTDOWN_BOUND.toMillis() - (System.nanoTime() - sent) / 1_000_000, TimeUnit.MILLISECONDS),
                             ROLE_NAMES.get(i) + " did not exit within the bound after SIGTERM with the broker gone:\n"
-                                    + log(ROLE_NAMES.get(i)));
+                                    + roles.log(ROLE_NAMES.get(i)));
                     LOG_TIMES.put(ROLE_NAMES.get(i), (System.nanoTime() - sent) / 1e9);
                 }
                 System.out.println("seconds from SIGTERM to exit: " + LOG_TIMES);
                 if (System.getenv("DDPP_TEST_SHOW_LOGS") != null) {
-                    System.out.println(allLogs());
+                    System.out.println(roles.allLogs());
                 }
             }
         } finally {
-            for (Process p : roles) {
-                p.destroyForcibly();
-            }
             kafka.close();
         }
     }
@@ -155,47 +150,4 @@ class SecuredClusterTest {
         return file;
     }
 
-    private Process start(String name, String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), "org.ddpp.ops.DdppCommand"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("DDPP_") && !k.equals("DDPP_CACHE"));
-        return pb.start();
-    }
-
-    private String log(String name) {
-        try {
-            return Files.readString(dir.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private void await(String what, Duration limit, List<Process> alive, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            for (int i = 0; i < alive.size(); i++) {
-                if (!alive.get(i).isAlive()) {
-                    throw new AssertionError("a role died while waiting for " + what + "; logs:\n" + allLogs());
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; logs:\n" + allLogs());
-            }
-            Thread.sleep(1000);
-        }
-    }
-
-    private String allLogs() {
-        StringBuilder sb = new StringBuilder();
-        for (String name : List.of("scorer-half-plane", "scorer-center", "joiner", "trainer", "sampler")) {
-            String text = log(name);
-            sb.append("==== ").append(name).append('\n').append(text, Math.max(0, text.length() - 3000), text.length()).append('\n');
-        }
-        return sb.toString();
-    }
 }

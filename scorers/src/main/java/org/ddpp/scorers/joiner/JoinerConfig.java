@@ -23,6 +23,7 @@ import org.ddpp.scorers.reward.RewardComposition;
  * @param streamThreads     Kafka Streams threads
  * @param stateDir          Kafka Streams state directory
  * @param inMemoryState     keep the join state in memory (restored from the changelog) instead of RocksDB
+ * @param meterRegistry     where the joiner's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record JoinerConfig(
         ClusterConnection connection,
@@ -34,7 +35,8 @@ public record JoinerConfig(
         Duration metricsInterval,
         int streamThreads,
         Path stateDir,
-        boolean inMemoryState) {
+        boolean inMemoryState,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
     public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
     public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
@@ -87,6 +89,7 @@ public record JoinerConfig(
         private int streamThreads = DEFAULT_STREAM_THREADS;
         private Path stateDir = DEFAULT_STATE_DIR;
         private boolean inMemoryState;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         /** Kafka, registry and topic names (required). */
         public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
@@ -100,11 +103,13 @@ public record JoinerConfig(
         public Builder optStreamThreads(int v) { this.streamThreads = v; return this; }
         public Builder optStateDir(Path v) { this.stateDir = v; return this; }
         public Builder optInMemoryState(boolean v) { this.inMemoryState = v; return this; }
+        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
+        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public JoinerConfig build() {
             Objects.requireNonNull(connection, "connection is required");
             return new JoinerConfig(connection, connection.topics().joinerApplicationId(applicationId), composition,
-                    joinTimeout, dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState);
+                    joinTimeout, dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry);
         }
     }
 }

@@ -29,6 +29,29 @@ public final class JoinerMetrics {
     private double lastSum;
     private long lastCount;
 
+    /**
+     * Registers these numbers as the joiner's meters: {@code ddpp_joiner_outcomes_total{outcome}} (one per settled
+     * candidate or dropped score) and {@code ddpp_dead_letters_total{stage}}.
+     */
+    public void bind(org.ddpp.runtime.RoleMeters meters) {
+        meters.counter("outcomes", joined::sum, "outcome", "joined");
+        meters.counter("outcomes", deadTimeout::sum, "outcome", "timeout");
+        meters.counter("outcomes", deadFailed::sum, "outcome", "failed");
+        meters.counter("outcomes", deadInvalid::sum, "outcome", "invalid");
+        meters.counter("outcomes", deadDecode::sum, "outcome", "decode");
+        meters.counter("outcomes", deadDuplicateCandidate::sum, "outcome", "duplicate-candidate");
+        meters.counter("outcomes", deadOrphanScore::sum, "outcome", "orphan-score");
+        meters.counter("outcomes", duplicateScores::sum, "outcome", "duplicate-score");
+        meters.counter("outcomes", ignoredScores::sum, "outcome", "ignored-score");
+        meters.counter("clamped", clamped::sum);
+        meters.deadLetters(deadTimeout::sum, "joiner:timeout");
+        meters.deadLetters(deadFailed::sum, "joiner:failed");
+        meters.deadLetters(deadInvalid::sum, "joiner:invalid");
+        meters.deadLetters(deadDecode::sum, "joiner:decode");
+        meters.deadLetters(deadDuplicateCandidate::sum, "joiner:duplicate-candidate");
+        meters.deadLetters(deadOrphanScore::sum, "joiner:orphan-score");
+    }
+
     void recordJoined(double logReward, boolean wasClamped) {
         joined.increment();
         if (wasClamped) {

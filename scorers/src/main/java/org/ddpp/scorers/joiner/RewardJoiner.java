@@ -53,8 +53,11 @@ public final class RewardJoiner implements AutoCloseable {
     private final KafkaStreams streams;
     private final JoinerMetrics metrics;
     private final MetricsPublisher metricsPublisher;
+    private final org.ddpp.runtime.RoleMeters meters;
 
-    private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMetrics metrics, MetricsPublisher publisher) {
+    private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMetrics metrics, MetricsPublisher publisher,
+            org.ddpp.runtime.RoleMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.streams = streams;
         this.metrics = metrics;
@@ -121,10 +124,33 @@ public final class RewardJoiner implements AutoCloseable {
         MetricsPublisher publisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
                 "joiner", config.applicationId(), "all", Map.of("scorers", config.composition().spec(),
                         "log_floor", Double.toString(config.composition().floor())), metrics::snapshot, config.metricsInterval());
+        org.ddpp.runtime.RoleMeters meters = config.meterRegistry() == null
+                ? org.ddpp.runtime.RoleMeters.standalone("joiner", "all")
+                : new org.ddpp.runtime.RoleMeters(config.meterRegistry(), "joiner", "all");
+        metrics.bind(meters);
+        meters.gauge("pending", () -> pendingJoins(streams));
+        meters.bindStreams(streams);
         streams.start();
         LOG.info("joiner {} started: log R = max({}, Σ w_k log R_k) over {}, timeout {} ms", config.applicationId(),
                 config.composition().floor(), config.composition().spec(), config.joinTimeout().toMillis());
-        return new RewardJoiner(config, streams, metrics, publisher);
+        return new RewardJoiner(config, streams, metrics, publisher, meters);
+    }
+
+    /**
+     * Entries of the pending-join store (candidates waiting for scores, scores waiting for their candidate) across
+     * this instance's tasks; NaN while Streams is not running. Approximate for RocksDB, exact in memory.
+     */
+    private static double pendingJoins(KafkaStreams streams) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Double.NaN;
+        }
+        try {
+            return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(PENDING_STORE,
+                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, PendingJoin>keyValueStore()))
+                    .approximateNumEntries();
+        } catch (RuntimeException e) {
+            return Double.NaN; // rebalancing or restoring
+        }
     }
 
     public JoinerMetrics metrics() {
@@ -161,6 +187,7 @@ public final class RewardJoiner implements AutoCloseable {
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
         }
         metricsPublisher.close();
+        meters.close();
         LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),
                 metrics.joined(), metrics.deadLetters(), metrics.clamped());
     }

@@ -29,8 +29,30 @@ public final class ScorerMetrics {
     private long windowStartNanos = System.nanoTime();
     private long scoredAtWindowStart;
 
+    private volatile io.micrometer.core.instrument.Timer latency;
+
     synchronized void recordCallLatency(double millis) {
         latenciesMs.add(millis);
+        io.micrometer.core.instrument.Timer t = latency;
+        if (t != null) {
+            t.record(java.time.Duration.ofNanos((long) (millis * 1e6)));
+        }
+    }
+
+    /**
+     * Registers these numbers as the instance's meters: {@code ddpp_scorer_scores_total{scorer,status}},
+     * {@code ddpp_scorer_latency_seconds{scorer}} (every call, retries included) and
+     * {@code ddpp_dead_letters_total{stage}}.
+     */
+    public void bind(org.ddpp.runtime.RoleMeters meters, String scorer) {
+        meters.counter("scores", ok::sum, "scorer", scorer, "status", "ok");
+        meters.counter("scores", failed::sum, "scorer", scorer, "status", "failed");
+        meters.counter("scores", invalid::sum, "scorer", scorer, "status", "invalid");
+        meters.counter("scores", skipped::sum, "scorer", scorer, "status", "skipped");
+        meters.counter("retries", retries::sum, "scorer", scorer);
+        meters.counter("aborted.transactions", aborts::sum, "scorer", scorer);
+        meters.deadLetters(deadLetters::sum, "scorer:" + scorer);
+        latency = meters.timer("latency", "scorer", scorer);
     }
 
     public long scored() {

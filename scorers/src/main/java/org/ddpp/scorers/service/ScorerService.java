@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ddpp.runtime.RoleMeters;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;
@@ -90,6 +91,7 @@ public final class ScorerService implements AutoCloseable {
     private final ScoringCall call;
     private final MetricsPublisher metricsPublisher;
     private final Thread loop;
+    private final RoleMeters meters;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -113,6 +115,11 @@ public final class ScorerService implements AutoCloseable {
         this.metricsPublisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
                 "scorer", config.memberId(), "all", Map.of("scorer", scorer.name(), "scorer_version", scorer.version()),
                 metrics::snapshot, config.metricsInterval());
+        this.meters = config.meterRegistry() == null ? RoleMeters.standalone("scorer", "all")
+                : new RoleMeters(config.meterRegistry(), "scorer", "all");
+        metrics.bind(meters, scorer.name());
+        meters.bind(consumer);
+        meters.bind(producer);
         this.loop = new Thread(this::run, "ddpp-scorer-" + scorer.name() + "-" + config.instanceId());
     }
 
@@ -377,6 +384,7 @@ public final class ScorerService implements AutoCloseable {
         callers.shutdownNow();
         workers.shutdownNow();
         metricsPublisher.close();
+        meters.close();
         LOG.info("scorer {} instance {} stopped: {} scored ({} ok, {} failed, {} invalid), {} skipped, {} dead letters",
                 scorer.name(), config.instanceId(), metrics.scored(), metrics.ok(), metrics.failed(), metrics.invalid(),
                 metrics.skipped(), metrics.deadLetters());

@@ -24,6 +24,7 @@ import org.ddpp.runtime.TopicNames;
  * @param sessionTimeout    consumer session timeout: how long a crashed instance keeps its partitions
  * @param transactionTimeout broker-side transaction timeout of the instance's producer
  * @param metricsInterval   how often metrics are published
+ * @param meterRegistry     where the instance's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record ScorerServiceConfig(
         ClusterConnection connection,
@@ -38,7 +39,8 @@ public record ScorerServiceConfig(
         Duration maxRetryBackoff,
         Duration sessionTimeout,
         Duration transactionTimeout,
-        Duration metricsInterval) {
+        Duration metricsInterval,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -132,6 +134,7 @@ public record ScorerServiceConfig(
         private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         /** Kafka, registry and topic names (required). */
         public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
@@ -148,12 +151,14 @@ public record ScorerServiceConfig(
         public Builder optSessionTimeout(Duration v) { this.sessionTimeout = v; return this; }
         public Builder optTransactionTimeout(Duration v) { this.transactionTimeout = v; return this; }
         public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
+        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
+        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public ScorerServiceConfig build() {
             return new ScorerServiceConfig(connection, scorer,
                     instanceId == null ? defaultInstanceId() : instanceId, batchSize, maxInFlight, parallelism,
                     callTimeout, maxRetries, retryBackoff, maxRetryBackoff, sessionTimeout, transactionTimeout,
-                    metricsInterval);
+                    metricsInterval, meterRegistry);
         }
     }
 }

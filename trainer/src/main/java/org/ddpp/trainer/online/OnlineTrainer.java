@@ -73,6 +73,10 @@ public final class OnlineTrainer implements AutoCloseable {
     private volatile DdppLearner.StepResult lastStep;
     private final boolean resumed;
     private volatile long version;
+    /** Figures the meters read: set on the training thread, never computed on a scrape thread (DJL is not shared). */
+    private volatile double logZFullMask = Double.NaN;
+    private volatile double stalenessVersions = Double.NaN;
+    private final org.ddpp.runtime.RoleMeters meters;
     private double trainSeconds;
     private volatile long firstStepNanos;
     private volatile long stepsThisRun;
@@ -123,6 +127,19 @@ public final class OnlineTrainer implements AutoCloseable {
         this.metrics = new MetricsSender(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
                 config.connection().topics().metrics(), "trainer", "trainer-" + config.run(), config.run(),
                 Map.of("task", task.name(), "group", config.groupId()));
+        this.meters = config.meterRegistry() == null ? org.ddpp.runtime.RoleMeters.standalone("trainer", config.run())
+                : new org.ddpp.runtime.RoleMeters(config.meterRegistry(), "trainer", config.run());
+        meters.counter("steps", learner::stepCount);
+        meters.gauge("loss", () -> lastStep == null ? Double.NaN : lastStep.loss());
+        meters.gauge("log.z.full.mask", () -> logZFullMask);
+        meters.gauge("policy.version", () -> version);
+        meters.gauge("staleness.versions", () -> stalenessVersions);
+        meters.gauge("buffer.size", replay::size);
+        meters.counter("consumed", reader::consumed);
+        meters.gauge("consumer.lag", reader::lag);
+        meters.deadLetters(reader::deadLettered, RewardStreamReader.STAGE);
+        meters.bind(producer);
+        reader.bindMeters(meters);
     }
 
     /**
@@ -151,6 +168,7 @@ public final class OnlineTrainer implements AutoCloseable {
             } else {
                 List<ScoredSequence> items = replay.batch(config.batchSize(), rng);
                 stats = BatchStats.of(items, version);
+                stalenessVersions = stats.staleness();
                 long t0 = System.nanoTime();
                 if (firstStepNanos == 0) {
                     firstStepNanos = t0;
@@ -242,7 +260,8 @@ public final class OnlineTrainer implements AutoCloseable {
             v.put("staleness_mean", stats.staleness());
             v.put("exploration_share", stats.explorationShare());
         }
-        v.put("log_z_full_mask", learner.logPartition().logZAtFullMask());
+        logZFullMask = learner.logPartition().logZAtFullMask();
+        v.put("log_z_full_mask", logZFullMask);
         v.put("buffer_size", (double) replay.size());
         v.put("buffer_policy", (double) replay.policySize());
         v.put("buffer_exploration", (double) replay.explorationSize());
@@ -333,6 +352,7 @@ public final class OnlineTrainer implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        meters.close();
         reader.close();
         server.close();
         producer.close(java.time.Duration.ofSeconds(5));

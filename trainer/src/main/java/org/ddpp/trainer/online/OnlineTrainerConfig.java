@@ -35,6 +35,7 @@ import org.ddpp.diffusion.train.DdppConfig;
  * @param httpPort port of the weights server; 0 = any free port; default 0
  * @param keepVersions published weight files kept on disk; default 5
  * @param seed seed of batch sampling, masking and the log-Z network; default 11
+ * @param meterRegistry where the trainer's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record OnlineTrainerConfig(
         String run,
@@ -55,7 +56,8 @@ public record OnlineTrainerConfig(
         String httpHost,
         int httpPort,
         int keepVersions,
-        long seed) {
+        long seed,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
     public OnlineTrainerConfig {
         Objects.requireNonNull(run, "run");
@@ -112,6 +114,7 @@ public record OnlineTrainerConfig(
         private int httpPort;
         private int keepVersions = 5;
         private long seed = 11L;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         public Builder setRun(String v) {
             run = v;
@@ -204,6 +207,12 @@ public record OnlineTrainerConfig(
             return this;
         }
 
+        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
+        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
+            meterRegistry = v;
+            return this;
+        }
+
         public Builder optSeed(long v) {
             seed = v;
             return this;
@@ -213,7 +222,7 @@ public record OnlineTrainerConfig(
             return new OnlineTrainerConfig(run, connection, pretrained, stateDir, ddpp, logZShape, batchSize, bufferCapacity,
                     explorationShare, publishEvery, checkpointEvery, maxSteps, freshPerStep, initialFill, metricsInterval,
                     httpHost, httpPort,
-                    keepVersions, seed);
+                    keepVersions, seed, meterRegistry);
         }
     }
 

@@ -279,6 +279,11 @@ public final class RewardStreamReader implements AutoCloseable {
         return deadLetters.total();
     }
 
+    /** Binds the reader's consumer metrics to the trainer's meters. */
+    void bindMeters(org.ddpp.runtime.RoleMeters meters) {
+        meters.bind(consumer);
+    }
+
     @Override
     public void close() {
         running.set(false);
