@@ -103,6 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
+                .optLogRewardFloor(reward.floor)
                 .optFollowingSamplers(samplers)
                 .optPinnedSamplers(pinned)
                 .optPublishEvery(publishEvery)

@@ -125,7 +125,7 @@ public final class DemoPipeline implements AutoCloseable {
         Topics.registerValueSchemas(registry, connection.topics().specs());
         this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());
         this.composition = settings.composition() != null ? settings.composition()
-                : RewardComposition.parse(profile.rewardSpec(), RewardComposition.DEFAULT_FLOOR);
+                : RewardComposition.parse(profile.rewardSpec(), settings.logRewardFloor());
         this.pretrained = new PretrainedCache(settings.cacheDir()).ensure(profile.task(),
                 settings.pretrain() != null ? settings.pretrain() : profile.pretrain());
         Map<String, Double> start;

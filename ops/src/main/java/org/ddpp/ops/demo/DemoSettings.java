@@ -18,6 +18,7 @@ import org.ddpp.trainer.offline.PretrainConfig;
  * @param cacheDir where data and pre-trained models are cached
  * @param pretrain pre-training settings; null (default) = the task profile's
  * @param composition the reward: required scorers, weights and floor; null (default) = the task profile's scorers
+ * @param logRewardFloor floor on the combined log R when the reward is the task profile's (default -20)
  *     with floor −20
  * @param externalScorers command lines of scorers that run outside the JVM, by scorer name, started by the demo;
  *     {@code {bootstrap}}, {@code {registry}} and {@code {run}} in them are replaced by the run's values. A required
@@ -44,6 +45,7 @@ public record DemoSettings(
         Path cacheDir,
         PretrainConfig pretrain,
         RewardComposition composition,
+        double logRewardFloor,
         java.util.Map<String, java.util.List<String>> externalScorers,
         boolean startExternal,
         int evaluationSamples,
@@ -84,6 +86,7 @@ public record DemoSettings(
         private Path cacheDir = PretrainedCache.defaultDirectory();
         private PretrainConfig pretrain;
         private RewardComposition composition;
+        private double logRewardFloor = RewardComposition.DEFAULT_FLOOR;
         private java.util.Map<String, java.util.List<String>> externalScorers = java.util.Map.of();
         private boolean startExternal = true;
         private int evaluationSamples = 128;
@@ -147,6 +150,12 @@ public record DemoSettings(
             return this;
         }
 
+        /** Floor on the combined log R used with the task profile's scorers (with optComposition, its own floor). */
+        public Builder optLogRewardFloor(double v) {
+            logRewardFloor = v;
+            return this;
+        }
+
         public Builder optComposition(RewardComposition v) {
             composition = v;
             return this;
@@ -198,7 +207,7 @@ public record DemoSettings(
         }
 
         public DemoSettings build() {
-            return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition,
+            return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition, logRewardFloor,
                     externalScorers, startExternal, evaluationSamples,
                     followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
                     metricsInterval, meterRegistry);
