@@ -119,6 +119,48 @@ class CheckpointTest {
         }
     }
 
+    @Test
+    void aCrashBetweenTheRenamesOrACorruptCheckpointFallsBackToThePreviousOne() throws IOException {
+        TinyTask task = new TinyTask();
+        Path ck = dir.resolve("ck");
+        try (NDManager root = NDManager.newBaseManager()) {
+            Mdm a = Mdm.create(task, TinyModels.SHAPE, 1, root);
+            Mdm b = Mdm.create(task, TinyModels.SHAPE, 2, root);
+            assertTrue(Checkpoint.openLatest(ck).isEmpty(), "nothing written yet");
+            Checkpoint.writer(ck, task).setPolicy(a).optStep(1).write();
+            Checkpoint.writer(ck, task).setPolicy(b).optStep(2).write();
+            assertEquals(2, Checkpoint.openLatest(ck).orElseThrow().manifest().step());
+            assertEquals(1, Checkpoint.open(Checkpoint.previous(ck)).manifest().step(), "the replaced one is kept");
+
+            // corrupt current one: the previous generation is used
+            Files.write(ck.resolve(Checkpoint.POLICY), new byte[] {1}, StandardOpenOption.APPEND);
+            Checkpoint fallback = Checkpoint.openLatest(ck).orElseThrow();
+            assertEquals(1, fallback.manifest().step());
+            MaskedBatch probe = batch(3);
+            assertArrayEquals(logProbs(root, a, probe), logProbs(root, fallback.loadPolicy(root), probe));
+
+            // a crash after the current one was renamed away and before the new one was renamed in
+            try (var walk = Files.walk(ck)) {
+                for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+            assertTrue(Checkpoint.exists(ck));
+            assertEquals(1, Checkpoint.openLatest(ck).orElseThrow().manifest().step());
+
+            // the next write starts from there and keeps a previous generation again
+            Checkpoint.writer(ck, task).setPolicy(b).optStep(3).write();
+            assertEquals(3, Checkpoint.openLatest(ck).orElseThrow().manifest().step());
+            assertEquals(1, Checkpoint.open(Checkpoint.previous(ck)).manifest().step());
+
+            // both generations corrupt: the current one's error, not a silent fresh start
+            Files.write(ck.resolve(Checkpoint.POLICY), new byte[] {1}, StandardOpenOption.APPEND);
+            Files.write(Checkpoint.previous(ck).resolve(Checkpoint.POLICY), new byte[] {1}, StandardOpenOption.APPEND);
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.openLatest(ck));
+            assertTrue(e.getMessage().contains("sha256"), e.getMessage());
+        }
+    }
+
     private static float[] logProbs(NDManager root, Mdm model, MaskedBatch b) {
         try (NDManager m = root.newSubManager()) {
             return model.logProbs(m, b.xt(), false).toFloatArray();

@@ -74,15 +74,16 @@ public final class RegistryCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls-keystore-password needs --tls-keystore");
         }
         org.ddpp.runtime.ClusterConnection cluster = connection.connection();
-        org.ddpp.runtime.StartupCheck.requireKafka(cluster, connection.startupTimeout());
-        RegistryServer registry = RegistryServer.builder()
+        RegistryServer.Builder builder = RegistryServer.builder()
                 .setConnection(cluster)
                 .optPort(port)
                 .optHost(host)
                 .optTopic(topic)
                 .optUsers(users)
                 .optTls(tlsKeystore == null ? null : new RegistryTls(tlsKeystore, tlsKeystorePassword, tlsKeystoreType))
-                .start();
+                .checkSettings();
+        org.ddpp.runtime.StartupCheck.requireKafka(cluster, connection.startupTimeout());
+        RegistryServer registry = builder.start();
         System.out.println(registry.url());
         System.out.println("ddpp registry: schema registry listening on " + registry.url() + ", storage topic "
                 + topic + " on " + cluster.bootstrapServers() + (users == null ? "" : ", basic authentication from " + users));

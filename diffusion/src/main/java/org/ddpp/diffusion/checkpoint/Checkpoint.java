@@ -31,11 +31,15 @@ import org.ddpp.diffusion.train.DdppLearner;
 
 /**
  * A checkpoint directory: {@code manifest.json} plus {@code policy.params} and, when present,
- * {@code reference.params}, {@code logz.params} and optimiser states. Written to a temporary sibling and renamed
- * into place, so a crash never leaves half a checkpoint; on open every file's sha256 is checked against the
- * manifest. Loading a checkpoint into fresh networks reproduces their outputs bit-for-bit.
+ * {@code reference.params}, {@code logz.params} and optimiser states. Written beside the current one (every file
+ * and the directory fsynced), then switched in with atomic renames; the checkpoint it replaces stays as
+ * {@code <dir>.previous}, so {@link #openLatest} can fall back to it when a crash hit between the renames or the
+ * current one is corrupt. On open every file's sha256 is checked against the manifest. Loading a checkpoint into
+ * fresh networks reproduces their outputs bit-for-bit.
  */
 public final class Checkpoint {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoint.class);
 
     public static final String MANIFEST = "manifest.json";
     public static final String POLICY = "policy.params";
@@ -54,6 +58,52 @@ public final class Checkpoint {
         this.dir = dir;
         this.manifest = manifest;
         this.task = Tasks.byName(manifest.task());
+    }
+
+    /** Where the checkpoint that {@code dir} replaced is kept: {@code <dir>.previous}. */
+    public static Path previous(Path dir) {
+        return dir.resolveSibling(dir.getFileName() + ".previous");
+    }
+
+    /** True when {@code dir} or its previous generation holds a checkpoint manifest. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(MANIFEST)) || Files.isRegularFile(previous(dir).resolve(MANIFEST));
+    }
+
+    /**
+     * The newest good checkpoint at {@code dir}: {@code dir} itself, or — when it is missing (a crash between the
+     * renames of a write) or fails verification (corrupt) — the previous generation, with a log line saying so.
+     * Empty when neither exists; the current one's error when it is corrupt and there is no good previous one.
+     */
+    public static java.util.Optional<Checkpoint> openLatest(Path dir) throws IOException {
+        IOException current = null;
+        if (Files.isRegularFile(dir.resolve(MANIFEST))) {
+            try {
+                return java.util.Optional.of(open(dir));
+            } catch (IOException | RuntimeException e) {
+                current = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            }
+        }
+        Path previous = previous(dir);
+        if (!Files.isRegularFile(previous.resolve(MANIFEST))) {
+            if (current != null) {
+                throw current;
+            }
+            return java.util.Optional.empty();
+        }
+        try {
+            Checkpoint fallback = open(previous);
+            LOG.warn("checkpoint {} is {}; using the previous one, {} (step {})", dir,
+                    current == null ? "missing" : "unusable (" + current.getMessage() + ")", previous,
+                    fallback.manifest().step());
+            return java.util.Optional.of(fallback);
+        } catch (IOException | RuntimeException e) {
+            if (current != null) {
+                current.addSuppressed(e);
+                throw current;
+            }
+            throw e;
+        }
     }
 
     /** Opens and verifies a checkpoint directory. */
@@ -262,20 +312,27 @@ public final class Checkpoint {
                     extra.isEmpty() ? null : Map.copyOf(extra),
                     files);
             JSON.writeValue(tmp.resolve(MANIFEST).toFile(), manifest);
+            fsync(tmp.resolve(MANIFEST));
+            fsync(tmp);
             replace(tmp, dir);
             return open(dir);
         }
 
+        /**
+         * Switches the fsynced {@code tmp} in as {@code dir}, keeping the current checkpoint as its previous
+         * generation. Each rename is atomic and made durable (the parent directory is fsynced), so after a crash at
+         * any moment {@code dir} or {@code dir.previous} holds a complete, verifiable checkpoint.
+         */
         private static void replace(Path tmp, Path dir) throws IOException {
+            Path parent = dir.toAbsolutePath().getParent();
+            Path previous = previous(dir);
             if (Files.exists(dir)) {
-                Path old = dir.resolveSibling("." + dir.getFileName() + ".old");
-                deleteRecursively(old);
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(old);
-            } else {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(previous);
+                Files.move(dir, previous, StandardCopyOption.ATOMIC_MOVE);
+                fsync(parent);
             }
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            fsync(parent);
         }
     }
 
@@ -289,7 +346,22 @@ public final class Checkpoint {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
             body.write(out);
         }
+        fsync(file);
         files.put(name, sha256(file));
+    }
+
+    /** Forces a file's or a directory's content and metadata to the disk (directories: the entries in it). */
+    static void fsync(Path path) throws IOException {
+        boolean directory = Files.isDirectory(path);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
+                directory ? java.nio.file.StandardOpenOption.READ : java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!directory) {
+                throw e;
+            }
+            // some file systems cannot open a directory for fsync; the renames are still atomic there
+        }
     }
 
     /** Hex sha256 of a file. */

@@ -129,6 +129,20 @@ public final class RegistryServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reads the users file and opens the TLS key store, so a bad file is reported (one readable
+         * {@link IllegalArgumentException}) before anything connects to Kafka; {@link #start()} does it too.
+         */
+        public Builder checkSettings() {
+            if (usersFile != null) {
+                RegistryUsers.load(usersFile);
+            }
+            if (tls != null) {
+                tls.check();
+            }
+            return this;
+        }
+
         /** Replays the storage topic, then starts serving HTTP. */
         public RegistryServer start() {
             Objects.requireNonNull(connection, "connection is required");

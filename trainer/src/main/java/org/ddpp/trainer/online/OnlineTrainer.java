@@ -88,8 +88,9 @@ public final class OnlineTrainer implements AutoCloseable {
         Checkpoint pretrained = Checkpoint.open(config.pretrained());
         this.task = pretrained.task();
         Map<Integer, Long> offsets = new HashMap<>();
-        if (Files.isRegularFile(config.checkpointDir().resolve(Checkpoint.MANIFEST))) {
-            Checkpoint ck = Checkpoint.open(config.checkpointDir());
+        java.util.Optional<Checkpoint> latest = Checkpoint.openLatest(config.checkpointDir());
+        if (latest.isPresent()) {
+            Checkpoint ck = latest.get();
             if (!ck.task().name().equals(task.name())) {
                 throw new IllegalArgumentException("checkpoint " + config.checkpointDir() + " is for task " + ck.task().name());
             }
@@ -100,7 +101,7 @@ public final class OnlineTrainer implements AutoCloseable {
             offsets = decodeOffsets(ck.manifest().extra() == null ? null : ck.manifest().extra().get("offsets"));
             resumed = true;
             LOG.info("trainer {} resumed from {} at step {}, policy version {}, offsets {}", config.run(),
-                    config.checkpointDir(), learner.stepCount(), version, offsets);
+                    ck.directory(), learner.stepCount(), version, offsets);
         } else {
             Mdm reference = pretrained.loadPolicy(root);
             learner = new DdppLearner(config.ddpp(), reference.copy(root), reference,
