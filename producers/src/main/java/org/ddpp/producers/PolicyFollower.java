@@ -1,5 +1,8 @@
 package org.ddpp.producers;
 
+import org.ddpp.runtime.RewindOnOutage;
+import org.ddpp.schemas.registry.RegistryOutageException;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -178,7 +181,7 @@ public final class PolicyFollower implements Runnable {
         try {
             update = values.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            if (RegistryOutageException.causedBy(e)) {
+            if (RegistryOutageException.isCause(e)) {
                 // not the record's fault: read again once the registry answers
                 throw new RegistryOutageException("schema registry unavailable while decoding a policy update: " + e.getMessage(), e);
             }

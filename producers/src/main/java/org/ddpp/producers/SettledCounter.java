@@ -1,5 +1,8 @@
 package org.ddpp.producers;
 
+import org.ddpp.runtime.RewindOnOutage;
+import org.ddpp.schemas.registry.RegistryOutageException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -168,7 +171,7 @@ public final class SettledCounter implements Runnable {
                 deadCandidates.add(((long) letter.getSourcePartition() << 48) | letter.getSourceOffset());
             }
         } catch (RuntimeException e) {
-            if (RegistryOutageException.causedBy(e)) {
+            if (RegistryOutageException.isCause(e)) {
                 throw new RegistryOutageException("schema registry unavailable while decoding a dead letter: " + e.getMessage(), e);
             }
             LOG.debug("dead letter {}-{}@{} does not decode; not counted: {}", record.topic(), record.partition(),

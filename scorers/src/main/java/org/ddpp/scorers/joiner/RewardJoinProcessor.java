@@ -29,7 +29,6 @@ import org.ddpp.schemas.dlq.DeadLetters;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.RegistryOutage;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
 import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
@@ -271,7 +270,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
      * and exactly-once processing reads the record again) rather than dead-letter a good record.
      */
     private static void rethrowIfRegistryOutage(RuntimeException e) {
-        if (RegistryOutage.isCause(e)) {
+        if (org.ddpp.schemas.registry.RegistryOutageException.isCause(e)) {
             throw e;
         }
     }

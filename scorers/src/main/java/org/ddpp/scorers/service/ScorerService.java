@@ -45,7 +45,6 @@ import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.CandidateCheck;
-import org.ddpp.scorers.RegistryOutage;
 import org.ddpp.scorers.ScoreResult;
 import org.ddpp.scorers.Scorer;
 import org.ddpp.scorers.Scorers;
@@ -236,7 +235,7 @@ public final class ScorerService implements AutoCloseable {
                 try {
                     candidate = candidates.deserialize(record.topic(), record.headers(), record.value());
                 } catch (RuntimeException e) {
-                    if (RegistryOutage.isCause(e)) {
+                    if (org.ddpp.schemas.registry.RegistryOutageException.isCause(e)) {
                         throw e; // transient: abort, re-read and retry; never dead-letter a good record
                     }
                     deadLetters.publish(record, stage, "undecodable value: " + e.getMessage(), e);

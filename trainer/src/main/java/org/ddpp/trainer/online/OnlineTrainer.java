@@ -164,6 +164,12 @@ public final class OnlineTrainer implements AutoCloseable {
         DdppLearner.StepResult last = null;
         BatchStats stats = null;
         while (running.get() && (config.maxSteps() == 0 || learner.stepCount() < config.maxSteps())) {
+            Throwable readerFailure = reader.failure();
+            if (readerFailure != null) {
+                // training on a buffer nobody fills any more would publish versions of a frozen run
+                checkpoint();
+                throw new IllegalStateException("trainer " + config.run() + " stopped: its reward reader failed: " + readerFailure, readerFailure);
+            }
             if (replay.size() < config.batchSize()) {
                 sleep(50);
             } else {

@@ -26,7 +26,9 @@ import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
+import org.ddpp.runtime.RewindOnOutage;
 import org.ddpp.schemas.dlq.RecordDecoder;
+import org.ddpp.schemas.registry.RegistryOutageException;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,9 @@ public final class RewardStreamReader implements AutoCloseable {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong otherRuns = new AtomicLong();
     private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
+    private long lastOutageLog;
+    private volatile Throwable failure;
     private final LatencyWindow latencies = new LatencyWindow(20_000);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -139,8 +144,16 @@ public final class RewardStreamReader implements AutoCloseable {
                     continue;
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record);
+                try {
+                    RewindOnOutage.process(consumer, records, this::handle);
+                } catch (RegistryOutageException e) {
+                    // not the records' fault: they are read again once the registry answers
+                    outages.incrementAndGet();
+                    if (System.nanoTime() - lastOutageLog > 10_000_000_000L) {
+                        lastOutageLog = System.nanoTime();
+                        LOG.warn("reward reader: {}; reading again in 500 ms", e.getMessage());
+                    }
+                    Thread.sleep(500);
                 }
                 // The consumer's position, not last offset + 1: it also steps over transaction markers, so a reader
                 // that has read everything stands exactly at the end of the partition.
@@ -163,7 +176,8 @@ public final class RewardStreamReader implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            failure = e;
             LOG.error("reward reader stopped: {}", e.toString(), e);
         } finally {
             try {
@@ -211,6 +225,9 @@ public final class RewardStreamReader implements AutoCloseable {
                     values.deserialize(record.topic(), record.headers(), record.value()),
                     record));
         } catch (RuntimeException e) {
+            if (RegistryOutageException.isCause(e)) {
+                throw new RegistryOutageException("schema registry unavailable while re-reading a reward: " + e.getMessage(), e);
+            }
             return Optional.empty();
         }
     }
@@ -277,6 +294,16 @@ public final class RewardStreamReader implements AutoCloseable {
 
     public long deadLettered() {
         return deadLetters.total();
+    }
+
+    /** Why the reader stopped on its own (the trainer must not train on a frozen buffer), or null while it reads. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Polls that met an unreachable registry and were read again. */
+    public long outages() {
+        return outages.get();
     }
 
     /** Binds the reader's consumer metrics to the trainer's meters. */
