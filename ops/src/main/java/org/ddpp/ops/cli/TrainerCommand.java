@@ -67,7 +67,7 @@ public final class TrainerCommand implements Callable<Integer> {
     @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Host the weights server binds and advertises in PolicyUpdate URLs (default: ${DEFAULT-VALUE}).")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "0", description = "Port of the weights server; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", defaultValue = "0", description = "Port of the weights server; 0 = the port of the previous run of this state directory when it is free, else any free port, so announced URLs survive a restart (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
     @Option(names = "--seed", defaultValue = "11", description = "Seed of batch sampling, masking and the log-Z network (default: ${DEFAULT-VALUE}).")

@@ -157,6 +157,62 @@ class OnlineTrainerTest {
         }
     }
 
+    @Test
+    void aCrashedTrainerNeverAnnouncesAVersionTwiceAndKeepsItsWeightsUrl() throws Exception {
+        TestStack stack = TestStack.get();
+        String run = "trainer-crash-" + UUID.randomUUID();
+        GridTask task = new GridTask();
+        Path pretrained = dir.resolve("crash-pretrained");
+        try (NDManager root = NDManager.newBaseManager()) {
+            Pretraining.Result pre = Pretraining.run(task, PretrainConfig.defaults().withSteps(50).withShape(NetworkShape.of(16, 1, 2)), root);
+            Checkpoint.writer(pretrained, task).setPolicy(pre.model()).write();
+            publishScored(stack, run, pre.model(), 200, 3);
+        }
+        // versions every 10 steps, checkpoints only every 1000: a crash loses versions announced since the last one
+        OnlineTrainerConfig config = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection())
+                .setPretrained(pretrained).setStateDir(dir.resolve("crash-state")).optLogZShape(NetworkShape.of(16, 1, 2))
+                .optBatchSize(16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder().optWarmupSteps(5).build()).optPublishEvery(10).optCheckpointEvery(1000).optInitialFill(64).build();
+        for (int life = 0; life < 2; life++) {
+            if (life > 0) {
+                try (NDManager root = NDManager.newBaseManager()) {
+                    publishScored(stack, run, Checkpoint.open(pretrained).loadPolicy(root), 200, 4); // fresh work for the restart
+                }
+            }
+            try (OnlineTrainer trainer = OnlineTrainer.create(config, null)) {
+                long target = trainer.policyVersion() + 3;
+                Thread t = new Thread(() -> {
+                    try {
+                        trainer.run();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                t.start();
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (trainer.policyVersion() < target && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                trainer.halt(); // a crash: no final checkpoint
+                t.join();
+            }
+        }
+        Serde<PolicyUpdate> policySerde = Topics.POLICY.valueSerde(stack.cache(), false);
+        List<PolicyUpdate> updates = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : stack.readUntil(Topics.POLICY.name(),
+                r -> policySerde.deserializer().deserialize(r.topic(), r.value()).getRun().equals(run), 6)) {
+            updates.add(policySerde.deserializer().deserialize(r.topic(), r.value()));
+        }
+        List<Long> versions = updates.stream().map(PolicyUpdate::getVersion).toList();
+        assertEquals(versions.stream().distinct().sorted().toList(), versions,
+                "every announced version is new and larger than the ones before: " + versions);
+        assertTrue(versions.size() >= 6, versions.toString());
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        for (PolicyUpdate u : updates) {
+            hosts.add(URI.create(u.getUri()).getAuthority());
+        }
+        assertEquals(1, hosts.size(), "the restarted trainer serves weights where the announced URLs point: " + hosts);
+    }
+
     private static Map<Integer, Long> parse(String text) {
         Map<Integer, Long> out = new java.util.HashMap<>();
         for (String part : text.split(",")) {

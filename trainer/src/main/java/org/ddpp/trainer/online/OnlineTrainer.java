@@ -77,6 +77,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private volatile double logZFullMask = Double.NaN;
     private volatile double stalenessVersions = Double.NaN;
     private final org.ddpp.runtime.RoleMeters meters;
+    private final TrainerState state;
     private double trainSeconds;
     private volatile long firstStepNanos;
     private volatile long stepsThisRun;
@@ -121,7 +122,16 @@ public final class OnlineTrainer implements AutoCloseable {
         this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
                 resumed ? config.bufferCapacity() : 0, this::intakeAllowance);
         Files.createDirectories(config.policyDir());
-        this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(), config.httpPort());
+        this.state = new TrainerState(config.stateDir());
+        long announced = state.announcedVersion();
+        if (announced > version) {
+            LOG.warn("trainer {}: versions up to {} were announced after the checkpoint of version {}; continuing at {}",
+                    config.run(), announced, version, announced + 1);
+            version = announced;
+        }
+        this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(),
+                state.weightsPort(config.httpHost(), config.httpPort()));
+        state.servedOn(server.port());
         this.publisher = new PolicyPublisher(config.run(), config.connection().topics().policy(), config.policyDir(), server, producer,
                 Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
                 config.keepVersions());
@@ -231,6 +241,7 @@ public final class OnlineTrainer implements AutoCloseable {
 
     private void publishNext() throws IOException {
         long next = version + 1;
+        state.announcing(next); // durable before anyone can see the number
         publisher.publish(learner.policy(), next, learner.stepCount(), running::get);
         version = next;
         listener.onPublished(next, learner.stepCount(), learner.policy());

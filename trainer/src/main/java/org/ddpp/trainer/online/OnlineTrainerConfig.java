@@ -32,7 +32,7 @@ import org.ddpp.diffusion.train.DdppConfig;
  * @param initialFill new candidates taken in before the per-step allowance applies; default 1024
  * @param metricsInterval how often a Metrics record is published; default 2 s
  * @param httpHost host the weights server binds and advertises; default 127.0.0.1
- * @param httpPort port of the weights server; 0 = any free port; default 0
+ * @param httpPort port of the weights server; 0 = the previous run's port (kept in the state directory) when free, else any free port; default 0
  * @param keepVersions published weight files kept on disk; default 5
  * @param seed seed of batch sampling, masking and the log-Z network; default 11
  * @param meterRegistry where the trainer's meters go (a {@code /metrics} endpoint's registry); null = its own
