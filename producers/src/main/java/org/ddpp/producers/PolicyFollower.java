@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyFollower implements Runnable {
 
+    /**
+     * Largest step between a version the follower knows and the next one it accepts: far more than a trainer
+     * publishes between two announcements a sampler can miss, far less than a crafted {@code Long.MAX_VALUE}.
+     */
+    public static final long MAX_VERSION_JUMP = 1_000_000L;
+
+
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFollower.class);
 
     private final String run;
@@ -190,6 +197,13 @@ public final class PolicyFollower implements Runnable {
         }
         if (!run.equals(update.getRun())) {
             rejections.reject(record, update.getVersion(), "policy update keyed by run " + run + " names run " + update.getRun(), null);
+            return;
+        }
+        long known = Math.max(installedVersion.getAsLong(), metrics.announcedVersion.get());
+        if (update.getVersion() < 1 || (known > 0 && update.getVersion() > known + MAX_VERSION_JUMP)) {
+            // a version far beyond every one seen would, once installed, make every real later version look stale
+            rejections.reject(record, update.getVersion(), "implausible policy version " + update.getVersion()
+                    + " (newest known " + known + "; versions start at 1 and grow by at most " + MAX_VERSION_JUMP + ")", null);
             return;
         }
         metrics.announcedVersion.accumulateAndGet(update.getVersion(), Math::max);

@@ -37,6 +37,8 @@ import org.ddpp.schemas.avro.CandidateSource;
  * @param maxCandidates      stop after publishing this many candidates; 0 means never
  * @param startupTimeout     how long {@code start} waits for Kafka and the schema registry before failing
  * @param meterRegistry      where the sampler's meters go (a {@code /metrics} endpoint's registry); null = its own
+ * @param allowFileWeights   also accept {@code file:} weight URIs and absolute paths (a shared file system)
+ * @param maxWeightsBytes    largest weights file the sampler downloads
  */
 public record SamplerConfig(
         String run,
@@ -56,7 +58,9 @@ public record SamplerConfig(
         Path downloadDir,
         long maxCandidates,
         Duration startupTimeout,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry,
+        boolean allowFileWeights,
+        long maxWeightsBytes) {
 
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_SAMPLER_STEPS = 64;
@@ -109,6 +113,8 @@ public record SamplerConfig(
         private Path downloadDir;
         private long maxCandidates;
         private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+        private boolean allowFileWeights;
+        private long maxWeightsBytes = PolicyFetcher.DEFAULT_MAX_BYTES;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {}
@@ -215,6 +221,18 @@ public record SamplerConfig(
             return this;
         }
 
+        /** Accept {@code file:} weight URIs and absolute paths too; default false (http and https only). */
+        public Builder optAllowFileWeights(boolean v) {
+            allowFileWeights = v;
+            return this;
+        }
+
+        /** Largest weights file downloaded; default {@link PolicyFetcher#DEFAULT_MAX_BYTES} (1 GiB). */
+        public Builder optMaxWeightsBytes(long v) {
+            maxWeightsBytes = v;
+            return this;
+        }
+
         /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
         public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
             meterRegistry = v;
@@ -248,6 +266,9 @@ public record SamplerConfig(
             positive(fetchConnectTimeout, "fetch connect timeout");
             positive(fetchTimeout, "fetch timeout");
             positive(startupTimeout, "startup timeout");
+            if (maxWeightsBytes < 1) {
+                throw new IllegalArgumentException("max weights size must be >= 1 byte, got " + maxWeightsBytes);
+            }
             String id = samplerId != null && !samplerId.isBlank() ? samplerId
                     : run + "-" + source.name().toLowerCase(Locale.ROOT) + "-"
                             + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
@@ -255,7 +276,7 @@ public record SamplerConfig(
             Path downloads = downloadDir != null ? downloadDir : Path.of(System.getProperty("java.io.tmpdir"));
             return new SamplerConfig(run, connection, pretrained, id, source, batchSize, samplerSteps, baseSeed,
                     maxOutstanding, flowRefresh, maxStaleVersions, metricsInterval, fetchConnectTimeout, fetchTimeout,
-                    downloads, maxCandidates, startupTimeout, meterRegistry);
+                    downloads, maxCandidates, startupTimeout, meterRegistry, allowFileWeights, maxWeightsBytes);
         }
 
         private static void require(String value, String what) {

@@ -106,7 +106,8 @@ public final class SamplerService implements AutoCloseable {
             this.follower = new PolicyFollower(config.run(), config.topics().policy(),
                     new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                     Topics.POLICY.valueSerde(registry, true).deserializer(),
-                    new PolicyFetcher(config.downloadDir(), config.fetchConnectTimeout(), config.fetchTimeout()),
+                    new PolicyFetcher(config.downloadDir(), config.fetchConnectTimeout(), config.fetchTimeout(),
+                            config.allowFileWeights(), config.maxWeightsBytes()),
                     rejections, metrics, live::version);
             this.followerThread = new Thread(follower, "ddpp-policy-" + config.samplerId());
             this.followerThread.setDaemon(true);

@@ -41,7 +41,7 @@ class LivePolicyTest {
         root = NDManager.newBaseManager();
         live = new LivePolicy(Mdm.create(new GridTask(), SHAPE, 1L, root), 0L, root);
         before = flat(live.model());
-        fetcher = new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        fetcher = new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES);
     }
 
     @AfterEach

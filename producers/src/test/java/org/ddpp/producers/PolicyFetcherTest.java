@@ -60,8 +60,24 @@ class PolicyFetcherTest {
                 // the client gave up
             }
         });
+        server.createContext("/redirect", ex -> {
+            ex.getResponseHeaders().set("Location", "http://127.0.0.1:1/elsewhere");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.createContext("/endless", ex -> {
+            ex.sendResponseHeaders(200, 0); // chunked, no length: a stream that never ends (bounded here by the test)
+            try (OutputStream out = ex.getResponseBody()) {
+                byte[] zeros = new byte[1 << 16];
+                for (int i = 0; i < 1_000; i++) {
+                    out.write(zeros);
+                }
+            } catch (IOException ignored) {
+                // the client gave up, as it should
+            }
+        });
         server.start();
-        fetcher = new PolicyFetcher(downloads, Duration.ofSeconds(2), Duration.ofMillis(700));
+        fetcher = new PolicyFetcher(downloads, Duration.ofSeconds(2), Duration.ofMillis(700), true, PolicyFetcher.DEFAULT_MAX_BYTES);
     }
 
     @AfterEach
@@ -115,6 +131,30 @@ class PolicyFetcherTest {
         assertTrue(assertThrows(PolicyFetchException.class, () -> fetcher.fetch(uri, "abc", 1))
                 .getMessage().contains("not 64 hex digits"));
         assertEquals(0, count(downloads));
+    }
+
+    @Test
+    void onlyHttpByDefaultNoRedirectsAndNoMoreBytesThanAnnouncedOrAllowed() throws Exception {
+        PolicyFetcher strict = new PolicyFetcher(downloads, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        String file = dir.resolve("v1.params").toUri().toString();
+        assertTrue(assertThrows(PolicyFetchException.class, () -> strict.fetch(file, sha, bytes.length))
+                .getMessage().contains("only http:// and https:// are allowed"));
+        assertTrue(assertThrows(PolicyFetchException.class, () -> strict.fetch("/etc/passwd", sha, 10))
+                .getMessage().contains("is a local file"));
+        assertTrue(assertThrows(PolicyFetchException.class, () -> strict.fetch(http("/weights/v1.params"), sha, -1))
+                .getMessage().contains("negative"));
+        PolicyFetcher small = new PolicyFetcher(downloads, Duration.ofSeconds(2), Duration.ofSeconds(5), false, 1_000);
+        assertTrue(assertThrows(PolicyFetchException.class, () -> small.fetch(http("/weights/v1.params"), sha, bytes.length))
+                .getMessage().contains("above the maximum of 1000 bytes"));
+        assertTrue(assertThrows(PolicyFetchException.class, () -> strict.fetch(http("/redirect"), sha, bytes.length))
+                .getMessage().contains("redirects are not followed"));
+        long start = System.nanoTime();
+        assertTrue(assertThrows(PolicyFetchException.class, () -> strict.fetch(http("/endless"), sha, bytes.length))
+                .getMessage().contains("larger than the announced"));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "stopped reading at the announced size");
+        assertEquals(bytes.length, Files.size(strict.fetch(http("/weights/v1.params"), sha, bytes.length)),
+                "a well-formed http download still works");
+        assertEquals(1, count(downloads), "nothing of the refused downloads is left");
     }
 
     @Test

@@ -63,7 +63,7 @@ class PolicyFollowerTest {
         PolicyRejections rejections = new PolicyRejections(
                 new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1");
         PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, new AvroDeserializer<>(registry, PolicyUpdate.class),
-                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5)), rejections, metrics, () -> 0L);
+                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES), rejections, metrics, () -> 0L);
         Thread thread = new Thread(follower, "follower-test");
         thread.start();
         try {
@@ -100,6 +100,47 @@ class PolicyFollowerTest {
     }
 
     @Test
+    void aVersionFarBeyondEveryKnownOneIsRejectedAndDoesNotBlockTheRealNextOne() throws Exception {
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
+        Serializer<PolicyUpdate> updates = new AvroSerializer<>(registry, true, false);
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, 0L));
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SamplerMetrics metrics = new SamplerMetrics();
+        PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, new AvroDeserializer<>(registry, PolicyUpdate.class),
+                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES),
+                new PolicyRejections(new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1"),
+                metrics, () -> 5L); // the sampler runs version 5
+        Thread thread = new Thread(follower, "follower-implausible-test");
+        thread.start();
+        try {
+            waitFor(() -> !consumer.assignment().isEmpty());
+            byte[] w = "real weights".getBytes(StandardCharsets.UTF_8);
+            Path file = Files.write(dir.resolve("w.params"), w);
+            // the real weights of a real version, replayed under a crafted version number
+            consumer.addRecord(record(0, "r1", update(updates, "r1", Long.MAX_VALUE / 10, file.toUri().toString(), sha(w), w.length)));
+            consumer.addRecord(record(1, "r1", update(updates, "r1", 0, file.toUri().toString(), sha(w), w.length)));
+            waitFor(() -> producer.history().size() == 2);
+            consumer.addRecord(record(2, "r1", update(updates, "r1", 6, file.toUri().toString(), sha(w), w.length)));
+            waitFor(() -> follower.pendingVersion() == 6);
+            VerifiedWeights ready = follower.takeReady();
+            assertEquals(6, ready.version(), "the real next version is installed");
+            ready.discard();
+            AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(registry, DeadLetter.class);
+            for (int i = 0; i < 2; i++) {
+                DeadLetter letter = letters.deserialize("dlq", producer.history().get(i).value());
+                assertTrue(letter.getReason().contains("implausible policy version"), letter.getReason());
+            }
+            assertEquals(6, metrics.announcedVersion.get(), "rejected versions are not counted as announced");
+        } finally {
+            follower.stop();
+            thread.join(10_000);
+        }
+    }
+
+    @Test
     void aRegistryOutageIsRetriedNotDeadLettered() throws Exception {
         CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
         Serializer<PolicyUpdate> updates = new AvroSerializer<>(registry, true, false);
@@ -122,7 +163,7 @@ class PolicyFollowerTest {
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         SamplerMetrics metrics = new SamplerMetrics();
         PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, flaky,
-                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES),
                 new PolicyRejections(new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1"),
                 metrics, () -> 0L);
         Thread thread = new Thread(follower, "follower-outage-test");

@@ -71,6 +71,12 @@ public final class SamplerCommand implements Callable<Integer> {
     @Option(names = "--fetch-timeout", defaultValue = "60s", converter = DurationConverter.class, description = "Time allowed to download one policy version (default: ${DEFAULT-VALUE}).")
     Duration fetchTimeout;
 
+    @Option(names = "--allow-file-weights", description = "Also load policy weights announced as file: URIs or absolute paths (trainer and sampler share a file system); by default only http:// and https:// are fetched.")
+    boolean allowFileWeights;
+
+    @Option(names = "--max-weights-size", defaultValue = "" + org.ddpp.producers.PolicyFetcher.DEFAULT_MAX_BYTES, description = "Largest policy weights file downloaded, in bytes; a larger announcement is rejected to ddpp.dlq (default: ${DEFAULT-VALUE}).")
+    long maxWeightsBytes;
+
     @Option(names = "--download-dir", description = "Directory for policy files while they are verified (default: the system temporary directory).")
     Path downloadDir;
 
@@ -85,7 +91,7 @@ public final class SamplerCommand implements Callable<Integer> {
                 .optSamplerId(samplerId).optBatchSize(batchSize).optSamplerSteps(steps)
                 .optMaxOutstanding(maxOutstanding).optMaxStaleVersions(maxStaleVersions)
                 .optFlowRefresh(flowRefresh).optMetricsInterval(metricsInterval)
-                .optFetchTimeout(fetchTimeout).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
+                .optFetchTimeout(fetchTimeout).optAllowFileWeights(allowFileWeights).optMaxWeightsBytes(maxWeightsBytes).optDownloadDir(downloadDir).optMaxCandidates(maxCandidates)
                 .optStartupTimeout(connection.startupTimeout())
                 .optMeterRegistry(connection.meterRegistry());
         if (seed != null) {

@@ -284,7 +284,7 @@ class SamplerFlowTest {
     private static SamplerConfig.Builder base(String run, TopicNames topics) {
         return SamplerConfig.builder().setRun(run).setConnection(stack.connection(topics)).setPretrained(pretrained)
                 .optBatchSize(8).optSamplerSteps(4).optSeed(5).optMetricsInterval(Duration.ofMillis(500))
-                .optDownloadDir(dir.resolve("downloads"));
+                .optDownloadDir(dir.resolve("downloads")).optAllowFileWeights(true);
     }
 
     private static TopicNames createTopics(String prefix) throws Exception {
