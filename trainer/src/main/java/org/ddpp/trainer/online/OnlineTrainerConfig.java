@@ -68,6 +68,11 @@ public record OnlineTrainerConfig(
                 || freshPerStep < 0 || initialFill < 0) {
             throw new IllegalArgumentException("trainer sizes and intervals must be positive");
         }
+        if (freshPerStep > 0 && initialFill < batchSize) {
+            // the intake allowance grows only with steps, and no step runs before a batch is in the buffer
+            throw new IllegalArgumentException("initial fill (" + initialFill + ") must be at least the batch size ("
+                    + batchSize + "), or the trainer waits forever for its first batch");
+        }
         if (!(explorationShare >= 0 && explorationShare <= 1)) {
             throw new IllegalArgumentException("exploration share must be in [0, 1], got " + explorationShare);
         }
