@@ -26,7 +26,7 @@ public final class BenchCommand implements Runnable {
 
     /** {@code ddpp bench grid}: pre-train + DDPP fine-tune on the 2-D grid with exact evaluation. */
     @Command(name = "grid", mixinStandardHelpOptions = true,
-            description = "Pre-train the grid MDM, fine-tune it toward R = 1[x1 >= 64] with DDPP, and report exact TV/KL to the true posterior plus training and sampling speed.")
+            description = "Pre-train the grid MDM, fine-tune it toward a grid target (default R = 1[x1 >= 64]; --reward, or every target with --suite) with DDPP, and report exact TV/KL to the true posterior plus training and sampling speed.")
     public static final class Grid implements Callable<Integer> {
 
         @Option(names = "--quick", description = "A shorter run (1500 pre-training and 1200 fine-tuning steps) that finishes in well under 3 minutes on 2 cores.")
@@ -40,6 +40,13 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--eval-every", defaultValue = "250", description = "Exact TV evaluation every N fine-tune steps for the curve; 0 = only at the end (default: ${DEFAULT-VALUE}).")
         int evalEvery;
+
+        @Option(names = "--reward", defaultValue = "half-plane", paramLabel = "NAME[:k=v,...]",
+                description = "Grid target: half-plane, center, checkerboard, annulus[:inner=20,outer=36], coupling[:scale=16] (default: ${DEFAULT-VALUE}).")
+        String reward;
+
+        @Option(names = "--suite", description = "Fine-tune toward every grid target from one pre-trained model and print {\"targets\": {name: exact figures}}.")
+        boolean suite;
 
         @Mixin FineTuneOptions finetune;
 
@@ -56,7 +63,9 @@ public final class BenchCommand implements Runnable {
             FineTuneConfig ft = finetune.toBuilder(quick ? 1200 : 2000).build();
             PretrainConfig pre = PretrainConfig.defaults().withShape(model.shape()).withSeed(seed)
                     .withSteps(pretrainSteps != null ? pretrainSteps : quick ? 1500 : 3000);
-            Map<String, Object> result = new GridBenchmark(pre, ft, evalEvery, quick ? 256 : 1024).run();
+            GridBenchmark bench = new GridBenchmark(pre, ft, evalEvery, quick ? 256 : 1024);
+            org.ddpp.diffusion.reward.GridTargets.parse(reward); // a bad --reward is one line before any work
+            Map<String, Object> result = suite ? bench.runSuite(org.ddpp.diffusion.reward.GridTargets.SUITE) : bench.run(reward);
             result.put("quick", quick);
             out().println(Json.line(result));
             out().flush();

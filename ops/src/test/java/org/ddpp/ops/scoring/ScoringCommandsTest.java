@@ -51,7 +51,9 @@ class ScoringCommandsTest {
         // the known list is every scorer on the class path, sorted (built-in ones of each task included)
         assertEquals("ddpp scorer: unknown scorer 'nope' (known: " + String.join(", ", org.ddpp.scorers.Scorers.names()) + ")",
                 unknown.err().trim());
-        assertTrue(unknown.err().contains("grid-center, grid-half-plane"), unknown.err());
+        for (String name : new String[] {"grid-center", "grid-half-plane", "grid-checkerboard", "grid-annulus", "grid-coupling"}) {
+            assertTrue(unknown.err().contains(name), unknown.err());
+        }
         CliRun weights = run("joiner", "--reward", "grid-center=-1");
         assertEquals(2, weights.code());
         assertTrue(weights.err().trim().startsWith("ddpp joiner: weight of scorer grid-center must be finite and positive"),

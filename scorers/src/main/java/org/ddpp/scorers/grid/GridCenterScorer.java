@@ -1,6 +1,7 @@
 package org.ddpp.scorers.grid;
 
 import java.util.Set;
+import org.ddpp.diffusion.reward.CenterReward;
 import org.ddpp.scorers.RewardFunctionScorer;
 
 /**

@@ -12,7 +12,9 @@ import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.reward.HalfPlaneReward;
+import org.ddpp.diffusion.reward.GridTargets;
 import org.ddpp.diffusion.reward.LogRewardFloor;
+import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.diffusion.train.MdlmPretrainer;
@@ -20,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The grid benchmark: pre-train on the 16-square prior, fine-tune toward {@code R = 1[x¹ ≥ 64]} with DDPP, and
- * measure everything exactly (TV and KL to the true posterior {@code π ∝ p_model·R}, mass where R = 0, TV of the
+ * The grid benchmark: pre-train on the 16-square prior, fine-tune toward a grid target ({@link GridTargets}; the
+ * paper's {@code R = 1[x¹ ≥ 64]} by default, or every target of the suite in one run) with DDPP, and measure
+ * everything exactly (TV and KL to the true posterior {@code π ∝ p_model·R}, mass where R = 0, TV of the
  * pre-trained model to the prior) together with training and sampling speed.
  */
 public final class GridBenchmark {
@@ -44,10 +47,71 @@ public final class GridBenchmark {
         this.speedSamples = speedSamples;
     }
 
-    /** Runs the benchmark; the map is the JSON object {@code ddpp bench grid} prints. */
+    /** Runs the benchmark toward the half-plane; the map is the JSON object {@code ddpp bench grid} prints. */
     public Map<String, Object> run() {
+        return run("half-plane");
+    }
+
+    /**
+     * Pre-trains once, then fine-tunes toward every target of {@code specs} from the same pre-trained model; the
+     * map is {@code {"targets": {name: exact figures}, …}}.
+     */
+    public Map<String, Object> runSuite(List<String> specs) {
         GridTask task = new GridTask();
-        HalfPlaneReward raw = new HalfPlaneReward();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> targets = new LinkedHashMap<>();
+        long wallStart = System.nanoTime();
+        try (NDManager root = NDManager.newBaseManager()) {
+            Pretraining.Result pre = Pretraining.run(task, pretrain, root);
+            Mdm reference = pre.model();
+            double[] pPre = GridEvaluation.exact(reference);
+            out.put("tv_pretrained_to_prior", new GridEvaluation(task, new HalfPlaneReward(), new HalfPlaneReward()).tvToPrior(pPre));
+            for (String spec : specs) {
+                RewardFunction raw = GridTargets.parse(spec);
+                GridEvaluation eval = new GridEvaluation(task, new LogRewardFloor(raw, finetune.logRewardFloor()), raw);
+                double[] target = eval.target(pPre);
+                long start = System.nanoTime();
+                Map<String, Object> figures = new LinkedHashMap<>();
+                try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, raw, finetune, root)) {
+                    List<double[]> curve = new ArrayList<>();
+                    OfflineDdppLoop.Summary summary = loop.run(step -> {
+                        if (evalEvery > 0 && step % evalEvery == 0 && step < finetune.steps()) {
+                            curve.add(new double[] {step, Distributions.totalVariation(GridEvaluation.exact(loop.learner().policy()), target)});
+                        }
+                    });
+                    double[] q = GridEvaluation.exact(loop.learner().policy());
+                    curve.add(new double[] {summary.steps(), Distributions.totalVariation(q, target)});
+                    figures.put("tv_pretrained_to_target", Distributions.totalVariation(pPre, target));
+                    figures.put("tv_policy_to_target", Distributions.totalVariation(q, target));
+                    figures.put("kl_target_to_policy", Distributions.kl(target, q));
+                    figures.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
+                    if (finetune.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
+                        figures.put("log_z_full_mask_learned", summary.logZAtFullMask());
+                    }
+                    figures.put("log_z_full_mask_exact", eval.logPartition(pPre));
+                    figures.put("finetune_steps", summary.steps());
+                    figures.put("wall_s", (System.nanoTime() - start) / 1e9);
+                    figures.put("tv_curve", curve);
+                }
+                LOG.info("target {}: exact TV(policy, target) = {}", spec, f((Double) figures.get("tv_policy_to_target")));
+                targets.put(spec, figures);
+            }
+            reference.close();
+            pre.trainer().close();
+        }
+        out.put("targets", targets);
+        out.put("objective", finetune.ddpp().objective().name().toLowerCase());
+        out.put("pretrain_steps", pretrain.steps());
+        out.put("seed", pretrain.seed());
+        out.put("finetune_seed", finetune.seed());
+        out.put("wall_s", (System.nanoTime() - wallStart) / 1e9);
+        return out;
+    }
+
+    /** Runs the benchmark toward the grid target {@code spec} (see {@link GridTargets#parse}). */
+    public Map<String, Object> run(String spec) {
+        GridTask task = new GridTask();
+        RewardFunction raw = GridTargets.parse(spec);
         LogRewardFloor floored = new LogRewardFloor(raw, finetune.logRewardFloor());
         GridEvaluation eval = new GridEvaluation(task, floored, raw);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -77,6 +141,7 @@ public final class GridBenchmark {
                 curve.add(new double[] {summary.steps(), Distributions.totalVariation(q, target)});
                 ft = new FineTuneResult(q, summary, loop.reward().clampedCount());
                 out.put("task", "grid");
+                out.put("reward", spec);
                 out.put("objective", finetune.ddpp().objective().name().toLowerCase());
                 out.put("tv_pretrained_to_prior", eval.tvToPrior(pPre));
                 out.put("tv_pretrained_to_target", Distributions.totalVariation(pPre, target));

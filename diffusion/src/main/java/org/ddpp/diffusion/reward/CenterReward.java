@@ -1,6 +1,5 @@
-package org.ddpp.scorers.grid;
+package org.ddpp.diffusion.reward;
 
-import org.ddpp.diffusion.reward.RewardFunction;
 
 /**
  * A soft grid reward that prefers the middle of one axis: {@code log R(x) = −|x_p − c| / s}, by default on the
