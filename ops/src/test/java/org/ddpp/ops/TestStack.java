@@ -16,7 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.ops.broker.EmbeddedKafka;
-import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.registry.RegistryServer;
 import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.ddpp.runtime.LocalPorts;
 import org.ddpp.schemas.TopicSpec;
 import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
@@ -254,13 +255,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Fails with a readable message when {@code port} is taken, before Kafka fails with a stack trace. */
     public static int requireFree(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, port));
-            return port;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(host + ":" + port + " is not available (" + e.getMessage() + ")");
-        }
+        return LocalPorts.requireFree(host, port);
     }
 
     private static int freePort(String host) throws IOException {

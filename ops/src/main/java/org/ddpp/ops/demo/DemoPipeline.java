@@ -28,7 +28,7 @@ import org.ddpp.ops.tasks.TaskProfiles;
 import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.tasks.TaskProfile;
-import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.registry.RegistryServer;
 import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;

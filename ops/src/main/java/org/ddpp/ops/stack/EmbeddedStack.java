@@ -3,7 +3,7 @@ package org.ddpp.ops.stack;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.ddpp.ops.broker.EmbeddedKafka;
-import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.registry.RegistryServer;
 
 /**
  * The single-machine streaming backbone in one object: an {@link EmbeddedKafka} broker with the project's topics

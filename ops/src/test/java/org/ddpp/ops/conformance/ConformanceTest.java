@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ddpp.ops.TestStack;
-import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.registry.RegistryServer;
 import org.ddpp.ops.registry.TestUsers;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;

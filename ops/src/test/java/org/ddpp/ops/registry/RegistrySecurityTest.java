@@ -1,5 +1,7 @@
 package org.ddpp.ops.registry;
 
+import org.ddpp.registry.RegistryServer;
+import org.ddpp.registry.RegistryTls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

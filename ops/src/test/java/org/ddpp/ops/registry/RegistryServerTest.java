@@ -1,5 +1,6 @@
 package org.ddpp.ops.registry;
 
+import org.ddpp.registry.RegistryServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package org.ddpp.ops.registry;
 
+import org.ddpp.registry.Pbkdf2Password;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -25,7 +25,7 @@ import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.CliRun;
 import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
-import org.ddpp.ops.registry.RegistryServer;
+import org.ddpp.registry.RegistryServer;
 import org.ddpp.ops.registry.TestUsers;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.ConnectionSettings;

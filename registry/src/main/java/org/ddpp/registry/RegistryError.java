@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 /**
  * An error answer of the registry: HTTP status plus the Confluent {@code error_code} and message, rendered as

@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +25,7 @@ import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import java.io.IOException;
 import java.util.List;
-import org.ddpp.ops.registry.SchemaRegistryService.SchemaRequest;
+import org.ddpp.registry.SchemaRegistryService.SchemaRequest;
 import org.ddpp.schemas.registry.CompatibilityLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

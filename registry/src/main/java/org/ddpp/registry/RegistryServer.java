@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.LocalPorts;
 import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +137,7 @@ public final class RegistryServer implements AutoCloseable {
                 tls.check();
             }
             if (port > 0) {
-                EmbeddedKafka.requireFree(host, port);
+                LocalPorts.requireFree(host, port);
             }
             RegistryState state = new RegistryState();
             SchemaLog log = new SchemaLog(connection, topic, storeTimeout, state);

@@ -1,4 +1,4 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
 import java.time.Duration;
 import java.util.List;
