@@ -29,7 +29,7 @@ import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.registry.RegistryServer;
-import org.ddpp.ops.stack.EmbeddedStack;
+import org.ddpp.testkit.EmbeddedStack;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.runtime.ClusterConnection;

@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.ddpp.diffusion.task.ProteinTask;
-import org.ddpp.ops.TestStack;
+import org.ddpp.testkit.TestStack;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;

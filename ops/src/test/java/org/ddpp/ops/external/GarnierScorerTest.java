@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.ddpp.ops.TestStack;
+import org.ddpp.testkit.TestStack;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;

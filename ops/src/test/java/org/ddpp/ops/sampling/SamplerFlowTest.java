@@ -41,7 +41,7 @@ import org.ddpp.diffusion.checkpoint.PolicyWeights;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
-import org.ddpp.ops.TestStack;
+import org.ddpp.testkit.TestStack;
 import org.ddpp.producers.PolicyRejections;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.runtime.TopicNames;

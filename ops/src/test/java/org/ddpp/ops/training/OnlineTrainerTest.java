@@ -28,7 +28,7 @@ import org.ddpp.diffusion.reward.HalfPlaneReward;
 import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
-import org.ddpp.ops.TestStack;
+import org.ddpp.testkit.TestStack;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;

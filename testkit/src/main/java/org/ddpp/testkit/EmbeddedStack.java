@@ -1,14 +1,14 @@
-package org.ddpp.ops.stack;
+package org.ddpp.testkit;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.registry.RegistryServer;
 
 /**
  * The single-machine streaming backbone in one object: an {@link EmbeddedKafka} broker with the project's topics
  * and a {@link RegistryServer} storing its schemas in that broker. {@code ddpp demo} and integration tests start
- * it instead of wiring the two by hand; {@link #close()} stops the registry first, then the broker.
+ * it instead of wiring the two by hand; {@link #close()} stops the registry first, then the broker. It is in the
+ * test kit, next to {@link TestStack} which starts one per test JVM, so that the demo and the tests share one wiring.
  */
 public final class EmbeddedStack implements AutoCloseable {
 

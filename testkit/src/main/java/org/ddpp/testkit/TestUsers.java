@@ -1,11 +1,11 @@
-package org.ddpp.ops.registry;
+package org.ddpp.testkit;
 
-import org.ddpp.registry.Pbkdf2Password;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.ddpp.registry.Pbkdf2Password;
 
 /**
  * A users file written at test time with fresh random passwords (never committed): {@code writer}

@@ -1,4 +1,4 @@
-package org.ddpp.ops.broker;
+package org.ddpp.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,13 +64,15 @@ class EmbeddedKafkaTest {
                         ConsumerConfig.GROUP_ID_CONFIG, "restart-check",
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.METRICS.name()));
-            String seen = null;
-            for (int i = 0; i < 300 && seen == null; i++) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    seen = record.value();
-                }
-            }
-            assertEquals(value, seen);
+            AtomicReference<String> seen = new AtomicReference<>();
+            Wait.atMost(Duration.ofSeconds(60), Duration.ZERO).alias("a record in " + Topics.METRICS.name() + " after the restart")
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                            seen.set(record.value());
+                        }
+                        return seen.get() != null;
+                    });
+            assertEquals(value, seen.get());
         }
         assertTrue(new String(Files.readAllBytes(dir.resolve("server.properties")), StandardCharsets.UTF_8).contains("process.roles"));
     }

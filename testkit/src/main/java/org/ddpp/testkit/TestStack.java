@@ -1,4 +1,4 @@
-package org.ddpp.ops;
+package org.ddpp.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,15 +15,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ddpp.ops.broker.EmbeddedKafka;
 import org.ddpp.registry.RegistryServer;
-import org.ddpp.ops.stack.EmbeddedStack;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 
 /**
  * One embedded broker and registry shared by every integration test in this JVM (started on first use, stopped
- * at exit), plus small client helpers. Tests isolate themselves by unique ids, not by separate brokers.
+ * at exit), plus small client helpers. Tests isolate themselves by unique ids, not by separate brokers: one broker
+ * per test JVM keeps each module's integration tests fast and their memory bounded.
  */
 public final class TestStack {
 
@@ -93,18 +92,19 @@ public final class TestStack {
      */
     public List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int wanted) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
-            while (found.size() < wanted) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("found only " + found.size() + " of " + wanted + " records in " + topic);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(record)) {
-                        found.add(record);
+            Wait.atMost(Duration.ofSeconds(60), Duration.ZERO).untilAsserted(() -> {
+                if (found.size() < wanted) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (match.test(record)) {
+                            found.add(record);
+                        }
                     }
                 }
-            }
+                if (found.size() < wanted) {
+                    throw new AssertionError("found only " + found.size() + " of " + wanted + " records in " + topic);
+                }
+            });
         }
         return found;
     }

@@ -1,4 +1,4 @@
-package org.ddpp.ops.broker;
+package org.ddpp.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka 4.3.1 KRaft cluster (broker and controller in one process) running inside this JVM, used by
  * {@code ddpp broker}, {@code ddpp demo} and the integration tests. Its data directory persists across restarts
  * (storage is formatted only once); ports are fixed or picked at random; the topics in {@link Topics} are
- * created on start. Built with {@link #builder()}; {@link #close()} shuts the node down cleanly.
+ * created on start. Built with {@link #builder()}; {@link #close()} shuts the node down cleanly. It lives in the
+ * test kit so that every module's integration tests can start it (a test-scope dependency) without depending on
+ * {@code ops}, which uses it at compile scope for {@code ddpp broker} and {@code ddpp demo}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 

@@ -1,6 +1,5 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
-import org.ddpp.registry.RegistryServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.ddpp.ops.TestStack;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.registry.CompatibilityLevel;
 import org.ddpp.schemas.registry.RegisteredSchema;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.registry.SchemaRegistryException;
+import org.ddpp.testkit.TestStack;
 import org.junit.jupiter.api.Test;
 
 /** The embedded registry over HTTP: ids, compatibility, error codes, content types, restart. */

@@ -1,7 +1,5 @@
-package org.ddpp.ops.registry;
+package org.ddpp.registry;
 
-import org.ddpp.registry.RegistryServer;
-import org.ddpp.registry.RegistryTls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,11 +16,12 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.ddpp.ops.TestStack;
 import org.ddpp.schemas.registry.CompatibilityLevel;
 import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.registry.SchemaRegistryException;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

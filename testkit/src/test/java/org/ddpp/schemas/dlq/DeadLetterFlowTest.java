@@ -1,4 +1,4 @@
-package org.ddpp.ops.dlq;
+package org.ddpp.schemas.dlq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,16 +17,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.ddpp.ops.TestStack;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
-import org.ddpp.schemas.dlq.DeadLetterPublisher;
-import org.ddpp.schemas.dlq.RecordDecoder;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,12 +63,12 @@ class DeadLetterFlowTest {
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(dlqProducer, registry);
             RecordDecoder<String, Candidate> decoder = new RecordDecoder<>(
                     new StringDeserializer(), new AvroDeserializer<>(registry, Candidate.class), deadLetters, "test:dlq-flow");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (decoded.size() < 2 && System.nanoTime() < deadline) {
+            Wait.atMost(Duration.ofSeconds(60), Duration.ZERO).alias("the two valid records decoded").until(() -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     decoder.decode(record).ifPresent(d -> decoded.add(d.value()));
                 }
-            }
+                return decoded.size() >= 2;
+            });
             assertEquals(List.of("before", "after"), decoded.stream().map(Candidate::getId).toList());
             assertEquals(3, deadLetters.total());
             assertEquals(3L, deadLetters.countsByStage().get("test:dlq-flow"));
