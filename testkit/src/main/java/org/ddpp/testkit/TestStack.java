@@ -93,18 +93,17 @@ public final class TestStack {
     public List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int wanted) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
-            Wait.atMost(Duration.ofSeconds(60), Duration.ZERO).untilAsserted(() -> {
-                if (found.size() < wanted) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        if (match.test(record)) {
-                            found.add(record);
+            Wait.explained(() -> "found only " + found.size() + " of " + wanted + " records in " + topic,
+                    () -> Wait.atMost(Duration.ofSeconds(60), Duration.ZERO).until(() -> {
+                        if (found.size() < wanted) {
+                            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                                if (match.test(record)) {
+                                    found.add(record);
+                                }
+                            }
                         }
-                    }
-                }
-                if (found.size() < wanted) {
-                    throw new AssertionError("found only " + found.size() + " of " + wanted + " records in " + topic);
-                }
-            });
+                        return found.size() >= wanted;
+                    }));
         }
         return found;
     }

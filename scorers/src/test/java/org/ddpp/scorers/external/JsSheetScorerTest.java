@@ -1,4 +1,4 @@
-package org.ddpp.ops.external;
+package org.ddpp.scorers.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class JsSheetScorerTest {
 
-    private static final Path SCORER = Path.of("../scorers/external/js").toAbsolutePath().normalize();
+    private static final Path SCORER = Path.of("external/js").toAbsolutePath().normalize();
 
     @Test
     void scoresProteinCandidatesLikeTheJavaScorer() throws Exception {

@@ -1,4 +1,4 @@
-package org.ddpp.ops.training;
+package org.ddpp.trainer.online;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +28,6 @@ import org.ddpp.diffusion.reward.HalfPlaneReward;
 import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
-import org.ddpp.testkit.TestStack;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -37,10 +36,10 @@ import org.ddpp.schemas.avro.Metrics;
 import org.ddpp.schemas.avro.PolicyUpdate;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.Wait;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.offline.Pretraining;
-import org.ddpp.trainer.online.OnlineTrainer;
-import org.ddpp.trainer.online.OnlineTrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,10 +142,8 @@ class OnlineTrainerTest {
             assertTrue(trainer.resumed());
             assertEquals(80, trainer.stepCount());
             assertEquals(2, trainer.policyVersion());
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (trainer.consumed() < 50 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Wait.atMost(java.time.Duration.ofSeconds(60)).alias("the restarted trainer reads the 50 new candidates")
+                    .until(() -> trainer.consumed() >= 50);
             trainer.run();
             assertEquals(120, trainer.stepCount());
             assertEquals(3, trainer.policyVersion());

@@ -1,4 +1,4 @@
-package org.ddpp.ops.external;
+package org.ddpp.scorers.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

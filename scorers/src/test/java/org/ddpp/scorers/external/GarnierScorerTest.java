@@ -1,4 +1,4 @@
-package org.ddpp.ops.external;
+package org.ddpp.scorers.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class GarnierScorerTest {
 
-    private static final Path SCORER = Path.of("../scorers/external/python").toAbsolutePath().normalize();
+    private static final Path SCORER = Path.of("external/python").toAbsolutePath().normalize();
     private static final String PYTHON = "/usr/bin/python3";
     private static final String GARNIER = "/usr/bin/garnier";
 

@@ -1,4 +1,4 @@
-package org.ddpp.ops.sampling;
+package org.ddpp.producers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,11 +41,7 @@ import org.ddpp.diffusion.checkpoint.PolicyWeights;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
-import org.ddpp.testkit.TestStack;
-import org.ddpp.producers.PolicyRejections;
-import org.ddpp.producers.SamplerConfig;
 import org.ddpp.runtime.TopicNames;
-import org.ddpp.producers.SamplerService;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
@@ -55,6 +51,8 @@ import org.ddpp.schemas.dlq.DeadLetters;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.Wait;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.offline.Pretraining;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SamplerFlowTest {
 
     private static final NetworkShape SHAPE = NetworkShape.of(32, 1, 2);
+    private static final Duration GUARD = Duration.ofSeconds(60);
 
     @TempDir static Path dir;
     private static NDManager root;
@@ -135,7 +134,8 @@ class SamplerFlowTest {
             assertTrue(letter.getReason().contains("policy version 2") && letter.getReason().contains("announced " + "0".repeat(64)),
                     letter.getReason());
             long publishedAtRejection = sampler.metrics().published();
-            waitFor(() -> sampler.metrics().published() >= publishedAtRejection + 16, "sampling goes on after the rejection");
+            Wait.atMost(GUARD).alias("sampling goes on after the rejection")
+                    .until(() -> sampler.metrics().published() >= publishedAtRejection + 16);
             assertEquals(1, sampler.policyVersion());
             assertEquals(1, sampler.metrics().badPolicyFiles());
             pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.size() >= publishedAtRejection + 16);
@@ -162,7 +162,8 @@ class SamplerFlowTest {
         SamplerConfig config = base(run, topics).optPinned(true).optMaxOutstanding(bound)
                 .optFlowRefresh(Duration.ofMillis(100)).build();
         try (SamplerService sampler = SamplerService.start(config)) {
-            waitFor(() -> sampler.metrics().published() >= bound && sampler.metrics().paused(), "the sampler pauses at the bound");
+            Wait.atMost(GUARD).alias("the sampler pauses at the bound")
+                    .until(() -> sampler.metrics().published() >= bound && sampler.metrics().paused());
             long published = sampler.metrics().published();
             assertTrue(published >= bound && published < bound + batch, "published " + published);
             Thread.sleep(1500);
@@ -198,8 +199,8 @@ class SamplerFlowTest {
                 trainer.commitSync(Map.of(new TopicPartition(topics.rewards(), 0), new OffsetAndMetadata(endOffsets(topics.rewards()))));
             }
             int settled = 16 + 4;
-            waitFor(() -> sampler.metrics().published() >= published + batch && sampler.metrics().paused(),
-                    "the sampler resumes and pauses again");
+            Wait.atMost(GUARD).alias("the sampler resumes and pauses again")
+                    .until(() -> sampler.metrics().published() >= published + batch && sampler.metrics().paused());
             long after = sampler.metrics().published();
             assertTrue(after >= bound + settled && after < bound + settled + batch,
                     "published " + after + " (offset arithmetic would have counted the 21 transaction markers as settled)");
@@ -242,7 +243,8 @@ class SamplerFlowTest {
         server.start();
         SamplerConfig config = base(run, topics).optMaxStaleVersions(0).optMaxOutstanding(0).build();
         try (SamplerService sampler = SamplerService.start(config)) {
-            waitFor(() -> sampler.metrics().published() >= 16, "the sampler publishes version 0");
+            Wait.atMost(GUARD).alias("the sampler publishes version 0")
+                    .until(() -> sampler.metrics().published() >= 16);
             announce(run, topics.policy(), 1, "http://127.0.0.1:" + server.getAddress().getPort() + "/policies/v1.params",
                     sha, Files.size(weights));
             assertTrue(requested.await(60, TimeUnit.SECONDS), "the follower fetches version 1 over http");
@@ -252,7 +254,8 @@ class SamplerFlowTest {
             assertEquals(held, sampler.metrics().published(), "no version-0 batch is published once version 1 is announced");
             assertEquals(0, sampler.policyVersion());
             release.countDown();
-            waitFor(() -> sampler.metrics().published() >= held + 16, "the sampler swaps and publishes again");
+            Wait.atMost(GUARD).alias("the sampler swaps and publishes again")
+                    .until(() -> sampler.metrics().published() >= held + 16);
             assertEquals(1, sampler.policyVersion());
         } finally {
             release.countDown();
@@ -325,26 +328,17 @@ class SamplerFlowTest {
 
     private static void pollUntil(KafkaConsumer<byte[], byte[]> consumer, AvroDeserializer<Candidate> decoder, String topic,
             List<Candidate> into, BooleanSupplier done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met after reading " + into.size() + " candidates from " + topic);
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                Candidate c = decoder.deserialize(topic, r.value());
-                assertEquals(c.getId(), new String(r.key(), StandardCharsets.UTF_8));
-                into.add(c);
-            }
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(50);
-        }
+        Wait.explained(() -> "condition not met after reading " + into.size() + " candidates from " + topic,
+                () -> Wait.atMost(GUARD, Duration.ZERO).until(() -> {
+                    if (done.getAsBoolean()) {
+                        return true;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        Candidate c = decoder.deserialize(topic, r.value());
+                        assertEquals(c.getId(), new String(r.key(), StandardCharsets.UTF_8));
+                        into.add(c);
+                    }
+                    return done.getAsBoolean();
+                }));
     }
 }
