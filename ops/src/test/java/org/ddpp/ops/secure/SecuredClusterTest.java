@@ -27,6 +27,7 @@ import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
 import org.ddpp.registry.RegistryServer;
 import org.ddpp.testkit.TestUsers;
+import org.ddpp.testkit.Wait;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.ConnectionSettings;
 import org.ddpp.schemas.registry.RegistryClientConfig;
@@ -104,13 +105,13 @@ class SecuredClusterTest {
                 roles.addAll(List.of(halfPlane, center, joiner, trainer, sampler));
                 RunAccounting accounting = new RunAccounting(connection, connection.cachedRegistry());
 
-                await("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3), roles,
+                awaitWhileAlive("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3), roles,
                         () -> log("trainer").matches("(?s).*step \\d+ version [1-9].*"));
                 long sent = System.nanoTime();
                 sampler.destroy();
                 assertTrue(sampler.waitFor(SHUTDOWN_BOUND.toSeconds() + 10, TimeUnit.SECONDS), "sampler ignored SIGTERM");
                 LOG_TIMES.put("sampler", (System.nanoTime() - sent) / 1e9);
-                await("every candidate settled", Duration.ofSeconds(90), List.of(halfPlane, center, joiner, trainer),
+                awaitWhileAlive("every candidate settled", Duration.ofSeconds(90), List.of(halfPlane, center, joiner, trainer),
                         () -> accounting.of(RUN).inFlight() == 0);
                 RunAccounting.Report report = accounting.of(RUN);
                 assertTrue(report.candidates() >= 16, "candidates: " + report);
@@ -172,19 +173,20 @@ class SecuredClusterTest {
         }
     }
 
-    private void await(String what, Duration limit, List<Process> alive, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            for (int i = 0; i < alive.size(); i++) {
-                if (!alive.get(i).isAlive()) {
-                    throw new AssertionError("a role died while waiting for " + what + "; logs:\n" + allLogs());
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; logs:\n" + allLogs());
-            }
-            Thread.sleep(1000);
-        }
+    /** Waits until {@code done}, checking every second; fails at once, with the roles' logs, when one of {@code alive} exits. */
+    private void awaitWhileAlive(String what, Duration limit, List<Process> alive, BooleanSupplier done) {
+        Wait.explained(() -> "timed out waiting for " + what + "; logs:\n" + allLogs(),
+                () -> Wait.atMost(limit, Duration.ofSeconds(1)).until(() -> {
+                    if (done.getAsBoolean()) {
+                        return true;
+                    }
+                    for (Process p : alive) {
+                        if (!p.isAlive()) {
+                            throw new AssertionError("a role died while waiting for " + what + "; logs:\n" + allLogs());
+                        }
+                    }
+                    return false;
+                }));
     }
 
     private String allLogs() {
