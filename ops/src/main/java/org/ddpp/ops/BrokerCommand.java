@@ -3,7 +3,7 @@ package org.ddpp.ops;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ddpp.ops.broker.EmbeddedKafka;
+import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

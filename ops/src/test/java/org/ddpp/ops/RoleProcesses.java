@@ -70,20 +70,20 @@ public final class RoleProcesses implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Waits until {@code done}, failing with every log when a started role dies or {@code limit} passes. */
-    public void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            for (Map.Entry<String, Process> e : processes.entrySet()) {
-                if (!stopped.contains(e.getKey()) && !e.getValue().isAlive()) {
-                    throw new AssertionError(e.getKey() + " died while waiting for " + what + "; logs:\n" + allLogs());
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; logs:\n" + allLogs());
-            }
-            Thread.sleep(500);
-        }
+    /** Waits until {@code done}, failing at once with every log when a started role dies, or when {@code limit} passes. */
+    public void await(String what, Duration limit, BooleanSupplier done) {
+        org.ddpp.testkit.Wait.explained(() -> "timed out waiting for " + what + "; logs:\n" + allLogs(),
+                () -> org.ddpp.testkit.Wait.atMost(limit, Duration.ofMillis(500)).until(() -> {
+                    if (done.getAsBoolean()) {
+                        return true;
+                    }
+                    for (Map.Entry<String, Process> e : processes.entrySet()) {
+                        if (!stopped.contains(e.getKey()) && !e.getValue().isAlive()) {
+                            throw new AssertionError(e.getKey() + " died while waiting for " + what + "; logs:\n" + allLogs());
+                        }
+                    }
+                    return false;
+                }));
     }
 
     private Path logFile(String name) {

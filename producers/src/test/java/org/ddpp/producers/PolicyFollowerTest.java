@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -35,6 +34,7 @@ import org.ddpp.schemas.registry.SchemaRegistryException;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * not match its sha256 while the verified one stays ready.
  */
 class PolicyFollowerTest {
+
+    /** Waits only turn a hang into a failure; they are not speed assertions. */
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private static final String TOPIC = "policy";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
@@ -67,19 +71,19 @@ class PolicyFollowerTest {
         Thread thread = new Thread(follower, "follower-test");
         thread.start();
         try {
-            waitFor(() -> !consumer.assignment().isEmpty());
+            Wait.atMost(LIMIT, POLL).until(() -> !consumer.assignment().isEmpty());
             assertFalse(follower.caughtUp());
             byte[] v2 = "weights of version 2".getBytes(StandardCharsets.UTF_8);
             Path v2File = Files.write(dir.resolve("v2.params"), v2);
             consumer.addRecord(record(0, "other-run", update(updates, "other-run", 9, dir.resolve("missing").toUri().toString(), sha(v2), 1)));
             consumer.addRecord(record(1, "r1", update(updates, "r1", 1, dir.resolve("missing").toUri().toString(), sha(v2), 1)));
             consumer.addRecord(record(2, "r1", update(updates, "r1", 2, v2File.toUri().toString(), sha(v2), v2.length)));
-            waitFor(() -> follower.pendingVersion() == 2 && follower.caughtUp());
+            Wait.atMost(LIMIT, POLL).until(() -> follower.pendingVersion() == 2 && follower.caughtUp());
             assertEquals(2, metrics.announcedVersion.get(), "the other run's version 9 is not counted");
             assertEquals(0, metrics.badPolicyFiles(), "version 1 (a missing file) was never fetched");
 
             consumer.addRecord(record(3, "r1", update(updates, "r1", 3, v2File.toUri().toString(), "0".repeat(64), v2.length)));
-            waitFor(() -> metrics.badPolicyFiles() == 1 && producer.history().size() == 1);
+            Wait.atMost(LIMIT, POLL).until(() -> metrics.badPolicyFiles() == 1 && producer.history().size() == 1);
             assertEquals(2, follower.pendingVersion(), "the verified version 2 stays ready");
             VerifiedWeights ready = follower.takeReady();
             assertEquals(2, ready.version());
@@ -169,15 +173,15 @@ class PolicyFollowerTest {
         Thread thread = new Thread(follower, "follower-outage-test");
         thread.start();
         try {
-            waitFor(() -> !consumer.assignment().isEmpty());
+            Wait.atMost(LIMIT, POLL).until(() -> !consumer.assignment().isEmpty());
             byte[] v1 = "weights of version 1".getBytes(StandardCharsets.UTF_8);
             Path file = Files.write(dir.resolve("v1.params"), v1);
             ConsumerRecord<byte[], byte[]> announcement = record(0, "r1", update(updates, "r1", 1, file.toUri().toString(), sha(v1), v1.length));
             consumer.addRecord(announcement);
-            waitFor(() -> metrics.errors.get() == 1);
-            waitFor(() -> consumer.position(TP) == 0); // the follower went back to the record
+            Wait.atMost(LIMIT, POLL).until(() -> metrics.errors.get() == 1);
+            Wait.atMost(LIMIT, POLL).until(() -> consumer.position(TP) == 0); // the follower went back to the record
             consumer.addRecord(announcement); // MockConsumer forgets polled records; Kafka would deliver it again
-            waitFor(() -> {
+            Wait.atMost(LIMIT, POLL).until(() -> {
                 VerifiedWeights w = follower.takeReady();
                 if (w == null) {
                     return false;
@@ -206,15 +210,5 @@ class PolicyFollowerTest {
 
     private static String sha(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -21,6 +20,7 @@ import org.ddpp.schemas.registry.InMemorySchemaRegistry;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * (or not at all).
  */
 class SettledCounterTest {
+
+    /** Waits only turn a hang into a failure; they are not speed assertions. */
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private static final TopicPartition REWARDS = new TopicPartition("rewards", 0);
     private static final TopicPartition DLQ = new TopicPartition("dlq", 0);
@@ -47,7 +51,7 @@ class SettledCounterTest {
         Thread thread = new Thread(counter, "counter-test");
         thread.start();
         try {
-            waitFor(() -> consumer.assignment().size() == 2);
+            Wait.atMost(LIMIT, POLL).until(() -> consumer.assignment().size() == 2);
             assertFalse(counter.caughtUp());
             assertEquals(4, counter.consumedBelow(Map.of(0, 4L)), "nothing read yet: estimated by offsets");
             for (long offset : new long[] {0, 1, 2, 4, 5, 7}) { // 3 and 6 are transaction markers
@@ -57,7 +61,7 @@ class SettledCounterTest {
             consumer.addRecord(new ConsumerRecord<>("dlq", 0, 0L, key(0), dead));
             consumer.addRecord(new ConsumerRecord<>("dlq", 0, 1L, key(1), dead)); // the same candidate again
             consumer.addRecord(new ConsumerRecord<>("dlq", 0, 2L, key(2), letter(letters, "policy", 0, 9)));
-            waitFor(counter::caughtUp);
+            Wait.atMost(LIMIT, POLL).until(counter::caughtUp);
             assertEquals(3, counter.consumedBelow(Map.of(0, 4L)));
             assertEquals(5, counter.consumedBelow(Map.of(0, 7L)));
             assertEquals(6, counter.consumedBelow(Map.of(0, 8L)));
@@ -92,15 +96,5 @@ class SettledCounterTest {
 
     private static byte[] key(long i) {
         return ("k" + i).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }

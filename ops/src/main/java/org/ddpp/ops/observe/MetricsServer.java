@@ -12,7 +12,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.ddpp.ops.broker.EmbeddedKafka;
+import org.ddpp.runtime.LocalPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,7 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier live,
             BooleanSupplier ready) {
         if (port > 0) {
-            EmbeddedKafka.requireFree(host, port);
+            LocalPorts.requireFree(host, port);
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

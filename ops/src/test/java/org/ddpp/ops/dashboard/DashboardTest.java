@@ -23,7 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.ddpp.ops.TestStack;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -267,11 +268,8 @@ class DashboardTest {
     }
 
     /** Waits until the dashboard has taken {@code n} records; a 30 s guard turns a hang into a failure. */
-    static void awaitRecords(Dashboard dashboard, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (dashboard.records() < n) {
-            assertTrue(System.nanoTime() < deadline, "dashboard took only " + dashboard.records() + " of " + n + " records");
-            Thread.sleep(50);
-        }
+    static void awaitRecords(Dashboard dashboard, long n) {
+        Wait.explained(() -> "dashboard took only " + dashboard.records() + " of " + n + " records",
+                () -> Wait.atMost(Duration.ofSeconds(30)).until(() -> dashboard.records() >= n));
     }
 }

@@ -9,13 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.schemas.Topics;
+import org.ddpp.testkit.Wait;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import org.junit.jupiter.api.Test;
@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * published candidate must be accounted for exactly once, and the trainer's offsets must match what it consumed.
  */
 class DemoEndToEndTest {
+
+    /** How often the waits check; each limit only turns a hang into a failure, it is not a speed assertion. */
+    private static final Duration POLL = Duration.ofMillis(250);
 
     @TempDir Path dir;
 
@@ -46,7 +49,8 @@ class DemoEndToEndTest {
             double tvStart = pipeline.startValue();
             assertTrue(tvStart > 0.4, "the pre-trained model should start far from the target: " + tvStart);
 
-            waitFor("trainer reaches 250 steps", () -> pipeline.trainer().stepCount() >= 250, Duration.ofSeconds(120));
+            Wait.atMost(Duration.ofSeconds(120), POLL).alias("trainer reaches 250 steps")
+                    .until(() -> pipeline.trainer().stepCount() >= 250);
             long beforeCrash = pipeline.trainer().stepCount();
             pipeline.crashTrainer();
             pipeline.stopScorer("grid-center");
@@ -57,14 +61,14 @@ class DemoEndToEndTest {
             assertTrue(resumed.stepCount() >= 200 && resumed.stepCount() <= beforeCrash,
                     "resumed at step " + resumed.stepCount() + " after crashing at " + beforeCrash);
 
-            waitFor("exact TV halves", () -> pipeline.valueNow() <= tvStart / 2, Duration.ofSeconds(180));
+            Wait.atMost(Duration.ofSeconds(180), POLL).alias("exact TV halves").until(() -> pipeline.valueNow() <= tvStart / 2);
 
             RunAccounting.Report report = pipeline.drain(Duration.ofSeconds(60));
             assertTrue(report.exact(), "accounting: " + report);
             assertTrue(report.candidates() > 500, "too few candidates: " + report);
 
-            waitFor("trainer reads ddpp.rewards to its end", () -> endOffsets(pipeline.bootstrapServers()).equals(resumed.nextOffsets()),
-                    Duration.ofSeconds(60));
+            Wait.atMost(Duration.ofSeconds(60), POLL).alias("trainer reads ddpp.rewards to its end")
+                    .until(() -> endOffsets(pipeline.bootstrapServers()).equals(resumed.nextOffsets()));
             pipeline.stopTrainer();
             Map<Integer, Long> end = endOffsets(pipeline.bootstrapServers());
             String saved = Checkpoint.open(dir.resolve("trainer").resolve("checkpoint")).manifest().extra().get("offsets");
@@ -91,17 +95,6 @@ class DemoEndToEndTest {
                 }
             });
             return out;
-        }
-    }
-
-    /** Polls {@code condition}; the limit only turns a hang into a failure, it is not a speed assertion. */
-    private static void waitFor(String what, BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(250);
         }
     }
 }

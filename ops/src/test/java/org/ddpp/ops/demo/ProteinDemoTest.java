@@ -20,6 +20,7 @@ import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.protein.GarnierPredictor;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,11 +62,15 @@ class ProteinDemoTest {
         try (DemoPipeline pipeline = DemoPipeline.create(settings).startAll()) {
             assertEquals(DemoPipeline.MEAN_LOG_R, pipeline.headline());
             assertEquals(1, pipeline.externalScorers().size(), "the garnier scorer runs as a child process");
-            long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-            while ((pipeline.trainer().stepCount() < 60 || pipeline.curve().size() < 3) && System.nanoTime() < deadline) {
-                assertTrue(pipeline.externalScorers().get(0).alive(), "the garnier scorer died; see " + pipeline.externalScorers().get(0).log());
-                Thread.sleep(500);
-            }
+            Wait.atMost(Duration.ofSeconds(240), Duration.ofMillis(500)).alias("60 trainer steps and 3 evaluated versions")
+                    .until(() -> {
+                        if (pipeline.trainer().stepCount() >= 60 && pipeline.curve().size() >= 3) {
+                            return true;
+                        }
+                        assertTrue(pipeline.externalScorers().get(0).alive(),
+                                "the garnier scorer died; see " + pipeline.externalScorers().get(0).log());
+                        return false;
+                    });
             assertTrue(pipeline.trainer().stepCount() >= 60, "trainer steps: " + pipeline.trainer().stepCount());
             assertTrue(pipeline.curve().size() >= 3, "evaluated versions: " + pipeline.curve());
             assertTrue(pipeline.latestFigures().containsKey("garnier_sheet_fraction"), "figures: " + pipeline.latestFigures());

@@ -17,6 +17,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ddpp.diffusion.reward.RewardFunction;
-import org.ddpp.ops.TestStack;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
@@ -47,6 +48,8 @@ import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -215,62 +218,64 @@ class ScoringPipelineTest {
 
     /** Polls until rewards plus joiner dead letters reach {@code wanted}; returns what it counted. */
     private long awaitSettled(int wanted, Process child, Path logFile) throws Exception {
-        long deadline = System.nanoTime() + GUARD.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topics.rewards(), topics.dlq()));
-            long settled = 0;
-            while (settled < wanted) {
-                assertTrue(System.nanoTime() < deadline, "only " + settled + " of " + wanted + " settled; child log:\n" + log(logFile));
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.topic().equals(topics.rewards())
-                            || decode(DeadLetter.class, topics.dlq(), r).getStage().startsWith("joiner:")) {
-                        settled++;
-                    }
-                }
-            }
-            return settled;
+            AtomicLong settled = new AtomicLong();
+            Wait.explained(() -> "only " + settled.get() + " of " + wanted + " settled; child log:\n" + log(logFile),
+                    () -> Wait.atMost(GUARD, Duration.ZERO).until(() -> {
+                        if (settled.get() < wanted) {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                if (r.topic().equals(topics.rewards())
+                                        || decode(DeadLetter.class, topics.dlq(), r).getStage().startsWith("joiner:")) {
+                                    settled.incrementAndGet();
+                                }
+                            }
+                        }
+                        return settled.get() >= wanted;
+                    }));
+            return settled.get();
         }
     }
 
     /** Waits until the scorer's consumer group has {@code members} members that all hold partitions. */
     private void awaitGroupMembers(String scorer, int members, Process child, Path logFile) throws Exception {
         String group = scorerConfig(scorer, "any").groupId();
-        long deadline = System.nanoTime() + GUARD.toNanos();
         try (Admin admin = stack.kafka.admin()) {
-            while (true) {
-                assertTrue(child.isAlive(), "child scorer died:\n" + log(logFile));
-                assertTrue(System.nanoTime() < deadline, "group " + group + " never had " + members + " members; child log:\n" + log(logFile));
-                ConsumerGroupDescription described;
-                try {
-                    described = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    Thread.sleep(200); // the group does not exist until its first member joins
-                    continue;
-                }
-                if (described.members().size() == members
-                        && described.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
+            Wait.explained(() -> "group " + group + " never had " + members + " members; child log:\n" + log(logFile),
+                    () -> Wait.atMost(GUARD, Duration.ofMillis(200))
+                            .failFast(() -> assertTrue(child.isAlive(), () -> "child scorer died:\n" + log(logFile)))
+                            .until(() -> {
+                                ConsumerGroupDescription described;
+                                try {
+                                    described = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                                            .get(30, TimeUnit.SECONDS);
+                                } catch (ExecutionException e) {
+                                    return false; // the group does not exist until its first member joins
+                                }
+                                return described.members().size() == members
+                                        && described.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                            }));
         }
     }
 
     private void awaitCount(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int wanted, Process child, Path logFile)
             throws Exception {
-        long deadline = System.nanoTime() + GUARD.toNanos();
-        int found = 0;
+        AtomicInteger found = new AtomicInteger();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topic));
-            while (found < wanted) {
-                assertTrue(System.nanoTime() < deadline, "only " + found + " of " + wanted + " in " + topic + "; child log:\n" + log(logFile));
-                assertTrue(child.isAlive(), "child scorer died:\n" + log(logFile));
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(r)) {
-                        found++;
-                    }
-                }
-            }
+            Wait.explained(() -> "only " + found.get() + " of " + wanted + " in " + topic + "; child log:\n" + log(logFile),
+                    () -> Wait.atMost(GUARD, Duration.ZERO)
+                            .failFast(() -> assertTrue(child.isAlive(), () -> "child scorer died:\n" + log(logFile)))
+                            .until(() -> {
+                                if (found.get() < wanted) {
+                                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                        if (match.test(r)) {
+                                            found.incrementAndGet();
+                                        }
+                                    }
+                                }
+                                return found.get() >= wanted;
+                            }));
         }
     }
 
@@ -283,11 +288,12 @@ class ScoringPipelineTest {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + GUARD.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertTrue(System.nanoTime() < deadline, "cannot read " + topic + " to its end");
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+            Wait.explained(() -> "cannot read " + topic + " to its end", () -> Wait.atMost(GUARD, Duration.ZERO).until(() -> {
+                if (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                }
+                return partitions.stream().noneMatch(p -> consumer.position(p) < end.get(p));
+            }));
         }
         return out;
     }

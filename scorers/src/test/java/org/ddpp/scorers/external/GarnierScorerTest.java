@@ -1,0 +1,89 @@
+package org.ddpp.scorers.external;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.ddpp.testkit.TestStack;
+import org.ddpp.schemas.avro.Candidate;
+import org.ddpp.schemas.avro.Score;
+import org.ddpp.schemas.avro.ScoreStatus;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The external Python scorer {@code scorers/external/python/scorer.py} (EMBOSS garnier, Debian's Confluent client)
+ * end to end on the embedded broker and registry: it reads protein candidates our Java producer wrote and writes
+ * Scores our Java deserializer reads, with a sheet-rich protein above a helix-rich one and a masked sequence
+ * INVALID.
+ */
+class GarnierScorerTest {
+
+    private static final Path SCORER = Path.of("external/python").toAbsolutePath().normalize();
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final String GARNIER = "/usr/bin/garnier";
+
+    private static void requireTools() throws Exception {
+        boolean python = Files.isExecutable(Path.of(PYTHON)) && new ProcessBuilder(PYTHON, "-c",
+                "import confluent_kafka.avro, avro, requests").start().waitFor() == 0;
+        ExternalScorers.require(python && Files.isExecutable(Path.of(GARNIER)),
+                "apt-get install emboss python3-confluent-kafka python3-avro python3-requests");
+    }
+
+    @Test
+    void brokenPredictorIsFailedAndAMissingScoreSchemaStopsWithOneLine() throws Exception {
+        requireTools();
+        Process batch = new ProcessBuilder(PYTHON, "-c", "import json, scorer; a = scorer.options(['--garnier', '/nonexistent/garnier']);"
+                + " print(json.dumps([s['status'] + ' ' + s['details']['reason'] for s in scorer.score_batch("
+                + "[{'id': 'a', 'run': 'r', 'text': 'VIVIV'}, {'id': 'b', 'run': 'r', 'text': 'VI?V'}], a)]))")
+                .directory(SCORER.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(batch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, batch.waitFor(), out);
+        assertTrue(out.contains("FAILED /nonexistent/garnier not found: apt-get install emboss"), out);
+        assertTrue(out.contains("INVALID text is not a protein"), out);
+
+        TestStack stack = TestStack.get();
+        Process missing = new ProcessBuilder(PYTHON, "scorer.py", "--bootstrap-servers", stack.bootstrap(),
+                "--schema-registry", stack.registry.url(), "--scores-topic", "nope-" + UUID.randomUUID())
+                .directory(SCORER.toFile()).redirectErrorStream(true).start();
+        String line = new String(missing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(2, missing.waitFor(), line);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("no schema registered under nope-"), line);
+    }
+
+    @Test
+    void scoresProteinCandidatesFromTheBrokerWithGarnier() throws Exception {
+        requireTools();
+        TestStack stack = TestStack.get();
+        String run = "run-garnier-" + UUID.randomUUID();
+        List<Candidate> candidates = ExternalScorers.proteinCandidates(run);
+        ExternalScorers.publish(stack, candidates);
+
+        ExternalScorers.runScorer(SCORER, 3, List.of(PYTHON, "scorer.py", "--bootstrap-servers", stack.bootstrap(),
+                "--schema-registry", stack.registry.url(), "--group", "test-" + run, "--run", run,
+                "--max-candidates", "3", "--max-seconds", "45", "--garnier", GARNIER));
+
+        Map<String, Score> scores = ExternalScorers.scores(stack, candidates);
+        Score sheet = scores.get(candidates.get(0).getId());
+        Score helix = scores.get(candidates.get(1).getId());
+        Score invalid = scores.get(candidates.get(2).getId());
+        for (Score s : List.of(sheet, helix)) {
+            assertEquals(ScoreStatus.OK, s.getStatus(), s.toString());
+            assertEquals("garnier-sheet", s.getScorer());
+            assertEquals(run, s.getRun());
+            assertTrue(s.getLogReward() <= 0.0 && s.getLogReward() >= Math.log(0.01), s.toString());
+        }
+        assertTrue(sheet.getLogReward() > helix.getLogReward(), sheet + " vs " + helix);
+        assertTrue(Double.parseDouble(sheet.getDetails().get("sheet")) > 0.5, sheet.toString());
+        assertEquals(Math.log(0.01), helix.getLogReward(), 1e-9, "garnier predicts the helix-rich protein all helix");
+        assertEquals(ScoreStatus.INVALID, invalid.getStatus());
+        assertNull(invalid.getLogReward());
+        assertTrue(invalid.getDetails().get("reason").contains("not a protein"), invalid.toString());
+    }
+}
