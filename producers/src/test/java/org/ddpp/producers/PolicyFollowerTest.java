@@ -120,15 +120,15 @@ class PolicyFollowerTest {
         Thread thread = new Thread(follower, "follower-implausible-test");
         thread.start();
         try {
-            waitFor(() -> !consumer.assignment().isEmpty());
+            Wait.atMost(LIMIT, POLL).until(() -> !consumer.assignment().isEmpty());
             byte[] w = "real weights".getBytes(StandardCharsets.UTF_8);
             Path file = Files.write(dir.resolve("w.params"), w);
             // the real weights of a real version, replayed under a crafted version number
             consumer.addRecord(record(0, "r1", update(updates, "r1", Long.MAX_VALUE / 10, file.toUri().toString(), sha(w), w.length)));
             consumer.addRecord(record(1, "r1", update(updates, "r1", 0, file.toUri().toString(), sha(w), w.length)));
-            waitFor(() -> producer.history().size() == 2);
+            Wait.atMost(LIMIT, POLL).until(() -> producer.history().size() == 2);
             consumer.addRecord(record(2, "r1", update(updates, "r1", 6, file.toUri().toString(), sha(w), w.length)));
-            waitFor(() -> follower.pendingVersion() == 6);
+            Wait.atMost(LIMIT, POLL).until(() -> follower.pendingVersion() == 6);
             VerifiedWeights ready = follower.takeReady();
             assertEquals(6, ready.version(), "the real next version is installed");
             ready.discard();
