@@ -54,28 +54,29 @@ public final class RoleLifecycle {
     }
 
     /**
-     * Blocks until a signal (returns 0) or until the role stops by itself (returns 1 on failure, 0 when it
-     * finished); closes the role either way, waiting at most {@code shutdownTimeout} for it.
+     * Blocks until SIGTERM/SIGINT or until the role stops by itself; closes the role either way, waiting at most
+     * {@code shutdownTimeout} for it. Returns 0 after a signal when the role closed within the bound (1 when it had
+     * to be abandoned), 0 when the role finished its work, 1 when it failed. SIGTERM and SIGINT are caught as signals
+     * (not as JVM shutdown), so the caller's {@code System.exit} reports these codes instead of 143/130; a JVM
+     * shutdown for any other reason still closes the role through a shutdown hook.
      */
     public static int run(String name, Role role, Duration shutdownTimeout) throws InterruptedException {
         CountDownLatch signalled = new CountDownLatch(1);
-        CountDownLatch hookDone = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         // the JVM's own exit (hooks, native libraries) must fit in the bound too
         Duration closeBudget = shutdownTimeout.minusSeconds(2).compareTo(Duration.ofSeconds(1)) < 0
                 ? Duration.ofSeconds(1) : shutdownTimeout.minusSeconds(2);
         Thread hook = new Thread(() -> {
-            signalled.countDown();
-            closeWithin(name, role, closeBudget);
-            hookDone.countDown();
+            if (closing.compareAndSet(false, true)) {
+                closeWithin(name, role, closeBudget);
+            }
         }, "ddpp-" + name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onTermination(signalled::countDown);
         while (!signalled.await(200, TimeUnit.MILLISECONDS)) {
             if (!role.isRunning()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    hookDone.await(); // a signal came at the same moment: the hook closes the role
-                    return 0;
+                if (!closing.compareAndSet(false, true)) {
+                    return 0; // the JVM is shutting down and the hook closes the role
                 }
                 closeWithin(name, role, shutdownTimeout);
                 Throwable failure = role.failure();
@@ -87,8 +88,11 @@ public final class RoleLifecycle {
                 return 0;
             }
         }
-        hookDone.await();
-        return 0;
+        LOG.info("{}: stop requested", name);
+        if (!closing.compareAndSet(false, true)) {
+            return 0;
+        }
+        return closeWithin(name, role, closeBudget) ? 0 : 1;
     }
 
     /**

@@ -110,6 +110,7 @@ class SecuredClusterTest {
                 roles.stop("sampler");
                 assertTrue(sampler.waitFor(SHUTDOWN_BOUND.toSeconds(), TimeUnit.SECONDS), "sampler ignored SIGTERM");
                 LOG_TIMES.put("sampler", (System.nanoTime() - sent) / 1e9);
+                assertEquals(0, roles.get("sampler").exitValue(), "a clean stop after SIGTERM exits 0");
                 roles.await("every candidate settled", Duration.ofSeconds(90), () -> accounting.of(RUN).inFlight() == 0);
                 RunAccounting.Report report = accounting.of(RUN);
                 assertTrue(report.candidates() >= 16, "candidates: " + report);
@@ -127,6 +128,7 @@ class SecuredClusterTest {
                             ROLE_NAMES.get(i) + " did not exit within the bound after SIGTERM with the broker gone:\n"
                                     + roles.log(ROLE_NAMES.get(i)));
                     LOG_TIMES.put(ROLE_NAMES.get(i), (System.nanoTime() - sent) / 1e9);
+                    assertEquals(0, p.exitValue(), ROLE_NAMES.get(i) + " closed within the bound, so it exits 0:\n" + roles.log(ROLE_NAMES.get(i)));
                 }
                 System.out.println("seconds from SIGTERM to exit: " + LOG_TIMES);
                 if (System.getenv("DDPP_TEST_SHOW_LOGS") != null) {
