@@ -3,6 +3,7 @@ package org.ddpp.schemas;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.ddpp.schemas.avro.Candidate;
@@ -46,7 +47,7 @@ public final class Samples {
 
     public static Metrics metrics() {
         return Metrics.newBuilder().setRole("scorer").setInstance("scorer-0").setRun("run-1")
-                .setAt(Instant.ofEpochMilli(1_700_000_002_000L)).setValues(Map.of("dlq_total", 2.0, "loss", 0.125))
+                .setAt(Instant.ofEpochMilli(1_700_000_002_000L)).setValues(new TreeMap<>(Map.of("dlq_total", 2.0, "loss", 0.125)))
                 .setLabels(Map.of("scorer", "length")).build();
     }
 
