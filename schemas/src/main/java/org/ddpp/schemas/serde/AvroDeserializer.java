@@ -30,8 +30,10 @@ import org.ddpp.schemas.registry.SchemaRegistryException;
  * length is checked against the bytes left in the record before anything is allocated for it
  * ({@link BoundedDecoder}). So, for any input up to the size limit, {@link #deserialize} returns a value or throws
  * {@link SerializationException}: it never throws {@link OutOfMemoryError} or {@link StackOverflowError} because of
- * the bytes (the heap it needs is a small multiple of the record's length, and its recursion is bounded by the
- * schema's depth). These errors are prevented, not caught. This is the only Avro reader of the project; any new
+ * the bytes. The heap one record needs is a small multiple of its length (plus, for a writer schema with a fixed
+ * type, that type's size, itself at most the record limit), and the recursion is bounded by the writer schema's
+ * depth. These errors are prevented, not caught: a JVM that is short of memory for other reasons can still throw
+ * them. This is the only Avro reader of the project; any new
  * code that reads Avro bytes should go through it.
  */
 public final class AvroDeserializer<T> implements Deserializer<T> {
