@@ -28,8 +28,8 @@ public final class SerdeConfig extends AbstractConfig {
     public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
     public static final String READER_CLASS = "ddpp.avro.reader.class";
 
-    /** The definition: names, types, defaults and docs. */
-    public static final ConfigDef DEF = new ConfigDef()
+    /** The definition: names, types, defaults and docs (the decode limits are {@link DecodeLimits}'). */
+    public static final ConfigDef DEF = DecodeLimits.define(new ConfigDef())
             .define(SCHEMA_REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Base URL of a Confluent-compatible schema registry, e.g. http://127.0.0.1:8081.")
             .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -64,6 +64,11 @@ public final class SerdeConfig extends AbstractConfig {
     /** The configured reader class, or null for generic records. */
     public Class<?> readerClass() {
         return getClass(READER_CLASS);
+    }
+
+    /** The limits the deserializer decodes within. */
+    public DecodeLimits decodeLimits() {
+        return new DecodeLimits(getInt(DecodeLimits.MAX_RECORD_BYTES), getInt(DecodeLimits.MAX_SCHEMA_DEPTH));
     }
 
     public boolean autoRegister() {

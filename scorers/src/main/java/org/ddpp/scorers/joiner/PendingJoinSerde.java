@@ -18,11 +18,16 @@ import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
 
 /**
  * Binary form of {@link PendingJoin} for the joiner's state store and its changelog: a format byte, then the
- * fields in order. Internal to the joiner, so it needs no schema registry.
+ * fields in order. Internal to the joiner, so it needs no schema registry. Reading trusts no count or length in
+ * the bytes: each is checked against the bytes left before anything is allocated for it, so corrupt or crafted
+ * state is a {@link SerializationException} saying what is wrong, never an {@link OutOfMemoryError}.
  */
 final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJoin>, Deserializer<PendingJoin> {
 
     private static final byte FORMAT = 1;
+    /** The fewest bytes one score takes: two empty strings, status, log reward, empty reason, no raw record. */
+    private static final int MIN_SCORE_BYTES = 2 + 2 + 1 + 8 + 2 + 1;
+    private static final ScoreStatus[] STATUSES = ScoreStatus.values();
 
     @Override
     public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
@@ -80,15 +85,30 @@ final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJo
             boolean done = in.readBoolean();
             RawRecord candidate = readRaw(in);
             int n = in.readInt();
+            // available() is exact here: the stream reads a byte array
+            if (n < 0 || n > in.available() / MIN_SCORE_BYTES) {
+                throw new SerializationException("corrupt joiner state: " + n + " scores cannot fit in the "
+                        + in.available() + " bytes left");
+            }
             List<ReceivedScore> scores = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                scores.add(new ReceivedScore(in.readUTF(), in.readUTF(), ScoreStatus.values()[in.readByte()],
+                scores.add(new ReceivedScore(in.readUTF(), in.readUTF(), status(in.readByte()),
                         in.readDouble(), in.readUTF(), readRaw(in)));
+            }
+            if (in.available() > 0) {
+                throw new SerializationException("corrupt joiner state: " + in.available() + " trailing bytes");
             }
             return new PendingJoin(deadline, done, candidate, scores);
         } catch (IOException e) {
             throw new SerializationException("corrupt joiner state: " + e, e);
         }
+    }
+
+    private static ScoreStatus status(byte ordinal) {
+        if (ordinal < 0 || ordinal >= STATUSES.length) {
+            throw new SerializationException("corrupt joiner state: unknown score status " + ordinal);
+        }
+        return STATUSES[ordinal];
     }
 
     private static void writeRaw(DataOutputStream out, RawRecord raw) throws IOException {
@@ -120,8 +140,12 @@ final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJo
 
     private static byte[] readBytes(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0) {
+        if (n == -1) {
             return null;
+        }
+        if (n < 0 || n > in.available()) {
+            throw new SerializationException("corrupt joiner state: a byte array of " + n + " bytes cannot fit in the "
+                    + in.available() + " bytes left");
         }
         byte[] bytes = new byte[n];
         in.readFully(bytes);
