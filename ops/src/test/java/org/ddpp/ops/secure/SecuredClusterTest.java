@@ -26,18 +26,17 @@ import org.ddpp.ops.CliRun;
 import org.ddpp.ops.RoleProcesses;
 import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
-import org.ddpp.registry.RegistryServer;
 import org.ddpp.testkit.TestUsers;
 import org.ddpp.testkit.Wait;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.ConnectionSettings;
-import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The roles against a secured cluster, configured only through {@code --client-config}: a broker whose client
- * listener is SASL_PLAINTEXT/PLAIN, our registry storing its schemas through that listener; a sampler, two scorers,
+ * listener is SASL_PLAINTEXT/PLAIN, our registry (a separate process with basic auth) storing its schemas through that
+ * listener; a sampler, two scorers,
  * the joiner and the trainer as separate processes. Every candidate is accounted for exactly once; wrong
  * credentials are one line and exit code 2; and once the broker is gone, SIGTERM stops every role within the
  * shutdown bound.
@@ -57,13 +56,21 @@ class SecuredClusterTest {
                 .optSaslPlainUsers(Map.of("ddpp", password)).start();
         try (RoleProcesses roles = new RoleProcesses(dir)) {
             Map<String, String> sasl = EmbeddedKafka.saslPlainClient("ddpp", password);
-            ClusterConnection storage = new ClusterConnection(kafka.bootstrapServers(), sasl,
-                    RegistryClientConfig.of("http://unused"), org.ddpp.runtime.TopicNames.DEFAULT);
             TestUsers users = TestUsers.create();
-            try (RegistryServer registry = RegistryServer.builder().setConnection(storage).optUsers(users.file).start()) {
+            Map<String, String> storage = new LinkedHashMap<>(sasl);
+            storage.put("bootstrap.servers", kafka.bootstrapServers());
+            int registryPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                registryPort = socket.getLocalPort();
+            }
+            Process registry = roles.start("registry", "registry", "--client-config", write("storage.properties", storage).toString(),
+                    "--users", users.file.toString(), "--port", Integer.toString(registryPort));
+            String registryUrl = "http://127.0.0.1:" + registryPort;
+            roles.await("the registry serves", Duration.ofSeconds(60), () -> roles.log("registry").contains(registryUrl));
+            {
                 Map<String, String> client = new LinkedHashMap<>(sasl);
                 client.put("bootstrap.servers", kafka.bootstrapServers());
-                client.put("schema.registry.url", registry.url());
+                client.put("schema.registry.url", registryUrl);
                 client.put("basic.auth.credentials.source", "USER_INFO");
                 client.put("basic.auth.user.info", users.writer());
                 Path config = write("client.properties", client);
@@ -81,7 +88,7 @@ class SecuredClusterTest {
                 wrongRegistry.put("basic.auth.user.info", "writer:" + TestUsers.randomPassword());
                 CliRun refusedByRegistry = CliRun.of("joiner", "--client-config", write("wrong-registry.properties", wrongRegistry).toString());
                 assertEquals(2, refusedByRegistry.code(), refusedByRegistry.err());
-                assertEquals("ddpp joiner: schema registry at " + registry.url() + " refused the credentials (HTTP 401)",
+                assertEquals("ddpp joiner: schema registry at " + registryUrl + " refused the credentials (HTTP 401)",
                         refusedByRegistry.err().strip());
 
                 Path pretrained = dir.resolve("pretrained");
@@ -117,9 +124,8 @@ class SecuredClusterTest {
                 assertTrue(report.exact(), "exactly once: " + report);
                 assertEquals(report.candidates(), report.scored() + report.deadLettered(), report.toString());
 
-                registry.close();
                 kafka.close();
-                List<Process> rest = List.of(halfPlane, center, joiner, trainer);
+                List<Process> rest = List.of(halfPlane, center, joiner, trainer, registry);
                 sent = System.nanoTime();
                 ROLE_NAMES.forEach(roles::stop);
                 for (int i = 0; i < rest.size(); i++) {
@@ -140,7 +146,7 @@ class SecuredClusterTest {
         }
     }
 
-    private static final List<String> ROLE_NAMES = List.of("scorer-half-plane", "scorer-center", "joiner", "trainer");
+    private static final List<String> ROLE_NAMES = List.of("scorer-half-plane", "scorer-center", "joiner", "trainer", "registry");
     private static final Map<String, Double> LOG_TIMES = new LinkedHashMap<>();
 
     private Path write(String name, Map<String, String> values) throws IOException {
