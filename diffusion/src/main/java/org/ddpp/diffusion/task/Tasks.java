@@ -3,17 +3,24 @@ package org.ddpp.diffusion.task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Looks tasks up by the name used on the command line and in checkpoint manifests. Built-in tasks are known
- * from the start; others (a user's own, or test tasks) are added with {@link #register}.
+ * Looks tasks up by the name used on the command line and in checkpoint manifests. The tasks on the class path are
+ * found once through the {@link TaskProvider} service-provider interface (grid from this module, mnist, mnist28,
+ * protein and sentiment from the {@code tasks} module); others (test tasks) are added with {@link #register}.
  */
 public final class Tasks {
 
-    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>(Map.of("grid", GridTask::new, "protein", ProteinTask::new, "mnist", MnistTask::cpu, "mnist28", MnistTask::new,
-            TextTask.NAME, TextTask::new));
+    private static final Map<String, Supplier<Task>> KNOWN = new ConcurrentHashMap<>();
+
+    static {
+        for (TaskProvider provider : ServiceLoader.load(TaskProvider.class, Tasks.class.getClassLoader())) {
+            provider.tasks().forEach(KNOWN::putIfAbsent); // the first provider on the class path wins a name
+        }
+    }
 
     private Tasks() {}
 

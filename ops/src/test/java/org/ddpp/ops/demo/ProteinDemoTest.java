@@ -19,7 +19,7 @@ import org.ddpp.schemas.avro.RewardComponent;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.protein.GarnierPredictor;
+import org.ddpp.tasks.protein.GarnierPredictor;
 import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

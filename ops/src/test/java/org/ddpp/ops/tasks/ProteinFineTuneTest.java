@@ -17,6 +17,7 @@ import org.ddpp.trainer.offline.OfflineDdppLoop;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.ops.demo.PretrainedCache;
+import org.ddpp.tasks.protein.ProteinProfile;
 import org.junit.jupiter.api.Test;
 
 /**
