@@ -1,15 +1,17 @@
 package org.ddpp.ops.dashboard;
 
-import com.sun.net.httpserver.HttpServer;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
@@ -18,30 +20,32 @@ import org.slf4j.LoggerFactory;
 /**
  * The live dashboard of {@code ddpp demo}: follows {@code ddpp.metrics} and serves one self-contained page
  * whose charts update through server-sent events, plus a heat map of the current policy's grid distribution next
- * to the target, which the demo sets with {@link #setGridPicture}. Runs on the JDK's HTTP server (not Micronaut)
- * so it never meets the registry's Micronaut context in the same process. Built with {@link #builder()}; stop it
- * with {@link #close()}.
+ * to the target, which the demo sets with {@link #setGridPicture}. Served by Micronaut, the project's one HTTP
+ * stack, in a context of its own ({@link DashboardController} is active only there), so it shares a process with
+ * the registry's and the metrics server's contexts. Built with {@link #builder()}; stop it with {@link #close()}.
  */
 public final class Dashboard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
     private final MetricsFollower follower;
     private final EventStream events;
     private final LiveFeed feed;
     private final String url;
+    private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dashboard(HttpServer server, ExecutorService executor, MetricsFollower follower, EventStream events,
+    private Dashboard(ApplicationContext context, EmbeddedServer server, MetricsFollower follower, EventStream events,
             LiveFeed feed, String host) {
+        this.context = context;
         this.server = server;
-        this.executor = executor;
         this.follower = follower;
         this.events = events;
         this.feed = feed;
-        this.url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getAddress().getPort() + "/";
+        this.host = host;
+        this.url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort() + "/";
     }
 
     public static Builder builder() {
@@ -54,7 +58,7 @@ public final class Dashboard implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.getPort();
     }
 
     /** Metrics records taken from the topic so far (after the run filter). */
@@ -78,17 +82,50 @@ public final class Dashboard implements AutoCloseable {
         feed.setGrid(GridPicture.of(policy, target, policyVersion));
     }
 
-    /** Closes the event streams, stops the HTTP server and the metrics consumer. Idempotent. */
+    /**
+     * Closes the event streams, stops the HTTP server and the metrics consumer; returns once the port is free again
+     * (at most 5 s). Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         LOG.info("stopping dashboard at {}", url);
+        int port = server.getPort();
         events.close();
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
+        context.close();
         follower.close();
+        awaitReleased(host, port, Duration.ofSeconds(5));
+    }
+
+    /** Netty closes the listening socket after {@code stop()} returns; wait for it, so a restart can bind the port. */
+    private static void awaitReleased(String host, int port, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!free(host, port)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("dashboard port {}:{} still bound {} s after stop", host, port, limit.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether {@code host:port} can be bound now. */
+    static boolean free(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException inUse) {
+            return false;
+        }
     }
 
     /** Builds and starts a {@link Dashboard}. */
@@ -104,6 +141,7 @@ public final class Dashboard implements AutoCloseable {
         private String run;
         private int pointsPerSeries = 2_000;
         private int maxSeries = 1_000;
+        private int queueFrames = EventStream.QUEUE_FRAMES;
 
         /** Kafka, registry and topic names of the run to show (required). */
         public Builder setConnection(org.ddpp.runtime.ClusterConnection connection) {
@@ -138,48 +176,75 @@ public final class Dashboard implements AutoCloseable {
             return this;
         }
 
+        /** Events one page may have waiting before it is dropped as too slow; default 10000 (tests use fewer). */
+        Builder optQueueFrames(int frames) {
+            if (frames < 4) {
+                throw new IllegalArgumentException("queue must hold at least 4 events, got " + frames);
+            }
+            this.queueFrames = frames;
+            return this;
+        }
+
+        /** Starts following the metrics topic and serving HTTP; a busy port is an IllegalStateException. */
         public Dashboard start() {
             Objects.requireNonNull(connection, "connection is required");
             Objects.requireNonNull(host, "host");
-            EventStream events = new EventStream(10_000);
+            if (port > 0 && !free(host, port)) {
+                // before Micronaut tries, so that a busy port is this one line and not also Micronaut's error log
+                throw busy(null);
+            }
+            EventStream events = new EventStream(10_000, queueFrames);
             LiveFeed feed = new LiveFeed(new MetricsHistory(pointsPerSeries, maxSeries), events);
             CachedSchemaRegistry registry = connection.cachedRegistry();
             MetricsFollower follower = new MetricsFollower(connection,
                     Topics.METRICS.valueSerde(registry, false).deserializer(), run, feed::accept);
-            DashboardRoutes routes;
+            ApplicationContext context;
+            EmbeddedServer server;
             try {
-                routes = new DashboardRoutes(feed, follower::following);
+                DashboardSource source = new DashboardSource(feed, follower::following, DashboardSource.loadPage());
+                Map<String, Object> props = new LinkedHashMap<>();
+                props.put("micronaut.application.name", "ddpp-dashboard");
+                props.put("micronaut.server.host", host);
+                props.put("micronaut.server.port", port > 0 ? port : -1);
+                context = ApplicationContext.builder().properties(props).deduceEnvironment(false).singletons(source).start();
             } catch (RuntimeException e) {
                 events.close();
                 follower.close();
                 throw e;
             }
-            HttpServer server;
+            server = context.getBean(EmbeddedServer.class);
             try {
-                server = HttpServer.create(new InetSocketAddress(host, port), 64);
-            } catch (BindException e) {
+                server.start();
+            } catch (RuntimeException e) {
+                context.close();
                 events.close();
                 follower.close();
-                throw new IllegalStateException("dashboard cannot listen on " + host + ":" + port
-                        + " (port in use? choose another with --port)", e);
-            } catch (IOException e) {
-                events.close();
-                follower.close();
-                throw new UncheckedIOException("dashboard cannot listen on " + host + ":" + port, e);
+                throw listenFailure(e);
             }
-            AtomicInteger threads = new AtomicInteger();
-            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "dashboard-http-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            server.setExecutor(executor);
-            routes.install(server);
-            server.start();
             follower.start();
-            Dashboard dashboard = new Dashboard(server, executor, follower, events, feed, host);
+            Dashboard dashboard = new Dashboard(context, server, follower, events, feed, host);
             LOG.info("dashboard at {}{}", dashboard.url(), run == null ? "" : " (run " + run + ")");
             return dashboard;
+        }
+
+        private IllegalStateException busy(Throwable cause) {
+            return new IllegalStateException("dashboard cannot listen on " + host + ":" + port
+                    + " (port in use? choose another with --port)", cause);
+        }
+
+        /** A port in use is one readable line; other I/O failures keep their cause. */
+        private RuntimeException listenFailure(RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BindException) {
+                    return busy(e);
+                }
+            }
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof IOException io) {
+                    return new UncheckedIOException("dashboard cannot listen on " + host + ":" + port, io);
+                }
+            }
+            return e;
         }
     }
 }

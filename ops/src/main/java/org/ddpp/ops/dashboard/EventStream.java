@@ -1,63 +1,81 @@
 package org.ddpp.ops.dashboard;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
+import io.micronaut.http.sse.Event;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The set of open server-sent-event connections of {@code GET /events}: opens them, fans each event out to all,
- * and sends a comment every few seconds so that dead connections are noticed and proxies keep live ones open.
+ * and sends a comment every few seconds so that dead connections are noticed and proxies keep live ones open. Its
+ * one thread also prepares new streams ({@link #prepare}), which keeps that work off Netty's event loops.
  */
 final class EventStream implements AutoCloseable {
 
-    private static final int QUEUE_FRAMES = 10_000;
+    /** Events one client may have waiting before it is closed as too far behind. */
+    static final int QUEUE_FRAMES = 10_000;
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dashboard-sse-heartbeat");
+    private final int queueFrames;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dashboard-sse");
         t.setDaemon(true);
         return t;
     });
 
     EventStream(long heartbeatMillis) {
-        heartbeat.scheduleAtFixedRate(() -> broadcastFrame(": ping\n\n"), heartbeatMillis, heartbeatMillis,
+        this(heartbeatMillis, QUEUE_FRAMES);
+    }
+
+    EventStream(long heartbeatMillis, int queueFrames) {
+        this.queueFrames = queueFrames;
+        worker.scheduleAtFixedRate(() -> broadcastEvent(SseClient.comment("ping")), heartbeatMillis, heartbeatMillis,
                 TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Answers {@code exchange} with the event-stream headers and returns a client that is not yet receiving
-     * broadcasts: queue its initial frames, then {@link #register} it.
+     * A client for the connection from {@code remote} that is not yet receiving broadcasts: queue its initial
+     * events, then {@link #register} it.
      */
-    SseClient open(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        exchange.sendResponseHeaders(200, 0);
+    SseClient open(String remote) {
         SseClient[] self = new SseClient[1];
-        self[0] = new SseClient(exchange, QUEUE_FRAMES, "dashboard-sse-" + opened.incrementAndGet(),
+        self[0] = new SseClient(queueFrames, "dashboard-sse-" + opened.incrementAndGet() + " (" + remote + ")",
                 () -> clients.remove(self[0]));
         return self[0];
     }
 
-    /** Starts delivering broadcasts (and the queued frames) to {@code client}. */
+    /**
+     * Runs {@code setup} (queueing a new client's first events, then {@link #register}) on this stream's thread;
+     * closes {@code client} instead when the stream is closed.
+     */
+    void prepare(SseClient client, Runnable setup) {
+        try {
+            worker.execute(setup);
+        } catch (RejectedExecutionException closed) {
+            client.close();
+        }
+    }
+
+    /** Starts delivering broadcasts to {@code client}. */
     void register(SseClient client) {
         clients.add(client);
-        client.start();
+        if (client.isClosed()) {
+            clients.remove(client); // overflowed or cancelled before it joined
+        }
     }
 
     void broadcast(String event, String data) {
-        broadcastFrame(SseClient.frame(event, data));
+        broadcastEvent(SseClient.event(event, data));
     }
 
-    private void broadcastFrame(String frame) {
+    private void broadcastEvent(Event<String> event) {
         for (SseClient c : clients) {
-            c.offer(frame);
+            c.offer(event);
         }
     }
 
@@ -67,7 +85,7 @@ final class EventStream implements AutoCloseable {
 
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        worker.shutdownNow();
         for (SseClient c : clients) {
             c.close();
         }

@@ -1,7 +1,6 @@
 package org.ddpp.ops.dashboard;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
+import java.time.Duration;
 import org.ddpp.schemas.avro.Metrics;
 
 /**
@@ -14,6 +13,8 @@ final class LiveFeed {
     static final String HISTORY = "history";
     static final String METRICS = "metrics";
     static final String GRID = "grid";
+    /** How long a browser waits before it reconnects a lost stream. */
+    static final Duration RECONNECT = Duration.ofMillis(2000);
 
     private final MetricsHistory history;
     private final EventStream events;
@@ -36,17 +37,24 @@ final class LiveFeed {
         events.broadcast(GRID, gridJson);
     }
 
-    /** Turns {@code exchange} into an event stream that starts with the history and the current grid picture. */
-    void subscribe(HttpExchange exchange) throws IOException {
-        SseClient client = events.open(exchange);
-        synchronized (this) {
-            client.offer("retry: 2000\n\n");
-            client.offer(SseClient.frame(HISTORY, historyJson()));
-            if (gridJson != null) {
-                client.offer(SseClient.frame(GRID, gridJson));
+    /**
+     * A new event stream for the page at {@code remote} that starts with the history and the current grid picture
+     * and then carries every later record and picture. Returns at once: the history (it can be large) is written
+     * on the event stream's thread, and nothing is broadcast to the client before it.
+     */
+    SseClient subscribe(String remote) {
+        SseClient client = events.open(remote);
+        events.prepare(client, () -> {
+            synchronized (this) {
+                client.offer(SseClient.retry(RECONNECT));
+                client.offer(SseClient.event(HISTORY, historyJson()));
+                if (gridJson != null) {
+                    client.offer(SseClient.event(GRID, gridJson));
+                }
+                events.register(client);
             }
-            events.register(client);
-        }
+        });
+        return client;
     }
 
     synchronized String historyJson() {

@@ -1,0 +1,127 @@
+package org.ddpp.ops.dashboard;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Head;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.exceptions.HttpStatusException;
+import io.micronaut.http.sse.Event;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.charset.StandardCharsets;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's HTTP surface: {@code GET /} (the page, also {@code /index.html}), {@code GET /events}
+ * (server-sent events), {@code GET /api/history}, {@code GET /api/grid} and {@code GET /health}; HEAD of each.
+ * Anything but GET and HEAD is 405 ({@link DashboardMethodFilter}), an unknown path 404 with a JSON body; every
+ * answer carries {@code Cache-Control: no-cache}. Active only in a context that holds a {@link DashboardSource}.
+ * The history and the grid picture wait for the feed's lock, under which a large history is written, so they run
+ * on Micronaut's blocking executor; the other routes take no lock and answer on the event loop. {@code /events}
+ * must stay there: on the blocking executor Micronaut would take 256 events ahead of the connection instead of one
+ * at a time, and a stalled page would hold them all.
+ */
+@Controller
+@Produces(MediaType.ALL) // like the JDK server before: Accept is not negotiated, each answer sets its own type
+@Requires(beans = DashboardSource.class)
+final class DashboardController {
+
+    static final String HTML = "text/html; charset=utf-8";
+    static final String JSON = "application/json";
+    static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardController.class);
+    private static final byte[] NOTHING = new byte[0];
+    /** Request attribute: why a route answered 404. */
+    private static final String NOT_FOUND_REASON = "ddpp.dashboard.not-found";
+
+    private final DashboardSource source;
+
+    DashboardController(DashboardSource source) {
+        this.source = source;
+    }
+
+    @Get(uris = {"/", "/index.html"})
+    MutableHttpResponse<byte[]> page() {
+        return answer(HttpStatus.OK, HTML, source.page());
+    }
+
+    /** A stream that starts with the reconnect delay, the history and the grid picture, then follows the feed. */
+    @Get(value = "/events", headRoute = false)
+    MutableHttpResponse<Publisher<Event<String>>> events(HttpRequest<?> request) {
+        Publisher<Event<String>> stream = source.feed().subscribe(String.valueOf(request.getRemoteAddress()));
+        return HttpResponse.ok(stream).contentType(EVENT_STREAM).header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("X-Accel-Buffering", "no");
+    }
+
+    /** The stream's headers without opening a stream. */
+    @Head("/events")
+    MutableHttpResponse<byte[]> eventsHead() {
+        return answer(HttpStatus.OK, EVENT_STREAM, NOTHING);
+    }
+
+    @Get("/api/history")
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    MutableHttpResponse<byte[]> history() {
+        return json(HttpStatus.OK, source.feed().historyJson());
+    }
+
+    @Get("/api/grid")
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    MutableHttpResponse<byte[]> grid(HttpRequest<?> request) {
+        String grid = source.feed().gridJson();
+        if (grid == null) {
+            // Micronaut hands every 404 to notFound(), which answers with this reason instead of "no such page"
+            request.setAttribute(NOT_FOUND_REASON, "no grid picture yet");
+            return json(HttpStatus.NOT_FOUND, errorBody("no grid picture yet"));
+        }
+        return json(HttpStatus.OK, grid);
+    }
+
+    @Get("/health")
+    MutableHttpResponse<byte[]> health() {
+        LiveFeed feed = source.feed();
+        return json(HttpStatus.OK, DashboardJson.health(source.following().getAsBoolean(), feed.records(), feed.clients()));
+    }
+
+    /** Every 404, an unknown path's and a route's own: the JSON error names the reason or the page asked for. */
+    @Error(global = true, status = HttpStatus.NOT_FOUND)
+    MutableHttpResponse<byte[]> notFound(HttpRequest<?> request) {
+        String reason = request.getAttribute(NOT_FOUND_REASON, String.class)
+                .orElseGet(() -> "no such page: " + request.getUri().getPath());
+        return json(HttpStatus.NOT_FOUND, errorBody(reason));
+    }
+
+    private static String errorBody(String reason) {
+        return "{\"error\":\"" + reason.replace("\"", "") + "\"}";
+    }
+
+    /** A request Micronaut refuses keeps its status; anything else is a 500 and a warning. */
+    @Error(global = true)
+    MutableHttpResponse<byte[]> failed(HttpRequest<?> request, Throwable error) {
+        if (error instanceof HttpStatusException refused) {
+            LOG.debug("dashboard request {}: {}", request.getPath(), error.toString());
+            return json(refused.getStatus(), errorBody(refused.getStatus().getCode() + " " + refused.getStatus().getReason()));
+        }
+        LOG.warn("dashboard request {} failed", request.getPath(), error);
+        return json(HttpStatus.INTERNAL_SERVER_ERROR, "{\"error\":\"internal error\"}");
+    }
+
+    static MutableHttpResponse<byte[]> json(HttpStatus status, String body) {
+        return answer(status, JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static MutableHttpResponse<byte[]> answer(HttpStatus status, String type, byte[] body) {
+        return HttpResponse.<byte[]>status(status).body(body).contentType(type).header(HttpHeaders.CACHE_CONTROL, "no-cache");
+    }
+}
