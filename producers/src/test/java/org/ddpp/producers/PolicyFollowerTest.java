@@ -128,10 +128,16 @@ class PolicyFollowerTest {
             consumer.addRecord(record(1, "r1", update(updates, "r1", 0, file.toUri().toString(), sha(w), w.length)));
             Wait.atMost(LIMIT, POLL).until(() -> producer.history().size() == 2);
             consumer.addRecord(record(2, "r1", update(updates, "r1", 6, file.toUri().toString(), sha(w), w.length)));
-            Wait.atMost(LIMIT, POLL).until(() -> follower.pendingVersion() == 6);
-            VerifiedWeights ready = follower.takeReady();
-            assertEquals(6, ready.version(), "the real next version is installed");
-            ready.discard();
+            java.util.concurrent.atomic.AtomicReference<VerifiedWeights> ready = new java.util.concurrent.atomic.AtomicReference<>();
+            Wait.atMost(LIMIT, POLL).until(() -> {
+                VerifiedWeights taken = follower.takeReady(); // pendingVersion() turns 6 while the fetch is still running
+                if (taken != null) {
+                    ready.set(taken);
+                }
+                return ready.get() != null;
+            });
+            assertEquals(6, ready.get().version(), "the real next version is installed");
+            ready.get().discard();
             AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(registry, DeadLetter.class);
             for (int i = 0; i < 2; i++) {
                 DeadLetter letter = letters.deserialize("dlq", producer.history().get(i).value());
