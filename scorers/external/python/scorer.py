@@ -276,7 +276,7 @@ def main(argv):
             except (KafkaException, RegistryDown) as e:
                 if isinstance(e, KafkaException) and e.args[0].fatal():
                     raise
-                log.warning("aborted a transaction of %d records, reading them again: %s", len(records), e)
+                log.warning("transaction of %d records aborted, reading them again: %s", len(records), e)
                 rewind(consumer, records)
                 time.sleep(0.5)
                 continue

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -358,6 +359,36 @@ final class ExternalScorers {
             assertEquals("origin", d.getHeaders().get(0).getKey());
             assertEquals("test", new String(bytes(d.getHeaders().get(0).getValue()), StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * An error inside a transaction (a score for partition 1 of a scores topic that has one partition, after a dead
+     * letter was written) aborts it: the scorer reads the batch again instead of stopping or moving on, nothing of
+     * it is committed (neither the dead letter nor the score nor the consumed offsets), and no transaction is left
+     * open. Runs the scorer for 10 s.
+     */
+    static void abortsOnAnErrorInsideATransaction(Path dir, List<String> command) throws Exception {
+        TestStack stack = TestStack.get();
+        String run = "run-abort-" + UUID.randomUUID();
+        String group = "test-" + run;
+        Topics3 topics = freshTopics(stack, 2, 1);
+        publish(stack, topics.candidates(), List.of(new Garbage("garbage-" + run, new byte[] {0x7f, 1, 2, 3, 4, 5}, 1)),
+                proteinCandidates(run).subList(0, 1), 1);
+        List<String> scorer = new ArrayList<>(command);
+        scorer.addAll(List.of("--bootstrap-servers", stack.bootstrap(), "--schema-registry", stack.registry.url(),
+                "--group", group, "--instance-id", "abort", "--run", run, "--max-seconds", "10"));
+        scorer.addAll(topics.options());
+        String output = runScorer(dir, 0, scorer);
+
+        assertTrue(noOpenTransaction(stack, topics.dlq(), Duration.ofSeconds(15)), "a transaction was left open on " + topics.dlq());
+        assertTrue(noOpenTransaction(stack, topics.scores(), Duration.ofSeconds(15)), "a transaction was left open on " + topics.scores());
+        assertEquals(List.of(), readCommitted(stack, topics.dlq(), Set.of(), Duration.ofSeconds(10)), "dead letter committed");
+        assertEquals(List.of(), readCommitted(stack, topics.scores(), Set.of(), Duration.ofSeconds(10)), "score committed");
+        try (Admin admin = stack.kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            assertTrue(offsets.values().stream().allMatch(java.util.Objects::isNull), "offsets committed: " + offsets);
+        }
+        assertTrue(output.split("transaction of 2 records aborted, reading them again", -1).length > 2, "the batch is read again");
     }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {

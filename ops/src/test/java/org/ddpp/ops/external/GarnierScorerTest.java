@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.ddpp.ops.TestStack;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
@@ -110,37 +105,9 @@ class GarnierScorerTest {
         ExternalScorers.scoresOnceAcrossAKill(SCORER, "garnier-sheet", List.of(PYTHON, "scorer.py", "--garnier", GARNIER));
     }
 
-    /**
-     * An error inside a transaction (here: a score for partition 1 of a scores topic that has one partition,
-     * after a dead letter was written) aborts it: the scorer reads the batch again instead of stopping, and nothing
-     * of it is committed, neither the dead letter nor the consumed offsets, and no transaction is left open.
-     */
     @Test
     void anErrorInsideATransactionAbortsItAndTheBatchIsReadAgain() throws Exception {
         requireTools();
-        TestStack stack = TestStack.get();
-        String run = "run-garnier-abort-" + UUID.randomUUID();
-        String group = "test-" + run;
-        ExternalScorers.Topics3 topics = ExternalScorers.freshTopics(stack, 2, 1);
-        List<ExternalScorers.Garbage> garbage = List.of(new ExternalScorers.Garbage("garbage-" + run, new byte[] {0x7f, 1, 2, 3, 4, 5}, 1));
-        ExternalScorers.publish(stack, topics.candidates(), garbage, ExternalScorers.proteinCandidates(run).subList(0, 1), 1);
-
-        List<String> command = new ArrayList<>(List.of(PYTHON, "scorer.py", "--bootstrap-servers", stack.bootstrap(),
-                "--schema-registry", stack.registry.url(), "--group", group, "--instance-id", "abort", "--run", run,
-                "--max-seconds", "10", "--garnier", GARNIER));
-        command.addAll(topics.options());
-        String output = ExternalScorers.runScorer(SCORER, 0, command);
-
-        assertTrue(ExternalScorers.noOpenTransaction(stack, topics.dlq(), Duration.ofSeconds(15)), "a transaction was left open on "
-                + topics.dlq() + ":\n" + output);
-        assertTrue(ExternalScorers.noOpenTransaction(stack, topics.scores(), Duration.ofSeconds(15)), "a transaction was left open on "
-                + topics.scores());
-        assertEquals(List.of(), ExternalScorers.readCommitted(stack, topics.dlq(), Set.of(), Duration.ofSeconds(10)), "dead letter committed");
-        assertEquals(List.of(), ExternalScorers.readCommitted(stack, topics.scores(), Set.of(), Duration.ofSeconds(10)), "score committed");
-        try (Admin admin = stack.kafka.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            assertTrue(offsets.values().stream().allMatch(java.util.Objects::isNull), "offsets committed: " + offsets);
-        }
-        assertTrue(output.split("aborted a transaction of 2 records", -1).length > 2, "the batch is read again:\n" + output);
+        ExternalScorers.abortsOnAnErrorInsideATransaction(SCORER, List.of(PYTHON, "scorer.py", "--garnier", GARNIER));
     }
 }
