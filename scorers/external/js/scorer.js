@@ -41,6 +41,7 @@ function options(argv) {
     }
     o[key] = argv[i + 1];
   }
+  if (!(Number(o['session-timeout']) > 0)) throw new Error('--session-timeout must be a positive number of seconds');
   if (!/^[A-Za-z0-9._-]+$/.test(o['instance-id'])) {
     throw new Error(`--instance-id must be letters, digits, '.', '_' or '-', got ${JSON.stringify(o['instance-id'])}`);
   }
@@ -199,7 +200,11 @@ async function main() {
   console.log('SCORED ' + scored);
 }
 
-main().then(() => process.exit(0)).catch((e) => {
-  console.error(NAME + ': ' + (e && e.message ? e.message : e));
-  process.exit(e && e.exitCode ? e.exitCode : 1);
-});
+module.exports = { invalidReason, decode }; // for tests
+
+if (require.main === module) {
+  main().then(() => process.exit(0)).catch((e) => {
+    console.error(NAME + ': ' + (e && e.message ? e.message : e));
+    process.exit(e && e.exitCode ? e.exitCode : 1);
+  });
+}

@@ -63,6 +63,25 @@ class GarnierScorerTest {
         assertTrue(line.contains("no schema registered under nope-"), line);
     }
 
+    /** A record whose schema cannot be fetched because the registry does not answer is not dead-lettered. */
+    @Test
+    void anUnreachableRegistryIsNoReasonToDeadLetter() throws Exception {
+        requireTools();
+        Process decode = new ProcessBuilder(PYTHON, "-c", "import scorer\n"
+                + "from confluent_kafka.avro.serializer.message_serializer import MessageSerializer\n"
+                + "class Record:\n    def value(self): return b'\\x00\\x00\\x00\\x00\\x07abc'\n"
+                + "for url in ['http://127.0.0.1:1', None]:\n"
+                + "    registry = scorer.Registry({'url': url or 'http://127.0.0.1:1'})\n"
+                + "    if url is None: registry._session.request = lambda *a, **k: type('R', (), {'status_code': 503, 'json': lambda s: {}})()\n"
+                + "    try: print('dead-lettered:', scorer.decode(MessageSerializer(registry), Record())[1])\n"
+                + "    except scorer.RegistryDown as e: print('registry down:', e)\n")
+                .directory(SCORER.toFile()).redirectErrorStream(true).start();
+        String out = new String(decode.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, decode.waitFor(), out);
+        assertEquals(2, out.lines().filter(l -> l.startsWith("registry down: ")).count(), out);
+        assertTrue(out.contains("schema registry answered 503"), out);
+    }
+
     @Test
     void scoresProteinCandidatesFromTheBrokerWithGarnier() throws Exception {
         requireTools();

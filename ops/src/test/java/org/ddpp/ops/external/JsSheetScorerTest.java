@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,29 @@ class JsSheetScorerTest {
     private static void requireTools() {
         ExternalScorers.require(Files.isDirectory(SCORER.resolve("node_modules/@confluentinc/schemaregistry"))
                 && Files.isDirectory(SCORER.resolve("node_modules/kafkajs")), "run `npm ci` in " + SCORER);
+    }
+
+    /** A record whose schema cannot be fetched because the registry does not answer (refused, 503) is not dead-lettered. */
+    @Test
+    void anUnreachableRegistryIsNoReasonToDeadLetter() throws Exception {
+        requireTools();
+        String script = """
+                const http = require('http');
+                const scorer = require('./scorer');
+                const { SchemaRegistryClient, SerdeType, AvroDeserializer } = require('@confluentinc/schemaregistry');
+                const record = { key: null, value: Buffer.from([0, 0, 0, 0, 7, 1, 2, 3]), headers: {} };
+                const server = http.createServer((q, r) => { r.writeHead(503); r.end(); }).listen(0, '127.0.0.1', async () => {
+                  for (const url of ['http://127.0.0.1:1', 'http://127.0.0.1:' + server.address().port]) {
+                    const d = new AvroDeserializer(new SchemaRegistryClient({ baseURLs: [url], maxRetries: 0 }), SerdeType.VALUE, {});
+                    try { console.log('dead-lettered: ' + (await scorer.decode(d, 't', record)).reason); } catch (e) { console.log('registry down: ' + e.message); }
+                  }
+                  server.close();
+                });
+                """;
+        Process decode = new ProcessBuilder("node", "-e", script).directory(SCORER.toFile()).redirectErrorStream(true).start();
+        String out = new String(decode.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, decode.waitFor(), out);
+        assertEquals(2, out.lines().filter(l -> l.startsWith("registry down: ")).count(), out);
     }
 
     @Test
