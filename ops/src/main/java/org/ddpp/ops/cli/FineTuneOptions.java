@@ -58,6 +58,9 @@ public final class FineTuneOptions {
     @Option(names = "--log-reward-floor", defaultValue = "-20", description = "Floor on log R; R = 0 becomes this (default: ${DEFAULT-VALUE}).")
     double logRewardFloor;
 
+    @Option(names = "--log-reward-floor-start", description = "Anneal the floor: training batches start floored at this value, lowered linearly to --log-reward-floor over the first half of the steps (default: no annealing).")
+    Double logRewardFloorStart;
+
     @Option(names = "--finetune-seed", defaultValue = "11", description = "Seed of sampling, masking and the log-Z network (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -92,6 +95,7 @@ public final class FineTuneOptions {
                 .optExploreFromPrior("prior".equals(exploreFrom))
                 .optSamplerSteps(samplerSteps)
                 .optLogRewardFloor(logRewardFloor)
+                .optLogRewardFloorStart(logRewardFloorStart == null ? Double.NaN : logRewardFloorStart)
                 .optSeed(seed);
     }
 

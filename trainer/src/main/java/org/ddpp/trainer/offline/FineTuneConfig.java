@@ -21,6 +21,9 @@ import org.ddpp.diffusion.train.DdppConfig;
  * @param samplerSteps steps of the ancestral sampler used for refills; default 64
  * @param logRewardFloor floor on log R; default −20
  * @param seed seed of sampling, masking and the log-Z network; default 11
+ * @param logRewardFloorStart when above {@code logRewardFloor}: the floor the training batches start with, lowered
+ *     linearly to {@code logRewardFloor} over the first half of the steps (better conditioned early, the exact
+ *     target at the end); NaN (default) = the floor is {@code logRewardFloor} throughout
  */
 public record FineTuneConfig(
         DdppConfig ddpp,
@@ -34,7 +37,8 @@ public record FineTuneConfig(
         boolean exploreFromPrior,
         int samplerSteps,
         double logRewardFloor,
-        long seed) {
+        long seed,
+        double logRewardFloorStart) {
 
     public FineTuneConfig {
         if (steps < 0 || batchSize < 1 || bufferCapacity < 1 || refillEvery < 1 || refillSize < 1 || samplerSteps < 1) {
@@ -48,7 +52,20 @@ public record FineTuneConfig(
     /** These settings with another DDPP objective (e.g. IS next to LB in a comparison). */
     public FineTuneConfig withObjective(org.ddpp.diffusion.train.Objective objective) {
         return new FineTuneConfig(ddpp.toBuilder().optObjective(objective).build(), logZShape, steps, batchSize, bufferCapacity, refillEvery, refillSize,
-                explorationShare, exploreFromPrior, samplerSteps, logRewardFloor, seed);
+                explorationShare, exploreFromPrior, samplerSteps, logRewardFloor, seed, logRewardFloorStart);
+    }
+
+    /**
+     * The floor applied to the batch of {@code step} (0-based): {@code logRewardFloor}, or on the way down from
+     * {@code logRewardFloorStart} during the first half of the steps.
+     */
+    public double floorAt(long step) {
+        if (Double.isNaN(logRewardFloorStart) || logRewardFloorStart <= logRewardFloor) {
+            return logRewardFloor;
+        }
+        double half = Math.max(1, steps / 2.0);
+        double f = Math.min(1.0, step / half);
+        return logRewardFloorStart + f * (logRewardFloor - logRewardFloorStart);
     }
 
     public static Builder builder() {
@@ -68,6 +85,7 @@ public record FineTuneConfig(
         private boolean exploreFromPrior = false;
         private int samplerSteps = 64;
         private double logRewardFloor = LogRewardFloor.DEFAULT_FLOOR;
+        private double logRewardFloorStart = Double.NaN;
         private long seed = 11L;
 
         public Builder optDdpp(DdppConfig v) {
@@ -125,6 +143,12 @@ public record FineTuneConfig(
             return this;
         }
 
+        /** Anneal the floor from {@code v} down to the log-reward floor over the first half of the steps. */
+        public Builder optLogRewardFloorStart(double v) {
+            logRewardFloorStart = v;
+            return this;
+        }
+
         public Builder optSeed(long v) {
             seed = v;
             return this;
@@ -132,7 +156,7 @@ public record FineTuneConfig(
 
         public FineTuneConfig build() {
             return new FineTuneConfig(ddpp, logZShape, steps, batchSize, bufferCapacity, refillEvery, refillSize,
-                    explorationShare, exploreFromPrior, samplerSteps, logRewardFloor, seed);
+                    explorationShare, exploreFromPrior, samplerSteps, logRewardFloor, seed, logRewardFloorStart);
         }
     }
 }

@@ -93,9 +93,11 @@ public final class OfflineDdppLoop implements AutoCloseable {
         List<ScoredSequence> items = buffer.sample(config.batchSize(), rng);
         int[][] x0 = new int[items.size()][];
         double[] logR = new double[items.size()];
+        double floor = config.floorAt(learner.stepCount());
         for (int i = 0; i < x0.length; i++) {
             x0[i] = items.get(i).tokens();
-            logR[i] = items.get(i).logReward();
+            // stored rewards are floored at the final floor already; an annealed floor lifts them further early on
+            logR[i] = Math.max(items.get(i).logReward(), floor);
         }
         return learner.step(MaskedBatch.draw(x0, logR, task, schedule, rng), rng);
     }
