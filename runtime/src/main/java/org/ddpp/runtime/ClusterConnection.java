@@ -96,6 +96,16 @@ public record ClusterConnection(
         return Admin.create(adminProperties(clientId));
     }
 
+    /**
+     * Creates every topic of this pipeline ({@link TopicNames#specs()}) that is missing, with the cluster's default
+     * replication factor; returns the names it created. What every role does before it starts, and the demo too.
+     */
+    public java.util.Set<String> createMissingTopics() {
+        try (Admin admin = admin("ddpp-topics")) {
+            return org.ddpp.schemas.Topics.create(admin, topics.specs(), (short) -1);
+        }
+    }
+
     /** A registry client with the configured credentials and trust. */
     public SchemaRegistryClient registryClient() {
         return new SchemaRegistryClient(registry);

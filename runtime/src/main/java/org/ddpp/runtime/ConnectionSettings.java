@@ -89,6 +89,15 @@ public final class ConnectionSettings {
 
     /** Resolves explicit values over {@code environment} over the client-config file over the defaults. */
     public static ClusterConnection resolve(Map<String, String> explicit, Map<String, String> environment) {
+        return fromProperties(merged(explicit, environment));
+    }
+
+    /**
+     * The flat settings the sources give before defaults apply: the client-config file's keys, overridden by the
+     * environment's, overridden by the explicit values. A key is present only when some source named it (the demo
+     * asks whether a cluster was given at all).
+     */
+    public static Map<String, String> merged(Map<String, String> explicit, Map<String, String> environment) {
         Map<String, String> chosen = new HashMap<>();
         ENVIRONMENT.forEach((key, variable) -> {
             String value = explicit.get(key);
@@ -105,7 +114,7 @@ public final class ConnectionSettings {
             merged.putAll(load(Path.of(file)));
         }
         merged.putAll(chosen);
-        return fromProperties(merged);
+        return merged;
     }
 
     /** Builds the connection from one flat map of shared, Kafka-client and registry keys. */

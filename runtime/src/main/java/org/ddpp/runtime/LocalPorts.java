@@ -14,12 +14,25 @@ public final class LocalPorts {
 
     /** Returns {@code port} when {@code host:port} can be bound; otherwise an IllegalArgumentException naming it. */
     public static int requireFree(String host, int port) {
+        IOException refused = tryBind(host, port);
+        if (refused != null) {
+            throw new IllegalArgumentException(host + ":" + port + " is not available (" + refused.getMessage() + ")");
+        }
+        return port;
+    }
+
+    /** True when {@code host:port} can be bound right now. */
+    public static boolean isFree(String host, int port) {
+        return tryBind(host, port) == null;
+    }
+
+    private static IOException tryBind(String host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
-            return port;
+            return null;
         } catch (IOException e) {
-            throw new IllegalArgumentException(host + ":" + port + " is not available (" + e.getMessage() + ")");
+            return e;
         }
     }
 }

@@ -57,34 +57,33 @@ public final class ConnectionOptions {
     String metricsHost = org.ddpp.ops.observe.MetricsServer.DEFAULT_HOST;
 
     private ClusterConnection resolved;
+    private Map<String, String> given;
     private io.micrometer.prometheusmetrics.PrometheusMeterRegistry meterRegistry;
 
     /** The connection these options, the environment and the client-config file describe (resolved once). */
     public ClusterConnection connection() {
         if (resolved == null) {
-            resolved = ConnectionSettings.resolve(explicit());
+            resolved = ConnectionSettings.fromProperties(given());
         }
         return resolved;
     }
 
     /** True when a cluster was named by a flag, the environment or the client-config file (the demo then uses it). */
     public boolean clusterGiven() {
-        return bootstrapServers != null || System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.BOOTSTRAP_SERVERS)) != null
-                || (clientConfigFile() != null && ConnectionSettings.load(clientConfigFile()).containsKey(ConnectionSettings.BOOTSTRAP_SERVERS));
+        return given().containsKey(ConnectionSettings.BOOTSTRAP_SERVERS);
     }
 
     /** True when a registry was named by a flag, the environment or the client-config file. */
     public boolean registryGiven() {
-        return schemaRegistry != null || System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.SCHEMA_REGISTRY_URL)) != null
-                || (clientConfigFile() != null && ConnectionSettings.load(clientConfigFile()).containsKey(ConnectionSettings.SCHEMA_REGISTRY_URL));
+        return given().containsKey(ConnectionSettings.SCHEMA_REGISTRY_URL);
     }
 
-    private Path clientConfigFile() {
-        String file = explicit().get(ConnectionSettings.CLIENT_CONFIG);
-        if (file == null) {
-            file = System.getenv(ConnectionSettings.ENVIRONMENT.get(ConnectionSettings.CLIENT_CONFIG));
+    /** What the flags, the environment and the client-config file say, read once. */
+    private Map<String, String> given() {
+        if (given == null) {
+            given = ConnectionSettings.merged(explicit(), System.getenv());
         }
-        return file == null ? null : Path.of(file);
+        return given;
     }
 
     /** The registry the role's meters go to when {@code --metrics-port} is set; null otherwise. */

@@ -1,9 +1,7 @@
 package org.ddpp.ops.cli;
 
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
 import org.ddpp.runtime.ClusterConnection;
-import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +17,9 @@ final class ServiceLifetime {
      * cluster's default replication factor.
      */
     static void ensureTopics(ClusterConnection connection) {
-        try (Admin admin = connection.admin("ddpp-topics")) {
-            Set<String> created = Topics.create(admin, connection.topics().specs(), (short) -1);
-            if (!created.isEmpty()) {
-                LOG.info("created topics {}", created);
-            }
+        Set<String> created = connection.createMissingTopics();
+        if (!created.isEmpty()) {
+            LOG.info("created topics {}", created);
         }
     }
 }

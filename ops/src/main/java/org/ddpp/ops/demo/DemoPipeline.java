@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -118,9 +116,7 @@ public final class DemoPipeline implements AutoCloseable {
         }
         bootstrap = connection.bootstrapServers();
         registryUrl = connection.registryUrl();
-        try (Admin admin = connection.admin("ddpp-demo-admin")) {
-            Topics.create(admin, connection.topics().specs(), (short) -1);
-        }
+        connection.createMissingTopics();
         this.registry = connection.cachedRegistry();
         Topics.registerValueSchemas(registry, connection.topics().specs());
         this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());

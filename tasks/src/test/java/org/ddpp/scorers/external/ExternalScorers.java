@@ -396,4 +396,15 @@ final class ExternalScorers {
         buffer.duplicate().get(out);
         return out;
     }
+
+    /** Every candidate of {@code invalid} got an INVALID score without a reward, with the Java check's reason. */
+    static void assertInvalidWithTheJavaReasons(List<Candidate> invalid, java.util.Map<String, Score> scores) {
+        for (Candidate c : invalid) {
+            Score s = scores.get(c.getId());
+            org.junit.jupiter.api.Assertions.assertEquals(org.ddpp.schemas.avro.ScoreStatus.INVALID, s.getStatus(), s.toString());
+            org.junit.jupiter.api.Assertions.assertNull(s.getLogReward());
+            org.junit.jupiter.api.Assertions.assertEquals(org.ddpp.scorers.CandidateCheck.invalidReason(c),
+                    s.getDetails().get("reason"), "the reason of the Java check");
+        }
+    }
 }

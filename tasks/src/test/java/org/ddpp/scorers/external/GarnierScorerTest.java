@@ -1,7 +1,6 @@
 package org.ddpp.scorers.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import org.ddpp.testkit.TestStack;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;
-import org.ddpp.scorers.CandidateCheck;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,14 +106,7 @@ class GarnierScorerTest {
         assertTrue(Double.parseDouble(sheet.getDetails().get("sheet")) > 0.5, sheet.toString());
         assertEquals(Math.log(0.01), helix.getLogReward(), 1e-9, "garnier predicts the helix-rich protein all helix");
         List<Candidate> invalid = candidates.subList(2, candidates.size()); // the masked one, then text-only proteins
-        for (Candidate c : invalid) {
-            Score s = scores.get(c.getId());
-            assertEquals(ScoreStatus.INVALID, s.getStatus(), s.toString());
-            assertNull(s.getLogReward());
-        }
-        for (Candidate c : invalid) {
-            assertEquals(CandidateCheck.invalidReason(c), scores.get(c.getId()).getDetails().get("reason"), "the reason of the Java check");
-        }
+        ExternalScorers.assertInvalidWithTheJavaReasons(invalid, scores);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.ddpp.scorers.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -84,14 +83,7 @@ class JsSheetScorerTest {
         }
         assertTrue(scores.get(candidates.get(0).getId()).getLogReward() > scores.get(candidates.get(1).getId()).getLogReward());
         List<Candidate> invalid = candidates.subList(2, candidates.size()); // the masked one, then text-only proteins
-        for (Candidate c : invalid) {
-            Score s = scores.get(c.getId());
-            assertEquals(ScoreStatus.INVALID, s.getStatus(), s.toString());
-            assertNull(s.getLogReward());
-        }
-        for (Candidate c : invalid) {
-            assertEquals(CandidateCheck.invalidReason(c), scores.get(c.getId()).getDetails().get("reason"), "the reason of the Java check");
-        }
+        ExternalScorers.assertInvalidWithTheJavaReasons(invalid, scores);
     }
 
     @Test

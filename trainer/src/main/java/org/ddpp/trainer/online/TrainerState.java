@@ -1,8 +1,6 @@
 package org.ddpp.trainer.online;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +48,7 @@ final class TrainerState {
             return configured;
         }
         OptionalLong previous = read(WEIGHTS_PORT);
-        if (previous.isPresent() && previous.getAsLong() > 0 && previous.getAsLong() < 65_536 && free(host, (int) previous.getAsLong())) {
+        if (previous.isPresent() && previous.getAsLong() > 0 && previous.getAsLong() < 65_536 && org.ddpp.runtime.LocalPorts.isFree(host, (int) previous.getAsLong())) {
             return (int) previous.getAsLong();
         }
         return 0;
@@ -85,16 +83,6 @@ final class TrainerState {
             ch.force(true);
         } catch (IOException ignored) {
             // a file system that cannot fsync a directory still renames atomically
-        }
-    }
-
-    private static boolean free(String host, int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(host, port));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -56,13 +56,7 @@ class OnlineTrainerTest {
     void trainsPublishesAndResumes() throws Exception {
         TestStack stack = TestStack.get();
         String run = "trainer-test-" + UUID.randomUUID();
-        GridTask task = new GridTask();
-        Path pretrained = dir.resolve("pretrained");
-        try (NDManager root = NDManager.newBaseManager()) {
-            Pretraining.Result pre = Pretraining.run(task, PretrainConfig.defaults().withSteps(200).withShape(NetworkShape.of(32, 1, 2)), root);
-            Checkpoint.writer(pretrained, task).setPolicy(pre.model()).write();
-            publishScored(stack, run, pre.model(), 300, 0);
-        }
+        Path pretrained = pretrainAndPublish(stack, run, "pretrained", 200, NetworkShape.of(32, 1, 2), 300, 0);
         // Bad input the trainer must dead-letter (and keep going): an out-of-vocabulary token and a NaN reward;
         // a candidate of another run is skipped.
         CachedSchemaRegistry registry = stack.cache();
@@ -158,13 +152,7 @@ class OnlineTrainerTest {
     void aCrashedTrainerNeverAnnouncesAVersionTwiceAndKeepsItsWeightsUrl() throws Exception {
         TestStack stack = TestStack.get();
         String run = "trainer-crash-" + UUID.randomUUID();
-        GridTask task = new GridTask();
-        Path pretrained = dir.resolve("crash-pretrained");
-        try (NDManager root = NDManager.newBaseManager()) {
-            Pretraining.Result pre = Pretraining.run(task, PretrainConfig.defaults().withSteps(50).withShape(NetworkShape.of(16, 1, 2)), root);
-            Checkpoint.writer(pretrained, task).setPolicy(pre.model()).write();
-            publishScored(stack, run, pre.model(), 200, 3);
-        }
+        Path pretrained = pretrainAndPublish(stack, run, "crash-pretrained", 50, NetworkShape.of(16, 1, 2), 200, 3);
         // versions every 10 steps, checkpoints only every 1000: a crash loses versions announced since the last one
         OnlineTrainerConfig config = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection())
                 .setPretrained(pretrained).setStateDir(dir.resolve("crash-state")).optLogZShape(NetworkShape.of(16, 1, 2))
@@ -217,6 +205,19 @@ class OnlineTrainerTest {
             out.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
         }
         return out;
+    }
+
+    /** Pre-trains a small grid model, checkpoints it under {@code name} and publishes {@code n} scored samples of it. */
+    private Path pretrainAndPublish(TestStack stack, String run, String name, int steps, NetworkShape shape, int n, long seed)
+            throws java.io.IOException {
+        GridTask task = new GridTask();
+        Path pretrained = dir.resolve(name);
+        try (NDManager root = NDManager.newBaseManager()) {
+            Pretraining.Result pre = Pretraining.run(task, PretrainConfig.defaults().withSteps(steps).withShape(shape), root);
+            Checkpoint.writer(pretrained, task).setPolicy(pre.model()).write();
+            publishScored(stack, run, pre.model(), n, seed);
+        }
+        return pretrained;
     }
 
     /** Samples {@code n} candidates from {@code model}, scores them with the half-plane reward, publishes them. */
