@@ -34,13 +34,14 @@ final class SamplerMeters {
         meters.gauge("policy.version", policyVersion::get);
         meters.gauge("policy.version.announced", announcedVersion::get);
         meters.gauge("paused", () -> paused ? 1 : 0);
+        rejectedPolicies = meters.deadLetters(PolicyRejections.STAGE);
         batches = meters.counter("batches");
         swaps = meters.counter("swaps");
         staleBatchesDropped = meters.counter("stale.batches.dropped");
+        // failures: sends that failed after the producer's retries, batches that failed, time held by flow control
         publishErrors = meters.counter("publish.errors");
         errors = meters.counter("errors");
         pausedSeconds = meters.counter("paused.seconds");
-        rejectedPolicies = meters.deadLetters(PolicyRejections.STAGE);
     }
 
     /** Meters on a private registry, for the sampler's parts tested alone. */

@@ -3,6 +3,10 @@ package org.ddpp.scorers.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.ddpp.schemas.avro.ScoreStatus;
 import org.ddpp.runtime.RoleMeters;
 
 /**
@@ -14,9 +18,8 @@ import org.ddpp.runtime.RoleMeters;
  */
 final class ScorerMeters {
 
-    final Counter ok;
-    final Counter failed;
-    final Counter invalid;
+    /** Committed verdicts by status ({@code ok}, {@code failed}, {@code invalid}). */
+    final Map<ScoreStatus, Counter> verdicts = new EnumMap<>(ScoreStatus.class);
     final Counter skipped;
     final Counter deadLetters;
     final Counter calls;
@@ -28,9 +31,9 @@ final class ScorerMeters {
     final Timer latency;
 
     ScorerMeters(RoleMeters meters, String stage) {
-        ok = meters.counter("scores", "status", "ok");
-        failed = meters.counter("scores", "status", "failed");
-        invalid = meters.counter("scores", "status", "invalid");
+        for (ScoreStatus status : ScoreStatus.values()) {
+            verdicts.put(status, meters.counter("scores", "status", status.name().toLowerCase(Locale.ROOT)));
+        }
         skipped = meters.counter("scores", "status", "skipped");
         deadLetters = meters.deadLetters(stage);
         calls = meters.counter("calls");
@@ -53,6 +56,10 @@ final class ScorerMeters {
 
     /** Scores written (ok, failed and invalid) and committed. */
     long scored() {
-        return (long) (ok.count() + failed.count() + invalid.count());
+        return (long) verdicts.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    long verdicts(ScoreStatus status) {
+        return (long) verdicts.get(status).count();
     }
 }

@@ -336,11 +336,7 @@ public final class ScorerService implements AutoCloseable {
     }
 
     private void count(ScoreStatus status) {
-        switch (status) {
-            case OK -> metrics.ok.increment();
-            case FAILED -> metrics.failed.increment();
-            case INVALID -> metrics.invalid.increment();
-        }
+        metrics.verdicts.get(status).increment();
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
@@ -390,8 +386,8 @@ public final class ScorerService implements AutoCloseable {
         exporter.close();
         meters.close();
         LOG.info("scorer {} instance {} stopped: {} scored ({} ok, {} failed, {} invalid), {} skipped, {} dead letters",
-                scorer.name(), config.instanceId(), metrics.scored(), (long) metrics.ok.count(), (long) metrics.failed.count(),
-                (long) metrics.invalid.count(), (long) metrics.skipped.count(), (long) metrics.deadLetters.count());
+                scorer.name(), config.instanceId(), metrics.scored(), metrics.verdicts(ScoreStatus.OK),
+                metrics.verdicts(ScoreStatus.FAILED), metrics.verdicts(ScoreStatus.INVALID), (long) metrics.skipped.count(), (long) metrics.deadLetters.count());
     }
 
     private static Thread daemon(Runnable r, String name) {
