@@ -184,7 +184,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 EmbeddedKafka kafka = new EmbeddedKafka(server, host, clientPort, dataDir, own);
                 try (Admin admin = kafka.admin()) {
                     admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
-                    Topics.create(admin, topics, (short) 1);
+                    Topics.create(admin, topics, org.ddpp.schemas.Replication.AUTO);
                 } catch (Exception e) {
                     kafka.close();
                     throw new IllegalStateException("embedded Kafka did not come up at " + kafka.bootstrapServers() + ": " + e, e);

@@ -118,7 +118,13 @@ public final class RewardJoiner implements AutoCloseable {
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
         RoleMeters meters = RoleMeters.on(config.meterRegistry(), "joiner", "all", config.applicationId());
         JoinerMeters metrics = new JoinerMeters(meters);
-        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), streamsProperties(config));
+        Properties props = streamsProperties(config);
+        // Streams' changelog and repartition topics are replicated like the pipeline's own topics
+        org.ddpp.schemas.Replication replication = config.connection().resolvedReplication();
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                Integer.toString(replication.minInsyncReplicas()));
+        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
