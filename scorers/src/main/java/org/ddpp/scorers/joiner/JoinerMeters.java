@@ -19,6 +19,7 @@ public final class JoinerMeters {
     final Counter clamped;
     final Counter ignoredScores;
     final Counter duplicateScores;
+    final Counter lateScores;
     final DeadOutcome deadTimeout;
     final DeadOutcome deadFailed;
     final DeadOutcome deadInvalid;
@@ -37,6 +38,7 @@ public final class JoinerMeters {
         meters.gauge("log.reward.mean", this::recentMeanLogReward);
         joined = meters.counter("outcomes", "outcome", "joined");
         duplicateScores = meters.counter("outcomes", "outcome", "duplicate-score");
+        lateScores = meters.counter("outcomes", "outcome", "late-score");
         ignoredScores = meters.counter("outcomes", "outcome", "ignored-score");
         deadTimeout = deadLetter(meters, "timeout");
         deadFailed = deadLetter(meters, "failed");

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@link RewardComposition#combine} and forwarded to the rewards sink; a FAILED, INVALID or unusable required
  * score sends it to the dead-letter sink at once. A wall-clock punctuator walks the {@code deadlines} index
  * (key = 8-byte big-endian deadline + candidate id, so a range scan finds exactly the expired entries) and
- * dead-letters candidates still missing scores, and scores whose candidate never came. Settled candidates stay
- * as small {@code done} markers for the de-duplication retention, so a duplicate score never yields a second
- * {@code ScoredCandidate}; a duplicate candidate record is dead-lettered. Wall-clock time is used so that a
+ * dead-letters candidates still missing scores, and scores whose candidate never came. A settled candidate leaves
+ * the pending store for the task's {@link SettledIndex}, so a late or duplicate score never yields a second verdict
+ * (it is dropped and counted) and a candidate record that comes again is dead-lettered, however late either is.
+ * Wall-clock time is used so that a
  * quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
  * dead-lettered: the exception fails the task and the record is processed again.
  */
@@ -63,6 +64,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private final Serializer<DeadLetter> letters;
     private KeyValueStore<String, PendingJoin> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
+    private SettledIndex settled;
 
     RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
         this.config = config;
@@ -80,6 +82,8 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         super.init(context);
         pending = context.getStateStore(RewardJoiner.PENDING_STORE);
         deadlines = context.getStateStore(RewardJoiner.DEADLINE_STORE);
+        settled = new SettledIndex(context.getStateStore(RewardJoiner.SETTLED_STORE), config.settledCapacity(),
+                SettledIndex.MAX_SAMPLERS);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
@@ -113,8 +117,16 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         String id = candidate.getId();
         PendingJoin entry = pending.get(id);
         long now = now();
-        if (entry != null && (entry.done() || entry.candidate() != null)) {
+        if (entry != null && (entry.done() || entry.candidate() != null) || settled.contains(id)) {
             deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " was already received", null);
+            metrics.deadDuplicateCandidate.increment();
+            return;
+        }
+        long horizon = settled.horizon(candidate.getSamplerId());
+        if (candidate.getCreatedAt().toEpochMilli() <= horizon) {
+            deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " of sampler " + candidate.getSamplerId()
+                    + " was created at " + candidate.getCreatedAt() + ", not after " + Instant.ofEpochMilli(horizon)
+                    + ", when a candidate of that sampler the joiner settled had been created: it was settled before", null);
             metrics.deadDuplicateCandidate.increment();
             return;
         }
@@ -150,7 +162,12 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         }
         String id = score.getCandidateId();
         PendingJoin entry = pending.get(id);
-        if (entry != null && (entry.done() || entry.scoreOf(score.getScorer()).isPresent())) {
+        if (entry != null && entry.done() || entry == null && settled.contains(id)) {
+            metrics.lateScores.increment();
+            LOG.debug("ignoring score of {} for {}, which was settled before", score.getScorer(), id);
+            return;
+        }
+        if (entry != null && entry.scoreOf(score.getScorer()).isPresent()) {
             metrics.duplicateScores.increment();
             LOG.debug("ignoring duplicate score of {} for {}", score.getScorer(), id);
             return;
@@ -181,7 +198,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                         : "scorer " + s.scorer() + " returned " + s.status() + ": " + s.reason();
                 deadLetter(entry.candidate(), "joiner:" + kind, why, null);
                 (s.status() == ScoreStatus.INVALID ? metrics.deadInvalid : metrics.deadFailed).increment();
-                settle(id, entry);
+                settle(id, entry, decoded);
                 return;
             }
         }
@@ -191,7 +208,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         }
         Candidate candidate = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
         emit(id, entry, candidate);
-        settle(id, entry);
+        settle(id, entry, candidate);
     }
 
     private void emit(String id, PendingJoin entry, Candidate candidate) {
@@ -212,12 +229,27 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         metrics.recordJoined(combined.logReward(), combined.clamped());
     }
 
-    /** Replaces the entry by a done marker kept for the de-duplication retention. */
-    private void settle(String id, PendingJoin entry) {
+    /**
+     * Moves the entry from the pending store to the settled index. {@code decoded} is the candidate when it is at
+     * hand (null: decoded again here for its sampler and creation time).
+     */
+    private void settle(String id, PendingJoin entry, Candidate decoded) {
         deadlines.delete(deadlineKey(entry.deadline(), id));
-        PendingJoin done = PendingJoin.settled(now() + config.dedupRetention().toMillis());
-        deadlines.put(deadlineKey(done.deadline(), id), new byte[0]);
-        pending.put(id, done);
+        pending.delete(id);
+        Candidate candidate = decoded;
+        if (candidate == null) {
+            try {
+                candidate = candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
+            } catch (RuntimeException e) {
+                rethrowIfRegistryOutage(e);
+                candidate = null; // it decoded when it came; without its sampler only its id is remembered
+            }
+        }
+        if (candidate == null) {
+            settled.add(id, "", Long.MIN_VALUE);
+        } else {
+            settled.add(id, candidate.getSamplerId(), candidate.getCreatedAt().toEpochMilli());
+        }
     }
 
     /** The punctuator: settles every entry whose deadline has passed. */
@@ -239,18 +271,22 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                 continue;
             }
             if (entry.done()) {
+                // a de-duplication marker written before the settled index existed
                 pending.delete(id);
+                settled.add(id, "", Long.MIN_VALUE);
             } else if (entry.candidate() != null) {
                 List<String> missing = composition.names().stream().filter(n -> entry.scoreOf(n).isEmpty()).toList();
                 deadLetter(entry.candidate(), "joiner:timeout", "no score from " + String.join(", ", missing)
                         + " within " + format(config.joinTimeout()), null);
                 metrics.deadTimeout.increment();
-                settle(id, entry);
+                settle(id, entry, null);
             } else {
+                String forgotten = settled.evicted() == 0 ? "" : "; or it was settled before the newest "
+                        + config.settledCapacity() + " settled candidates of this partition, which are all the joiner remembers";
                 for (ReceivedScore s : entry.scores()) {
                     deadLetter(s.raw(), "joiner:orphan-score", "candidate " + id + " did not arrive within "
                             + format(config.joinTimeout()) + " of its score from " + s.scorer()
-                            + " (scores must be keyed by candidate id, like the candidates, to meet them)", null);
+                            + " (scores must be keyed by candidate id, like the candidates, to meet them)" + forgotten, null);
                     metrics.deadOrphanScore.increment();
                 }
                 pending.delete(id);
