@@ -62,7 +62,8 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private final Deserializer<Score> scores;
     private final Serializer<ScoredCandidate> rewards;
     private final Serializer<DeadLetter> letters;
-    private KeyValueStore<String, PendingJoin> pending;
+    private final PendingJoinSerde state = new PendingJoinSerde();
+    private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
     private SettledIndex settled;
 
@@ -115,7 +116,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             return;
         }
         String id = candidate.getId();
-        PendingJoin entry = pending.get(id);
+        PendingJoin entry = readPending(id);
         long now = now();
         if (entry != null && (entry.done() || entry.candidate() != null) || settled.contains(id)) {
             deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " was already received", null);
@@ -161,7 +162,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             return;
         }
         String id = score.getCandidateId();
-        PendingJoin entry = pending.get(id);
+        PendingJoin entry = readPending(id);
         if (entry != null && entry.done() || entry == null && settled.contains(id)) {
             metrics.lateScores.increment();
             LOG.debug("ignoring score of {} for {}, which was settled before", score.getScorer(), id);
@@ -187,7 +188,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     /** Emits or dead-letters the candidate when its scores decide it; otherwise stores the entry. */
     private void settleOrKeep(String id, PendingJoin entry, Candidate decoded) {
         if (entry.candidate() == null) {
-            pending.put(id, entry);
+            writePending(id, entry);
             return;
         }
         for (ReceivedScore s : entry.scores()) {
@@ -203,7 +204,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             }
         }
         if (entry.scores().size() < composition.scorers().size()) {
-            pending.put(id, entry);
+            writePending(id, entry);
             return;
         }
         Candidate candidate = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
@@ -263,10 +264,14 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         }
         for (Bytes key : expired) {
             deadlines.delete(key);
+            if (key.get().length < Long.BYTES) {
+                LOG.warn("dropping a malformed deadline index key of {} bytes in task {}", key.get().length, context().taskId());
+                continue;
+            }
             ByteBuffer buffer = ByteBuffer.wrap(key.get());
             long deadline = buffer.getLong();
             String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
-            PendingJoin entry = pending.get(id);
+            PendingJoin entry = readPending(id);
             if (entry == null || entry.deadline() != deadline) {
                 continue;
             }
@@ -292,6 +297,37 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                 pending.delete(id);
             }
         }
+    }
+
+    /**
+     * The pending entry of {@code id}, or null. A value that does not read (it came from a corrupt changelog or
+     * store) is dead-lettered as it is, with the changelog as its source and the candidate id as its key, and
+     * dropped, so the join goes on instead of failing the stream thread on it again and again.
+     */
+    private PendingJoin readPending(String id) {
+        byte[] bytes = pending.get(id);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return state.deserialize(null, bytes);
+        } catch (RuntimeException e) {
+            String changelog = context().applicationId() + "-" + RewardJoiner.PENDING_STORE + "-changelog";
+            RawRecord raw = new RawRecord(changelog, context().taskId().partition(), -1L, now(),
+                    id.getBytes(StandardCharsets.UTF_8), bytes);
+            deadLetter(raw, "joiner:state", "unreadable joiner state for candidate " + id + " (" + e.getMessage()
+                    + "); dropped: what it held (the candidate record, its scores) is in this dead letter's value, "
+                    + "not in the join", e);
+            metrics.deadState.increment();
+            LOG.warn("joiner state of candidate {} in task {} does not read ({}); dead-lettered and dropped", id,
+                    context().taskId(), e.getMessage());
+            pending.delete(id);
+            return null;
+        }
+    }
+
+    private void writePending(String id, PendingJoin entry) {
+        pending.put(id, state.serialize(null, entry));
     }
 
     private void deadLetter(RawRecord raw, String stage, String reason, Throwable cause) {

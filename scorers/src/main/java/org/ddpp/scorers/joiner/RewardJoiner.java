@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * exactly once, either as a {@code ScoredCandidate} to {@code ddpp.rewards} (combined with
  * {@link org.ddpp.scorers.reward.RewardComposition#combine}) or as a {@code DeadLetter} to {@code ddpp.dlq}
  * (stage {@code joiner:timeout}, {@code joiner:failed}, {@code joiner:invalid}, {@code joiner:decode} or
- * {@code joiner:duplicate-candidate}) — never to the trainer as reward 0. Scores of scorers that are not
+ * {@code joiner:duplicate-candidate}; {@code joiner:state} for a value of its own state that does not read) — never to the trainer as reward 0. Scores of scorers that are not
  * required are ignored; scores whose candidate never arrives are dead-lettered as {@code joiner:orphan-score}.
  * The topology and the Streams properties come from static methods that the unit tests reuse. Streams does not
  * create its source topics: create them first ({@link org.ddpp.schemas.Topics#create}).
@@ -85,8 +85,9 @@ public final class RewardJoiner implements AutoCloseable {
         return topology;
     }
 
-    private static StoreBuilder<KeyValueStore<String, PendingJoin>> pendingStore(JoinerConfig config) {
-        return Stores.keyValueStoreBuilder(supplier(config, PENDING_STORE), Serdes.String(), new PendingJoinSerde());
+    /** Values are {@link PendingJoinSerde} bytes, read by the processor so that a corrupt one becomes a dead letter. */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> pendingStore(JoinerConfig config) {
+        return Stores.keyValueStoreBuilder(supplier(config, PENDING_STORE), Serdes.String(), Serdes.ByteArray());
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> bytesStore(JoinerConfig config, String name) {
@@ -153,7 +154,7 @@ public final class RewardJoiner implements AutoCloseable {
         }
         try {
             return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(PENDING_STORE,
-                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, PendingJoin>keyValueStore()))
+                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()))
                     .approximateNumEntries();
         } catch (RuntimeException e) {
             return Double.NaN; // rebalancing or restoring

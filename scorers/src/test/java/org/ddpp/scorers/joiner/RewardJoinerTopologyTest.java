@@ -154,7 +154,7 @@ class RewardJoinerTopologyTest {
         assertEquals(List.of("joiner:duplicate-candidate"), readLetters().stream().map(DeadLetter::getStage).toList());
         assertTrue(rewards.isEmpty());
 
-        KeyValueStore<String, PendingJoin> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
+        KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
         assertEquals(null, pending.get("c1"), "a settled candidate leaves the pending store for the settled index");
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertTrue(dlq.isEmpty());
@@ -191,6 +191,20 @@ class RewardJoinerTopologyTest {
         assertEquals("joiner:orphan-score", orphans.get(0).getStage());
         assertEquals(TOPICS.scores(), orphans.get(0).getSourceTopic());
         assertEquals(3.0, (double) metrics.deadLetters());
+    }
+
+    @Test
+    void anUnreadableStateValueIsDeadLetteredAndDroppedInsteadOfFailingTheTask() {
+        KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
+        pending.put("c1", new byte[] {1, 0, 0});
+        sendScore("c1", "a", ScoreStatus.OK, -1.0);
+        List<DeadLetter> letters = readLetters();
+        assertEquals(List.of("joiner:state"), letters.stream().map(DeadLetter::getStage).toList());
+        assertTrue(letters.get(0).getReason().contains("unreadable joiner state for candidate c1"), letters.get(0).getReason());
+        sendCandidate("c1");
+        sendScore("c1", "b", ScoreStatus.OK, -1.0);
+        assertEquals(List.of("c1"), readRewards().stream().map(r -> r.getCandidate().getId()).toList());
+        assertEquals(1, metrics.corruptState());
     }
 
     @Test
