@@ -41,10 +41,7 @@ class SettledCounterTest {
     void countsRecordsBelowTheCommittedOffsetAndDistinctDeadCandidates() throws Exception {
         CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
         Serializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions("rewards", List.of(new PartitionInfo("rewards", 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updatePartitions("dlq", List.of(new PartitionInfo("dlq", 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updateBeginningOffsets(Map.of(REWARDS, 0L, DLQ, 0L));
+        MockConsumer<byte[], byte[]> consumer = consumerOf(REWARDS, DLQ);
         consumer.updateEndOffsets(Map.of(REWARDS, 8L, DLQ, 3L));
         SettledCounter counter = new SettledCounter(consumer, "rewards", "dlq", "candidates",
                 new AvroDeserializer<>(registry, DeadLetter.class));
@@ -78,9 +75,7 @@ class SettledCounterTest {
     void aLongDeadLetterHistoryIsCountedWithBoundedMemory() throws Exception {
         CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
         Serializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions("dlq", List.of(new PartitionInfo("dlq", 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updateBeginningOffsets(Map.of(DLQ, 0L));
+        MockConsumer<byte[], byte[]> consumer = consumerOf(DLQ);
         int candidates = 1_000;
         consumer.updateEndOffsets(Map.of(DLQ, (long) candidates * 2 + 1));
         SettledCounter counter = new SettledCounter(consumer, "rewards", "dlq", "candidates",
@@ -119,6 +114,18 @@ class SettledCounterTest {
         }
         tally.readUpTo(3000);
         assertEquals(1500, tally.consumed(3000));
+    }
+
+    /** A mock consumer that knows {@code partitions} (partition 0 of each topic), all beginning at offset 0. */
+    private static MockConsumer<byte[], byte[]> consumerOf(TopicPartition... partitions) {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> beginnings = new java.util.HashMap<>();
+        for (TopicPartition tp : partitions) {
+            consumer.updatePartitions(tp.topic(), List.of(new PartitionInfo(tp.topic(), tp.partition(), Node.noNode(), new Node[0], new Node[0])));
+            beginnings.put(tp, 0L);
+        }
+        consumer.updateBeginningOffsets(beginnings);
+        return consumer;
     }
 
     private static byte[] letter(Serializer<DeadLetter> serializer, String sourceTopic, int partition, long offset) {

@@ -47,9 +47,7 @@ class SettledCandidateTest {
 
     @Test
     void aScoreLongAfterItsCandidateWasJoinedIsDroppedAndCounted() {
-        joiner.sendCandidate("c1", "s", Duration.ZERO);
-        joiner.sendScore("c1", "a", ScoreStatus.OK, -1.0);
-        joiner.sendScore("c1", "b", ScoreStatus.OK, -1.0);
+        join("c1", "s", Duration.ZERO);
         assertEquals(1, joiner.readRewards().size());
 
         joiner.advance(LONG_AFTER);
@@ -79,15 +77,11 @@ class SettledCandidateTest {
 
     @Test
     void aCandidateRecordArrivingAgainLongAfterItWasJoinedIsDeadLetteredNotJoinedAgain() {
-        joiner.sendCandidate("c3", "s", Duration.ZERO);
-        joiner.sendScore("c3", "a", ScoreStatus.OK, -1.0);
-        joiner.sendScore("c3", "b", ScoreStatus.OK, -1.0);
+        join("c3", "s", Duration.ZERO);
         assertEquals(1, joiner.readRewards().size());
 
         joiner.advance(LONG_AFTER);
-        joiner.sendCandidate("c3", "s", Duration.ZERO);
-        joiner.sendScore("c3", "a", ScoreStatus.OK, -1.0);
-        joiner.sendScore("c3", "b", ScoreStatus.OK, -1.0);
+        join("c3", "s", Duration.ZERO);
         joiner.advance(Duration.ofMinutes(1));
 
         List<ScoredCandidate> again = joiner.readRewards();
