@@ -45,8 +45,7 @@ import org.slf4j.LoggerFactory;
  * dead-letters candidates still missing scores, and scores whose candidate never came. A settled candidate leaves
  * the pending store for the task's {@link SettledIndex}, so a late or duplicate score never yields a second verdict
  * (it is dropped and counted) and a candidate record that comes again is dead-lettered, however late either is.
- * Wall-clock time is used so that a
- * quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
+ * Wall-clock time is used so that a quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
  * dead-lettered: the exception fails the task and the record is processed again.
  */
 final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte[], byte[]> {
