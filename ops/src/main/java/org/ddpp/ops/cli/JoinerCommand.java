@@ -32,9 +32,12 @@ public final class JoinerCommand implements Callable<Integer> {
             description = "Wall-clock wait for a candidate's required scores before it is dead-lettered (default: ${DEFAULT-VALUE}).")
     Duration joinTimeout;
 
-    @Option(names = "--dedup-retention", defaultValue = "10m", converter = DurationConverter.class,
-            description = "How long a settled candidate is remembered to drop late duplicate scores (default: ${DEFAULT-VALUE}).")
-    Duration dedupRetention;
+    @Option(names = "--settled-capacity", defaultValue = "" + JoinerConfig.DEFAULT_SETTLED_CAPACITY,
+            description = "Settled candidate ids remembered per partition (about 100 bytes each), so that late scores are "
+                    + "dropped and repeated candidates dead-lettered however late they come; a score for a candidate settled "
+                    + "more than this many settlements ago on its partition is dead-lettered as an orphan instead "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long settledCapacity;
 
     @Option(names = "--punctuate-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "How often timeouts are checked (default: ${DEFAULT-VALUE}).")
@@ -68,7 +71,7 @@ public final class JoinerCommand implements Callable<Integer> {
                 .optApplicationId(applicationId)
                 .optComposition(composition)
                 .optJoinTimeout(joinTimeout)
-                .optDedupRetention(dedupRetention)
+                .optSettledCapacity(settledCapacity)
                 .optPunctuateInterval(punctuateInterval)
                 .optMetricsInterval(metricsInterval)
                 .optMeterRegistry(connection.meterRegistry())

@@ -50,6 +50,11 @@ public final class ScorerCommand implements Callable<Integer> {
             description = "Scorer calls running at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--call-threads", defaultValue = "0",
+            description = "Threads that run scorer calls, counting calls abandoned at their timeout that still run; "
+                    + "when all are busy the next call waits for one up to --call-timeout (default: twice --parallelism).")
+    int callThreads;
+
     @Option(names = "--call-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "Time one scorer call may take before it is abandoned and retried (default: ${DEFAULT-VALUE}).")
     Duration callTimeout;
@@ -98,6 +103,7 @@ public final class ScorerCommand implements Callable<Integer> {
                 .optBatchSize(batchSize)
                 .optMaxInFlight(maxInFlight)
                 .optParallelism(parallelism)
+                .optCallThreads(callThreads)
                 .optCallTimeout(callTimeout)
                 .optMaxRetries(maxRetries)
                 .optRetryBackoff(retryBackoff)

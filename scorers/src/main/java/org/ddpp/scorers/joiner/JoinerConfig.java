@@ -17,7 +17,13 @@ import org.ddpp.scorers.reward.RewardComposition;
  * @param composition       required scorers, weights and log-reward floor
  * @param joinTimeout       how long (wall clock) a candidate waits for its required scores before it is
  *                          dead-lettered; also how long scores wait for a candidate that never comes
- * @param dedupRetention    how long a finished candidate is remembered so that late duplicates are recognised
+ * @param settledCapacity   settled candidate ids each stream task remembers exactly (about 100 bytes each in the
+ *                          store and its changelog), so that a late score is dropped as late and a candidate
+ *                          record that comes again is dead-lettered as a duplicate however late it comes. Beyond
+ *                          them a duplicate candidate record is still recognised (by its sampler's horizon, see
+ *                          {@link SettledIndex}), but a score for a candidate settled more than this many
+ *                          settlements ago on its partition is taken for an orphan (dead letter
+ *                          {@code joiner:orphan-score}). Larger: a longer exact memory, more disk and restore time
  * @param punctuateInterval how often (wall clock) timeouts are checked
  * @param metricsInterval   how often metrics are published
  * @param streamThreads     Kafka Streams threads
@@ -30,7 +36,7 @@ public record JoinerConfig(
         String applicationId,
         RewardComposition composition,
         Duration joinTimeout,
-        Duration dedupRetention,
+        long settledCapacity,
         Duration punctuateInterval,
         Duration metricsInterval,
         int streamThreads,
@@ -40,7 +46,8 @@ public record JoinerConfig(
 
     public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
     public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofMinutes(10);
+    /** About two hours of a 4-partition pipeline at 250 candidates/s; about 50 MB per task. */
+    public static final long DEFAULT_SETTLED_CAPACITY = 500_000;
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_STREAM_THREADS = 1;
@@ -54,7 +61,9 @@ public record JoinerConfig(
             throw new IllegalArgumentException("application id must not be blank");
         }
         positive("join timeout", joinTimeout);
-        positive("dedup retention", dedupRetention);
+        if (settledCapacity < 1) {
+            throw new IllegalArgumentException("settled capacity must be at least 1, got " + settledCapacity);
+        }
         positive("punctuate interval", punctuateInterval);
         positive("metrics interval", metricsInterval);
         if (streamThreads <= 0) {
@@ -83,7 +92,7 @@ public record JoinerConfig(
         private String applicationId = DEFAULT_APPLICATION_ID;
         private RewardComposition composition = RewardComposition.defaults();
         private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
-        private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
+        private long settledCapacity = DEFAULT_SETTLED_CAPACITY;
         private Duration punctuateInterval = DEFAULT_PUNCTUATE_INTERVAL;
         private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
         private int streamThreads = DEFAULT_STREAM_THREADS;
@@ -97,7 +106,8 @@ public record JoinerConfig(
         /** Default: {@link RewardComposition#defaults()}. */
         public Builder optComposition(RewardComposition v) { this.composition = v; return this; }
         public Builder optJoinTimeout(Duration v) { this.joinTimeout = v; return this; }
-        public Builder optDedupRetention(Duration v) { this.dedupRetention = v; return this; }
+        /** Default {@link #DEFAULT_SETTLED_CAPACITY}. */
+        public Builder optSettledCapacity(long v) { this.settledCapacity = v; return this; }
         public Builder optPunctuateInterval(Duration v) { this.punctuateInterval = v; return this; }
         public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
         public Builder optStreamThreads(int v) { this.streamThreads = v; return this; }
@@ -109,7 +119,7 @@ public record JoinerConfig(
         public JoinerConfig build() {
             Objects.requireNonNull(connection, "connection is required");
             return new JoinerConfig(connection, connection.topics().joinerApplicationId(applicationId), composition,
-                    joinTimeout, dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry);
+                    joinTimeout, settledCapacity, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry);
         }
     }
 }

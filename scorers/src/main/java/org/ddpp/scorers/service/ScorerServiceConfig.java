@@ -17,6 +17,9 @@ import org.ddpp.runtime.TopicNames;
  * @param batchSize         candidates per scorer call
  * @param maxInFlight       candidates polled, scored and committed per transaction (the in-flight bound)
  * @param parallelism       scorer calls running at once
+ * @param callThreads       threads that run scorer calls, counting calls abandoned at their timeout that still run
+ *                          (at least {@code parallelism}; default twice it); when all are busy the next call waits
+ *                          for one up to the call timeout, then counts as timed out
  * @param callTimeout       time one scorer call may take before it is abandoned and retried
  * @param maxRetries        retries of a failed or timed-out call before its candidates are marked FAILED
  * @param retryBackoff      first pause before a retry, doubled per retry up to {@code maxRetryBackoff}
@@ -33,6 +36,7 @@ public record ScorerServiceConfig(
         int batchSize,
         int maxInFlight,
         int parallelism,
+        int callThreads,
         Duration callTimeout,
         int maxRetries,
         Duration retryBackoff,
@@ -45,6 +49,8 @@ public record ScorerServiceConfig(
     public static final int DEFAULT_BATCH_SIZE = 64;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
     public static final int DEFAULT_PARALLELISM = 1;
+    /** Default call threads per unit of parallelism. */
+    public static final int DEFAULT_CALL_THREADS_PER_CALL = 2;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_RETRIES = 3;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
@@ -62,6 +68,10 @@ public record ScorerServiceConfig(
         positive("batch size", batchSize);
         positive("max in-flight", maxInFlight);
         positive("parallelism", parallelism);
+        if (callThreads < parallelism) {
+            throw new IllegalArgumentException("call threads (" + callThreads + ") must be at least the parallelism ("
+                    + parallelism + ")");
+        }
         if (maxRetries < 0) {
             throw new IllegalArgumentException("max retries must be >= 0, got " + maxRetries);
         }
@@ -127,6 +137,7 @@ public record ScorerServiceConfig(
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private int parallelism = DEFAULT_PARALLELISM;
+        private int callThreads;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -144,6 +155,8 @@ public record ScorerServiceConfig(
         public Builder optBatchSize(int v) { this.batchSize = v; return this; }
         public Builder optMaxInFlight(int v) { this.maxInFlight = v; return this; }
         public Builder optParallelism(int v) { this.parallelism = v; return this; }
+        /** Default: {@link #DEFAULT_CALL_THREADS_PER_CALL} × parallelism. */
+        public Builder optCallThreads(int v) { this.callThreads = v; return this; }
         public Builder optCallTimeout(Duration v) { this.callTimeout = v; return this; }
         public Builder optMaxRetries(int v) { this.maxRetries = v; return this; }
         public Builder optRetryBackoff(Duration v) { this.retryBackoff = v; return this; }
@@ -157,6 +170,7 @@ public record ScorerServiceConfig(
         public ScorerServiceConfig build() {
             return new ScorerServiceConfig(connection, scorer,
                     instanceId == null ? defaultInstanceId() : instanceId, batchSize, maxInFlight, parallelism,
+                    callThreads > 0 ? callThreads : DEFAULT_CALL_THREADS_PER_CALL * Math.max(1, parallelism),
                     callTimeout, maxRetries, retryBackoff, maxRetryBackoff, sessionTimeout, transactionTimeout,
                     metricsInterval, meterRegistry);
         }

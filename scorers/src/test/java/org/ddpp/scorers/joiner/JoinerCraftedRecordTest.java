@@ -59,7 +59,7 @@ class JoinerCraftedRecordTest {
         JoinerConfig config = JoinerConfig.builder()
                 .setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
                 .optApplicationId("joiner-crafted-test").optComposition(RewardComposition.parse("a=1", -20))
-                .optJoinTimeout(Duration.ofSeconds(10)).optDedupRetention(Duration.ofSeconds(60))
+                .optJoinTimeout(Duration.ofSeconds(10))
                 .optPunctuateInterval(Duration.ofSeconds(1)).optInMemoryState(true)
                 .optStateDir(Files.createTempDirectory("joiner-crafted-test")).build();
         Properties props = RewardJoiner.streamsProperties(config);
