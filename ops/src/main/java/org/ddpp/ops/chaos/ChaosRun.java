@@ -56,6 +56,7 @@ public final class ChaosRun {
     private long lastProgressLine;
     private int poisonRecords;
     private int faults;
+    private String samplerVictim;
 
     private ChaosRun(ChaosSettings settings) {
         this.settings = settings;
@@ -134,6 +135,7 @@ public final class ChaosRun {
             long trainer0 = trainerProgress();
             long t0 = System.nanoTime();
             long wall0 = System.currentTimeMillis();
+            samplerVictim = null;
             List<PoisonRecords.Injected> injected = injectFault(kind);
             faults++;
             faultsByKind.merge(kind.label(), 1, Integer::sum);
@@ -160,7 +162,10 @@ public final class ChaosRun {
 
     private List<PoisonRecords.Injected> injectFault(FaultKind kind) throws Exception {
         switch (kind) {
-            case KILL_SAMPLER -> killAndRestart(random.nextBoolean() ? GridCluster.SAMPLER_FOLLOWING : GridCluster.SAMPLER_PINNED);
+            case KILL_SAMPLER -> {
+                samplerVictim = random.nextBoolean() ? GridCluster.SAMPLER_FOLLOWING : GridCluster.SAMPLER_PINNED;
+                killAndRestart(samplerVictim);
+            }
             case KILL_SCORER -> killAndRestart(GridCluster.scorerRole(GridCluster.SCORERS.get(random.nextInt(GridCluster.SCORERS.size()))));
             case KILL_JOINER -> killAndRestart(GridCluster.JOINER);
             case KILL_TRAINER -> {
@@ -294,7 +299,8 @@ public final class ChaosRun {
                 ledger.catchUp();
                 ledger.checkVerdicts();
                 // a candidate sampled after the fault has been scored by every scorer and joined: the whole loop works
-                flowing = ledger.newestRewardedCreatedAt() > wall0;
+                flowing = ledger.newestRewardedCreatedAt() > wall0
+                        && (samplerVictim == null || ledger.newestRewardedCreatedAt(samplerVictim) > wall0);
                 reading = trainerProgress() > trainer0;
                 deadLettered = injected.stream().allMatch(p -> ledger.stagesOf(p).containsAll(p.expectedStages()));
                 if (flowing && reading && deadLettered) {

@@ -66,6 +66,7 @@ final class TopicLedger implements AutoCloseable {
     private final List<Violation> violations = new ArrayList<>();
     private final Set<String> reported = new HashSet<>();
     private long newestRewardedCreatedAt;
+    private final Map<String, Long> newestRewardedBySampler = new HashMap<>();
     private long deadLetterTotal;
     private long policyRecords;
 
@@ -163,7 +164,9 @@ final class TopicLedger implements AutoCloseable {
             if (s != null && run.equals(s.getCandidate().getRun())) {
                 String id = s.getCandidate().getId();
                 rewarded.merge(id, 1, Integer::sum);
-                newestRewardedCreatedAt = Math.max(newestRewardedCreatedAt, s.getCandidate().getCreatedAt().toEpochMilli());
+                long created = s.getCandidate().getCreatedAt().toEpochMilli();
+                newestRewardedCreatedAt = Math.max(newestRewardedCreatedAt, created);
+                newestRewardedBySampler.merge(s.getCandidate().getSamplerId(), created, Math::max);
                 touched.add(id);
                 if (trainerTakes(s)) {
                     long[] offsets = trainable.computeIfAbsent(r.partition(), p -> new long[1024]);
@@ -305,6 +308,11 @@ final class TopicLedger implements AutoCloseable {
     /** When the newest candidate that has a reward was sampled (epoch ms): the whole loop worked after that moment. */
     long newestRewardedCreatedAt() {
         return newestRewardedCreatedAt;
+    }
+
+    /** The same for the candidates of one sampler id (0 when it has none rewarded yet). */
+    long newestRewardedCreatedAt(String samplerId) {
+        return newestRewardedBySampler.getOrDefault(samplerId, 0L);
     }
 
     long deadLetterRecords() {
