@@ -47,11 +47,6 @@ public final class RoleProcesses implements AutoCloseable {
         return start(name, arguments.get(name).toArray(String[]::new));
     }
 
-    /** The names of the roles started so far, in start order. */
-    public List<String> names() {
-        return List.copyOf(processes.keySet());
-    }
-
     /** SIGKILL ({@code kill -9}) for role {@code name}, waiting until it is gone; its end is expected. */
     public void kill(String name) throws InterruptedException {
         stopped.add(name);
