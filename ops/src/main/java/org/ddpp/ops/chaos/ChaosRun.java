@@ -57,6 +57,8 @@ public final class ChaosRun {
     private int poisonRecords;
     private int faults;
     private String samplerVictim;
+    /** The trainer group's committed position when the trainer last (re)started: its new incarnation must pass it. */
+    private long trainerRestartedAt = -1;
 
     private ChaosRun(ChaosSettings settings) {
         this.settings = settings;
@@ -136,6 +138,7 @@ public final class ChaosRun {
             long t0 = System.nanoTime();
             long wall0 = System.currentTimeMillis();
             samplerVictim = null;
+            trainerRestartedAt = -1;
             List<PoisonRecords.Injected> injected = injectFault(kind);
             faults++;
             faultsByKind.merge(kind.label(), 1, Integer::sum);
@@ -263,6 +266,7 @@ public final class ChaosRun {
     private void startTrainer() throws Exception {
         catchUpUntilReady();
         trainer.starting(ledger, admin);
+        trainerRestartedAt = trainerProgress();
         roles.restart(GridCluster.TRAINER);
     }
 
@@ -301,7 +305,8 @@ public final class ChaosRun {
                 // a candidate sampled after the fault has been scored by every scorer and joined: the whole loop works
                 flowing = ledger.newestRewardedCreatedAt() > wall0
                         && (samplerVictim == null || ledger.newestRewardedCreatedAt(samplerVictim) > wall0);
-                reading = trainerProgress() > trainer0;
+                // after a trainer restart the old incarnation's last commits do not count: the new one must read on
+                reading = trainerProgress() > Math.max(trainer0, trainerRestartedAt);
                 deadLettered = injected.stream().allMatch(p -> ledger.stagesOf(p).containsAll(p.expectedStages()));
                 if (flowing && reading && deadLettered) {
                     return seconds(t0);
