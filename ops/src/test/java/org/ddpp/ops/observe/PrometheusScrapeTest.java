@@ -28,6 +28,7 @@ import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.ops.RoleAwait;
 import org.ddpp.ops.RoleProcesses;
 import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.registry.RegistryServer;
@@ -118,7 +119,7 @@ class PrometheusScrapeTest {
                     "--warmup", "5", "--publish-every", "10"));
             roles.start("sampler", args(common, ports[4], "sampler", "--run", "scraped", "--pretrained", pretrained.toString(),
                     "--batch-size", "16", "--sampler-steps", "4", "--max-outstanding", "256"));
-            roles.await("every role serves /health", Duration.ofSeconds(90), () -> {
+            RoleAwait.await(roles, "every role serves /health", Duration.ofSeconds(90), () -> {
                 for (int port : ports) {
                     if (status("http://127.0.0.1:" + port + "/health") != 200) {
                         return false;
@@ -132,7 +133,7 @@ class PrometheusScrapeTest {
                 producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), "poison".getBytes(StandardCharsets.UTF_8),
                         new byte[] {0, 1, 2})).get();
             }
-            roles.await("Prometheus sees a trainer version and a dead letter", Duration.ofMinutes(3),
+            RoleAwait.await(roles, "Prometheus sees a trainer version and a dead letter", Duration.ofMinutes(3),
                     () -> max("roles", "ddpp_trainer_policy_version", api) > 0 && max("roles", "ddpp_dead_letters_total", api) > 0);
             assertSeries("roles", api);
             assertTrue(max("roles", "kafka_producer_record_send_total", api) > 0, "Kafka client metrics are bound");

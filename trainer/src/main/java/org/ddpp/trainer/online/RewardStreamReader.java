@@ -313,7 +313,9 @@ public final class RewardStreamReader implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
+        if (!running.getAndSet(false) && !thread.isAlive()) {
+            return; // closed before
+        }
         consumer.wakeup();
         try {
             thread.join(10_000);
