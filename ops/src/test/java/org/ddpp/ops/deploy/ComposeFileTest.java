@@ -76,6 +76,58 @@ class ComposeFileTest {
     }
 
     @Test
+    void thePythonScorerIsGivenOnlyOptionsItsHelpLists() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Path scorer = Path.of("..", "scorers", "external", "python", "scorer.py");
+        Run help = Files.isExecutable(python) ? run(List.of(python.toString(), scorer.toString(), "--help"), null) : new Run(-1, "");
+        if (REQUIRED) {
+            assertEquals(0, help.exit, "scorer.py --help (apt-get install python3-confluent-kafka python3-avro python3-requests):\n"
+                    + help.output);
+        }
+        Assumptions.assumeTrue(help.exit == 0, "the Python scorer's Debian packages are not installed");
+        Map<String, Object> service = map(services().get("scorer-garnier-sheet"));
+        assertEquals("docker/scorer-python.Dockerfile", map(service.get("build")).get("dockerfile"));
+        Set<String> known = new TreeSet<>();
+        Matcher option = Pattern.compile("--[a-z][a-z-]*").matcher(help.output);
+        while (option.find()) {
+            known.add(option.group());
+        }
+        for (String arg : strings(service.get("command"))) {
+            if (arg.startsWith("--")) {
+                assertTrue(known.contains(arg.split("=", 2)[0]), "scorer.py has no option " + arg + "; it lists " + known);
+            }
+        }
+    }
+
+    @Test
+    void theClusterIsThreeKraftNodesWithReplicationThreeAndMinIsrTwoAndTheGpuTrainerReservesAGpu() throws IOException {
+        Map<String, Object> services = services();
+        Set<String> clusterIds = new TreeSet<>();
+        for (int node = 1; node <= 3; node++) {
+            Map<String, Object> kafka = map(services.get("kafka-" + node));
+            assertTrue(String.valueOf(kafka.get("image")).startsWith("apache/kafka:"), "kafka-" + node + " image");
+            Map<String, Object> env = map(kafka.get("environment"));
+            assertEquals(String.valueOf(node), String.valueOf(env.get("KAFKA_NODE_ID")));
+            assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"));
+            assertEquals("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093", env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
+            for (String key : List.of("KAFKA_DEFAULT_REPLICATION_FACTOR", "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+                    "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")) {
+                assertEquals("3", String.valueOf(env.get(key)), "kafka-" + node + " " + key);
+            }
+            for (String key : List.of("KAFKA_MIN_INSYNC_REPLICAS", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
+                assertEquals("2", String.valueOf(env.get(key)), "kafka-" + node + " " + key);
+            }
+            clusterIds.add(String.valueOf(env.get("CLUSTER_ID")));
+        }
+        assertEquals(1, clusterIds.size(), "one cluster id: " + clusterIds);
+        Map<String, Object> gpu = map(services.get("trainer-gpu"));
+        assertEquals(List.of("gpu"), strings(gpu.get("profiles")));
+        Map<String, Object> device = map(list(map(map(map(gpu.get("deploy")).get("resources")).get("reservations")).get("devices")).get(0));
+        assertEquals("nvidia", device.get("driver"));
+        assertEquals(List.of("gpu"), strings(device.get("capabilities")));
+    }
+
+    @Test
     void everyRoleServingMetricsIsScrapedAndListensBeyondLoopback() throws IOException {
         Map<String, Object> services = services();
         Set<String> targets = scrapeTargets();
