@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # The external Python scorer garnier-sheet (scorers/external/python): Debian 12's Confluent Python client with Avro
 # and EMBOSS garnier, as its README says. Build from the repository root:
 #   docker build -f docker/scorer-python.Dockerfile -t ddpp-scorer-python .
