@@ -60,6 +60,9 @@ public final class RewardStreamReader implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final Map<TopicPartition, Long> resumeOffsets;
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
+    /** Offsets the group's last successful commit holds (flow control reads them); written by commit callbacks. */
+    private final Map<Integer, Long> groupHolds = new ConcurrentHashMap<>();
+    private long lastCommitNanos;
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong otherRuns = new AtomicLong();
@@ -157,16 +160,21 @@ public final class RewardStreamReader implements AutoCloseable {
                 }
                 // The consumer's position, not last offset + 1: it also steps over transaction markers, so a reader
                 // that has read everything stands exactly at the end of the partition.
-                boolean moved = false;
                 for (TopicPartition tp : consumer.assignment()) {
-                    long position = consumer.position(tp);
-                    Long before = nextOffsets.put(tp.partition(), position);
-                    moved |= before == null || before != position;
+                    nextOffsets.put(tp.partition(), consumer.position(tp));
                 }
-                if (moved) {
+                // Commit until the group holds the position: a commit that failed (broker gone, coordinator moving)
+                // is sent again, at most once a second, even when no new record arrives — the samplers' flow control
+                // reads these offsets, and a stale one would hold them paused for good.
+                if (!groupHolds.equals(nextOffsets) && System.nanoTime() - lastCommitNanos > 1_000_000_000L) {
+                    lastCommitNanos = System.nanoTime();
                     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                     nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(rewardsTopic, p), new OffsetAndMetadata(o)));
-                    consumer.commitAsync(commit, null);
+                    consumer.commitAsync(commit, (offsets, e) -> {
+                        if (e == null) {
+                            offsets.forEach((tp, o) -> groupHolds.put(tp.partition(), o.offset()));
+                        }
+                    });
                 }
                 updateLag();
             }
