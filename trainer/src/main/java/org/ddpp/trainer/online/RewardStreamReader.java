@@ -160,19 +160,22 @@ public final class RewardStreamReader implements AutoCloseable {
                 }
                 // The consumer's position, not last offset + 1: it also steps over transaction markers, so a reader
                 // that has read everything stands exactly at the end of the partition.
+                boolean moved = false;
                 for (TopicPartition tp : consumer.assignment()) {
-                    nextOffsets.put(tp.partition(), consumer.position(tp));
+                    long position = consumer.position(tp);
+                    Long before = nextOffsets.put(tp.partition(), position);
+                    moved |= before == null || before != position;
                 }
-                // Commit until the group holds the position: a commit that failed (broker gone, coordinator moving)
-                // is sent again, at most once a second, even when no new record arrives — the samplers' flow control
-                // reads these offsets, and a stale one would hold them paused for good.
-                if (!groupHolds.equals(nextOffsets) && System.nanoTime() - lastCommitNanos > 1_000_000_000L) {
+                // Commit when the position moved, and again (at most once a second) while the group does not hold it:
+                // a commit that failed while a broker was gone is repeated even when no new record arrives — the
+                // samplers' flow control reads these offsets, and a stale one would hold them paused for good.
+                if (moved || (!groupHolds.equals(nextOffsets) && System.nanoTime() - lastCommitNanos > 1_000_000_000L)) {
                     lastCommitNanos = System.nanoTime();
                     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                     nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(rewardsTopic, p), new OffsetAndMetadata(o)));
                     consumer.commitAsync(commit, (offsets, e) -> {
                         if (e == null) {
-                            offsets.forEach((tp, o) -> groupHolds.put(tp.partition(), o.offset()));
+                            offsets.forEach((tp, o) -> groupHolds.merge(tp.partition(), o.offset(), Math::max));
                         }
                     });
                 }
