@@ -61,6 +61,7 @@ public final class EmbeddedStack implements AutoCloseable {
         private Path dataDir;
         private int kafkaPort;
         private int registryPort;
+        private final java.util.Map<String, String> brokerProperties = new java.util.LinkedHashMap<>();
 
         /** Broker data directory (required); kept across restarts, so schema ids survive too. */
         public Builder setDataDir(Path dataDir) {
@@ -80,9 +81,17 @@ public final class EmbeddedStack implements AutoCloseable {
             return this;
         }
 
+        /** Any other broker property (see {@link EmbeddedKafka.Builder#optBrokerProperty}). */
+        public Builder optBrokerProperty(String key, String value) {
+            brokerProperties.put(key, value);
+            return this;
+        }
+
         public EmbeddedStack start() {
             Objects.requireNonNull(dataDir, "dataDir is required");
-            EmbeddedKafka kafka = EmbeddedKafka.builder().setDataDir(dataDir).optPort(kafkaPort).start();
+            EmbeddedKafka.Builder broker = EmbeddedKafka.builder().setDataDir(dataDir).optPort(kafkaPort);
+            brokerProperties.forEach(broker::optBrokerProperty);
+            EmbeddedKafka kafka = broker.start();
             try {
                 RegistryServer registry = RegistryServer.builder()
                         .setBootstrapServers(kafka.bootstrapServers()).optPort(registryPort).start();

@@ -39,6 +39,13 @@ public final class JoinerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long settledCapacity;
 
+    @Option(names = "--transaction-check", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often the joiner looks for hanging transactions (open on a partition, never to be ended by "
+                    + "their coordinator, so every read_committed reader stops there) on the partitions it reads and writes, "
+                    + "and aborts them; needs ALTER on the cluster, else it logs the kafka-transactions.sh command; 0s: off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration transactionCheck;
+
     @Option(names = "--punctuate-interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "How often timeouts are checked (default: ${DEFAULT-VALUE}).")
     Duration punctuateInterval;
@@ -73,6 +80,7 @@ public final class JoinerCommand implements Callable<Integer> {
                 .optJoinTimeout(joinTimeout)
                 .optSettledCapacity(settledCapacity)
                 .optPunctuateInterval(punctuateInterval)
+                .optTransactionCheck(transactionCheck)
                 .optMetricsInterval(metricsInterval)
                 .optMeterRegistry(connection.meterRegistry())
                 .optStreamThreads(threads)

@@ -30,6 +30,9 @@ import org.ddpp.scorers.reward.RewardComposition;
  * @param stateDir          Kafka Streams state directory
  * @param inMemoryState     keep the join state in memory (restored from the changelog) instead of RocksDB
  * @param meterRegistry     where the joiner's meters go (a {@code /metrics} endpoint's registry); null = its own
+ * @param transactionCheck  how often the joiner looks for hanging transactions on the partitions it reads and
+ *                          writes (scores, candidates, rewards, dead letters, its changelogs, the group offsets) and
+ *                          aborts them ({@link org.ddpp.runtime.TransactionWatchdog}); zero turns the check off
  */
 public record JoinerConfig(
         ClusterConnection connection,
@@ -42,7 +45,8 @@ public record JoinerConfig(
         int streamThreads,
         Path stateDir,
         boolean inMemoryState,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry,
+        Duration transactionCheck) {
 
     public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
     public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
@@ -51,6 +55,8 @@ public record JoinerConfig(
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_STREAM_THREADS = 1;
+    /** A hanging transaction is found within two checks, so within a minute. */
+    public static final Duration DEFAULT_TRANSACTION_CHECK = Duration.ofSeconds(30);
     public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ddpp-joiner-state");
 
     public JoinerConfig {
@@ -66,6 +72,9 @@ public record JoinerConfig(
         }
         positive("punctuate interval", punctuateInterval);
         positive("metrics interval", metricsInterval);
+        if (transactionCheck == null || transactionCheck.isNegative()) {
+            throw new IllegalArgumentException("hanging-transaction check interval must be zero (off) or positive, got " + transactionCheck);
+        }
         if (streamThreads <= 0) {
             throw new IllegalArgumentException("stream threads must be positive, got " + streamThreads);
         }
@@ -99,6 +108,7 @@ public record JoinerConfig(
         private Path stateDir = DEFAULT_STATE_DIR;
         private boolean inMemoryState;
         private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+        private Duration transactionCheck = DEFAULT_TRANSACTION_CHECK;
 
         /** Kafka, registry and topic names (required). */
         public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
@@ -116,10 +126,13 @@ public record JoinerConfig(
         /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
         public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
 
+        /** Default {@link #DEFAULT_TRANSACTION_CHECK}; zero turns the hanging-transaction check off. */
+        public Builder optTransactionCheck(Duration v) { this.transactionCheck = v; return this; }
+
         public JoinerConfig build() {
             Objects.requireNonNull(connection, "connection is required");
             return new JoinerConfig(connection, connection.topics().joinerApplicationId(applicationId), composition,
-                    joinTimeout, settledCapacity, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry);
+                    joinTimeout, settledCapacity, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry, transactionCheck);
         }
     }
 }

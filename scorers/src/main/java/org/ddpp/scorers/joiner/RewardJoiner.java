@@ -22,6 +22,8 @@ import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.HangingTransactions;
+import org.ddpp.runtime.TransactionWatchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +59,12 @@ public final class RewardJoiner implements AutoCloseable {
     private final JoinerMeters metrics;
     private final MetricsExporter exporter;
     private final RoleMeters meters;
+    private final TransactionWatchdog watchdog;
 
     private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMeters metrics, MetricsExporter exporter,
-            RoleMeters meters) {
+            RoleMeters meters, TransactionWatchdog watchdog) {
         this.meters = meters;
+        this.watchdog = watchdog;
         this.config = config;
         this.streams = streams;
         this.metrics = metrics;
@@ -139,9 +143,23 @@ public final class RewardJoiner implements AutoCloseable {
         meters.bindStreams(streams);
         MetricsExporter exporter = MetricsExporter.start(meters, config.connection(), config.metricsInterval(), () -> labels);
         streams.start();
+        TransactionWatchdog watchdog = config.transactionCheck().isZero() ? null
+                : TransactionWatchdog.start("joiner", config.connection().admin(config.applicationId() + "-watchdog"),
+                        watchedTopics(config), config.transactionCheck(), HangingTransactions.DEFAULT_MAX_TRANSACTION_AGE, meters);
         LOG.info("joiner {} started: log R = max({}, Σ w_k log R_k) over {}, timeout {} ms", config.applicationId(),
                 config.composition().floor(), config.composition().spec(), config.joinTimeout().toMillis());
-        return new RewardJoiner(config, streams, metrics, exporter, meters);
+        return new RewardJoiner(config, streams, metrics, exporter, meters, watchdog);
+    }
+
+    /**
+     * What a hanging transaction could block for the joiner or its readers: its inputs and outputs, its changelogs
+     * and the group offsets its transactions commit.
+     */
+    static java.util.function.Predicate<String> watchedTopics(JoinerConfig config) {
+        java.util.Set<String> own = java.util.Set.of(config.topics().candidates(), config.topics().scores(),
+                config.topics().rewards(), config.topics().dlq(), org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME);
+        String prefix = config.applicationId() + "-";
+        return name -> own.contains(name) || (name.startsWith(prefix) && name.endsWith("-changelog"));
     }
 
     /**
@@ -164,6 +182,11 @@ public final class RewardJoiner implements AutoCloseable {
     /** The joiner's meters ({@code ddpp.joiner.*}). */
     public JoinerMeters metrics() {
         return metrics;
+    }
+
+    /** All of the joiner's meters, as Prometheus and {@code ddpp.metrics} see them. */
+    public RoleMeters meters() {
+        return meters;
     }
 
     public JoinerConfig config() {
@@ -194,6 +217,9 @@ public final class RewardJoiner implements AutoCloseable {
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("joiner {}: Kafka Streams did not close within {} s (broker gone?); exactly-once aborts what it had open",
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
+        }
+        if (watchdog != null) {
+            watchdog.close();
         }
         exporter.close();
         meters.close();
