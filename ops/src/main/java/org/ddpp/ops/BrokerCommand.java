@@ -51,6 +51,10 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Cluster id every member formats its storage with (base64 UUID; default: a new one, for a one-node cluster).")
     String clusterId;
 
+    @Option(names = "--broker-property", paramLabel = "KEY=VALUE",
+            description = "Any other Kafka broker property, e.g. log.retention.hours=48; repeatable.")
+    java.util.Map<String, String> brokerProperties = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -62,6 +66,7 @@ public final class BrokerCommand implements Callable<Integer> {
                 .optControllerPort(controllerPort)
                 .optHost(host)
                 .optTopics(noTopics ? List.of() : Topics.all());
+        brokerProperties.forEach(builder::optBrokerProperty);
         if (quorumVoters != null) {
             if (clusterId == null || controllerPort == 0) {
                 throw new IllegalArgumentException("--controller-quorum-voters needs --cluster-id and a fixed --controller-port");

@@ -57,6 +57,8 @@ public final class ChaosRun {
     private int poisonRecords;
     private int faults;
     private String samplerVictim;
+    private HangFault hang;
+    private HangFault.Ghost ghost;
     /** The trainer group's committed position when the trainer last (re)started: its new incarnation must pass it. */
     private long trainerRestartedAt = -1;
 
@@ -114,6 +116,7 @@ public final class ChaosRun {
             }
         }
         admin = connection.admin("ddpp-chaos");
+        hang = new HangFault(connection, admin);
         trainerGroup = connection.topics().trainerGroup(settings.run());
         ledger = new TopicLedger(connection, registry, settings.run());
         trainer = new TrainerLedger(cluster.trainerStateDir(), roles.logFile(GridCluster.TRAINER), trainerGroup,
@@ -138,6 +141,7 @@ public final class ChaosRun {
             long t0 = System.nanoTime();
             long wall0 = System.currentTimeMillis();
             samplerVictim = null;
+            ghost = null;
             trainerRestartedAt = -1;
             List<PoisonRecords.Injected> injected = injectFault(kind);
             faults++;
@@ -206,6 +210,8 @@ public final class ChaosRun {
             case POISON_DLQ -> {
                 return poison(Topics.DLQ);
             }
+            case HANG_SCORES -> ghost = hang.inject(cluster.connection().topics().scores(), random);
+            case HANG_REWARDS -> ghost = hang.inject(cluster.connection().topics().rewards(), random);
         }
         return List.of();
     }
@@ -297,6 +303,7 @@ public final class ChaosRun {
         boolean flowing = false;
         boolean reading = false;
         boolean deadLettered = false;
+        boolean passed = false;
         while (System.nanoTime() < deadline) {
             supervise();
             try {
@@ -308,7 +315,9 @@ public final class ChaosRun {
                 // after a trainer restart the old incarnation's last commits do not count: the new one must read on
                 reading = trainerProgress() > Math.max(trainer0, trainerRestartedAt);
                 deadLettered = injected.stream().allMatch(p -> ledger.stagesOf(p).containsAll(p.expectedStages()));
-                if (flowing && reading && deadLettered) {
+                // a hanging transaction must be gone from its partition, not only from the partitions around it
+                passed = ghost == null || hang.passed(ghost);
+                if (flowing && reading && deadLettered && passed) {
                     return seconds(t0);
                 }
             } catch (TopicLedger.NotReady e) {
@@ -327,6 +336,7 @@ public final class ChaosRun {
         }
         ledger.violation("no-recovery", kind.label() + " (fault " + (faults + 1) + "): not recovered within "
                 + settings.recoveryTimeout().toSeconds() + " s: rewards of candidates sampled after the fault " + flowing + ", trainer reading " + reading
+                + (ghost == null ? "" : ", readers past the hanging transaction at " + ghost.partition() + "@" + ghost.offset() + " " + passed)
                 + missing);
         return -1;
     }

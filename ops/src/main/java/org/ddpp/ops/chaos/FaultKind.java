@@ -3,7 +3,9 @@ package org.ddpp.ops.chaos;
 /**
  * The faults a chaos run injects. Kills are SIGKILL ({@code kill -9}) followed by a restart with the same flags;
  * a stop is SIGSTOP for longer than the role's consumer session timeout, then SIGCONT; a restart is SIGTERM, the
- * role's own clean stop, and a start; a poison writes hostile records ({@link PoisonRecords}) on one topic.
+ * role's own clean stop, and a start; a poison writes hostile records ({@link PoisonRecords}) on one topic; a hang
+ * leaves a transaction open on one partition that no coordinator will end ({@link HangFault}), so every
+ * read_committed reader stops there until the joiner's transaction watchdog aborts it.
  */
 enum FaultKind {
     KILL_SAMPLER("kill:sampler"),
@@ -21,7 +23,9 @@ enum FaultKind {
     POISON_SCORES("poison:scores"),
     POISON_REWARDS("poison:rewards"),
     POISON_POLICY("poison:policy"),
-    POISON_DLQ("poison:dlq");
+    POISON_DLQ("poison:dlq"),
+    HANG_SCORES("hang:scores"),
+    HANG_REWARDS("hang:rewards");
 
     private final String label;
 

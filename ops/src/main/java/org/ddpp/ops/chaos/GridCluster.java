@@ -82,7 +82,9 @@ final class GridCluster implements AutoCloseable {
     /** Starts the broker and the registry and waits until both serve. */
     void startInfrastructure() throws Exception {
         roles.start(BROKER, "broker", "--data-dir", dir.resolve("kafka").toString(), "--port", Integer.toString(brokerPort),
-                "--controller-port", Integer.toString(controllerPort));
+                "--controller-port", Integer.toString(controllerPort),
+                // lets the hang:* faults write a transaction no coordinator knows of (Kafka's verification refuses it)
+                "--broker-property", org.ddpp.testkit.GhostTransactions.BROKER_PROPERTY + "=false");
         awaitServing(BROKER, 0);
         roles.start(REGISTRY, "registry", "--bootstrap-servers", bootstrapServers(), "--port", Integer.toString(registryPort),
                 "--startup-timeout", ChaosSettings.flag(settings.startupTimeout()));
@@ -97,7 +99,7 @@ final class GridCluster implements AutoCloseable {
                     "--metrics-interval", "2s"));
         }
         roles.start(JOINER, withConnection("joiner", "--in-memory-state", "--state-dir", dir.resolve("joiner").toString(),
-                "--join-timeout", ChaosSettings.flag(settings.joinTimeout()), "--metrics-interval", "2s",
+                "--join-timeout", ChaosSettings.flag(settings.joinTimeout()), "--metrics-interval", "2s", "--transaction-check", "5s",
                 "--client-config", clientConfig().toString()));
     }
 

@@ -38,6 +38,8 @@ import org.ddpp.schemas.serde.CachedSchemaRegistry;
  */
 final class TopicLedger implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopicLedger.class);
+
     /** Thrown when the cluster or the registry cannot be read right now (not a violation: try again). */
     static final class NotReady extends Exception {
         NotReady(String message, Throwable cause) {
@@ -281,6 +283,7 @@ final class TopicLedger implements AutoCloseable {
 
     void violation(String kind, String detail) {
         if (reported.add(kind + "|" + detail)) {
+            LOG.warn("chaos: invariant violated ({}): {}", kind, detail);
             violations.add(new Violation(kind, detail));
         }
     }
