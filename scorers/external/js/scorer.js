@@ -130,6 +130,9 @@ async function main() {
   let stop;
   const stopped = new Promise((resolve) => { stop = resolve; });
   if (maxSeconds > 0) setTimeout(stop, maxSeconds * 1000);
+  // SIGTERM (a container stop) and SIGINT: finish the batch in hand, commit or abort it, leave, exit 0
+  process.once('SIGTERM', () => stop());
+  process.once('SIGINT', () => stop());
 
   await producer.connect();
   // kafkajs takes the transactional id on its first transaction: take it now, before the consumer reads its

@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -257,10 +258,15 @@ def main(argv):
     consumer.subscribe([a.candidates_topic])
     deadline = time.monotonic() + a.max_seconds if a.max_seconds > 0 else None
     scored = letters = 0
+    stopping = []
+    # SIGTERM (a container stop) and SIGINT: finish the transaction in hand (commit or abort), leave, exit 0
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stopping.append(signum))
     log.info("%s %s (%s) scoring task %s from %s into %s", NAME, VERSION, member, a.task, a.candidates_topic,
              a.scores_topic)
     try:
-        while (a.max_candidates <= 0 or scored < a.max_candidates) and (deadline is None or time.monotonic() < deadline):
+        while not stopping and (a.max_candidates <= 0 or scored < a.max_candidates) \
+                and (deadline is None or time.monotonic() < deadline):
             records = []
             for m in consumer.consume(num_messages=a.batch_size, timeout=0.5):
                 if m.error() is None:

@@ -391,6 +391,50 @@ final class ExternalScorers {
         assertTrue(output.split("transaction of 2 records aborted, reading them again", -1).length > 2, "the batch is read again");
     }
 
+    /**
+     * SIGTERM while a transaction is in hand (the scorer paused before its commit): the scorer ends that
+     * transaction (commits it, or aborts it where its client stops the batch), leaves and exits 0 well inside a
+     * container's stop grace period, so no transaction is left open for a successor to fence or for the broker to
+     * time out; a successor with the same instance id then scores what is left, so every candidate has exactly one
+     * committed score. Before the fix both died on the signal (exit 143) with the transaction open.
+     */
+    static void stopsCleanlyOnSigterm(Path dir, List<String> command) throws Exception {
+        TestStack stack = TestStack.get();
+        String run = "run-sigterm-" + UUID.randomUUID();
+        Topics3 topics = freshTopics(stack, 1, 1);
+        List<Candidate> candidates = proteinCandidates(run);
+        publish(stack, topics.candidates(), List.of(), candidates);
+        List<String> base = new ArrayList<>(command);
+        base.addAll(List.of("--bootstrap-servers", stack.bootstrap(), "--schema-registry", stack.registry.url(),
+                "--group", "test-" + run, "--instance-id", "sigterm", "--run", run));
+        base.addAll(topics.options());
+        List<String> first = new ArrayList<>(base);
+        first.addAll(List.of("--max-seconds", "300"));
+        Path log = Files.createTempFile("external-scorer-sigterm", ".log");
+        Process process = start(dir, first, Map.of(PAUSE_BEFORE_COMMIT, "3"), log);
+        try {
+            awaitOutput(process, log, Duration.ofSeconds(90), "pausing");
+            process.destroy(); // SIGTERM
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the scorer was still running 30 s after SIGTERM:\n" + Files.readString(log));
+        } finally {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("stopping: "), output);
+        assertTrue(noOpenTransaction(stack, topics.scores(), Duration.ofSeconds(5)), "a transaction was left open:\n" + output);
+
+        Set<String> ids = candidates.stream().map(Candidate::getId).collect(Collectors.toSet());
+        int committed = readCommitted(stack, topics.scores(), Set.of(), Duration.ofSeconds(5)).size();
+        if (committed < ids.size()) {
+            List<String> second = new ArrayList<>(base);
+            second.addAll(List.of("--max-candidates", Integer.toString(ids.size() - committed), "--max-seconds", "60"));
+            runScorer(dir, ids.size() - committed, second);
+        }
+        assertEquals(ids.stream().collect(Collectors.toMap(id -> id, id -> 1L)),
+                countByKey(readCommitted(stack, topics.scores(), ids, Duration.ofSeconds(20))), "one score per candidate");
+    }
+
     private static byte[] bytes(java.nio.ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);

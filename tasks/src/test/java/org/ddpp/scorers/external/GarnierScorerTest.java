@@ -120,4 +120,10 @@ class GarnierScorerTest {
         requireTools();
         ExternalScorers.abortsOnAnErrorInsideATransaction(SCORER, List.of(PYTHON, "scorer.py", "--garnier", GARNIER));
     }
+
+    @Test
+    void sigtermCommitsTheTransactionInHandAndExitsZero() throws Exception {
+        requireTools();
+        ExternalScorers.stopsCleanlyOnSigterm(SCORER, List.of(PYTHON, "scorer.py", "--garnier", GARNIER));
+    }
 }

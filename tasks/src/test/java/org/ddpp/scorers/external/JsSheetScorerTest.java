@@ -136,4 +136,10 @@ class JsSheetScorerTest {
                 ExternalScorers.countByKey(ExternalScorers.readCommitted(stack, topics.scores(), ids, Duration.ofSeconds(20))),
                 "one committed score per candidate");
     }
+
+    @Test
+    void sigtermCommitsTheTransactionInHandAndExitsZero() throws Exception {
+        requireTools();
+        ExternalScorers.stopsCleanlyOnSigterm(SCORER, List.of("node", "scorer.js"));
+    }
 }
