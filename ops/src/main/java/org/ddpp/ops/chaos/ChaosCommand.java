@@ -32,11 +32,11 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--min-faults", defaultValue = "0", description = "Keep injecting after --minutes until this many faults (default: ${DEFAULT-VALUE}).")
     int minFaults;
 
-    @Option(names = "--fault-gap-min", defaultValue = "500ms", converter = DurationConverter.class,
+    @Option(names = "--fault-gap-min", defaultValue = "300ms", converter = DurationConverter.class,
             description = "Shortest pause after a recovery before the next fault (default: ${DEFAULT-VALUE}).")
     Duration gapMin;
 
-    @Option(names = "--fault-gap-max", defaultValue = "3s", converter = DurationConverter.class,
+    @Option(names = "--fault-gap-max", defaultValue = "1500ms", converter = DurationConverter.class,
             description = "Longest pause after a recovery before the next fault (default: ${DEFAULT-VALUE}).")
     Duration gapMax;
 
@@ -48,7 +48,7 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Consumer session timeout of the scorers and the joiner; a SIGSTOP lasts 2 s longer (default: ${DEFAULT-VALUE}).")
     Duration sessionTimeout;
 
-    @Option(names = "--join-timeout", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--join-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "The joiner's --join-timeout (default: ${DEFAULT-VALUE}).")
     Duration joinTimeout;
 

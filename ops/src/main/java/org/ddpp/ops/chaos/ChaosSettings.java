@@ -77,11 +77,11 @@ public record ChaosSettings(
         private Duration duration = Duration.ofMinutes(10);
         private long seed = 1;
         private int minFaults;
-        private Duration faultGapMin = Duration.ofMillis(500);
-        private Duration faultGapMax = Duration.ofSeconds(3);
+        private Duration faultGapMin = Duration.ofMillis(300);
+        private Duration faultGapMax = Duration.ofMillis(1500);
         private Duration recoveryTimeout = Duration.ofMinutes(3);
         private Duration sessionTimeout = Duration.ofSeconds(6);
-        private Duration joinTimeout = Duration.ofSeconds(15);
+        private Duration joinTimeout = Duration.ofSeconds(10);
         private Duration transactionTimeout = Duration.ofSeconds(20);
         private Duration startupTimeout = Duration.ofSeconds(60);
         private Duration shutdownTimeout = Duration.ofSeconds(20);
