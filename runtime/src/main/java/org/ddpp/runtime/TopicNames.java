@@ -74,6 +74,10 @@ public record TopicNames(String prefix, String suffix) {
         return of(Topics.DLQ);
     }
 
+    public String rewardConfig() {
+        return of(Topics.REWARD_CONFIG);
+    }
+
     /** Every topic of {@link Topics#all()} under these names, with its partitions and cleanup policy. */
     public List<TopicSpec<?, ?>> specs() {
         return Topics.all().stream().<TopicSpec<?, ?>>map(this::renamed).toList();

@@ -102,6 +102,6 @@ class ConnectionSettingsTest {
         assertEquals("test.ddpp-trainer-r-1", t.trainerGroup("r"));
         assertEquals("test.ddpp-scorer-s-1", t.scorerGroup("s"));
         assertTrue(t.specs().stream().anyMatch(s -> s.name().equals("_schemas")));
-        assertEquals(7, t.specs().size());
+        assertEquals(8, t.specs().size());
     }
 }

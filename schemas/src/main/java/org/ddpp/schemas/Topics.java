@@ -11,6 +11,7 @@ import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.DeadLetter;
 import org.ddpp.schemas.avro.Metrics;
 import org.ddpp.schemas.avro.PolicyUpdate;
+import org.ddpp.schemas.avro.RewardConfig;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoredCandidate;
 
@@ -38,11 +39,14 @@ public final class Topics {
     /** Records some stage could not use; key: the original key bytes. */
     public static final TopicSpec<byte[], DeadLetter> DLQ = new TopicSpec<>(
             "ddpp.dlq", 1, false, byte[].class, DeadLetter.class, "dead letters, key = original key");
+    /** What each run is steered toward, one version after another (compacted: the newest per run stays); key: run id. */
+    public static final TopicSpec<String, RewardConfig> REWARD_CONFIG = new TopicSpec<>(
+            "ddpp.reward-config", 1, true, String.class, RewardConfig.class, "reward configuration versions, key = run id, compacted");
     /** Storage log of the embedded schema registry (compacted, one partition so order is total). */
     public static final TopicSpec<String, String> SCHEMAS = new TopicSpec<>(
             "_schemas", 1, true, String.class, String.class, "schema registry log, compacted");
 
-    private static final List<TopicSpec<?, ?>> ALL = List.of(CANDIDATES, SCORES, REWARDS, POLICY, METRICS, DLQ, SCHEMAS);
+    private static final List<TopicSpec<?, ?>> ALL = List.of(CANDIDATES, SCORES, REWARDS, POLICY, METRICS, DLQ, REWARD_CONFIG, SCHEMAS);
 
     private Topics() {}
 

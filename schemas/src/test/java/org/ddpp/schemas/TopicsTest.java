@@ -21,10 +21,12 @@ class TopicsTest {
     void everyTopicOfTheDesignIsRegisteredOnceWithItsPolicy() {
         List<String> names = Topics.all().stream().map(TopicSpec::name).toList();
         assertEquals(List.of("ddpp.candidates", "ddpp.scores", "ddpp.rewards", "ddpp.policy", "ddpp.metrics",
-                "ddpp.dlq", "_schemas"), names);
+                "ddpp.dlq", "ddpp.reward-config", "_schemas"), names);
         assertEquals(names.size(), new HashSet<>(names).size());
         assertEquals("compact", Topics.POLICY.cleanupPolicy());
         assertEquals("compact", Topics.SCHEMAS.cleanupPolicy());
+        assertEquals("compact", Topics.REWARD_CONFIG.cleanupPolicy());
+        assertEquals(1, Topics.REWARD_CONFIG.partitions(), "one partition: versions of a run are in order");
         assertEquals("delete", Topics.CANDIDATES.cleanupPolicy());
         assertEquals(1, Topics.SCHEMAS.partitions());
         NewTopic topic = Topics.POLICY.newTopic(org.ddpp.schemas.Replication.of(3, 2));
