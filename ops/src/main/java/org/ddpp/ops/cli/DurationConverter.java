@@ -1,45 +1,22 @@
 package org.ddpp.ops.cli;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.ddpp.runtime.config.Durations;
 import picocli.CommandLine;
 
 /**
- * Reads a duration option the way people write it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601
- * ({@code PT30S}). A bare number is refused (one readable line) because its unit would be a guess.
+ * Reads a duration option the way people write it ({@link Durations}: {@code 500ms}, {@code 30s}, {@code 2m},
+ * {@code 1h}, or ISO-8601 {@code PT30S}). A bare number is refused (one readable line) because its unit would be a guess.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
     @Override
     public Duration convert(String value) {
-        return parse(value);
+        return Durations.parse(value);
     }
 
     /** Parses {@code value}; {@link IllegalArgumentException} with the accepted forms when it is none of them. */
     public static Duration parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE.matcher(v);
-        if (m.matches()) {
-            double amount = Double.parseDouble(m.group(1));
-            double millis = switch (m.group(2)) {
-                case "ms" -> amount;
-                case "s" -> amount * 1e3;
-                case "m" -> amount * 60e3;
-                default -> amount * 3600e3;
-            };
-            return Duration.ofMillis(Math.round(millis));
-        }
-        if (v.startsWith("pt")) {
-            try {
-                return Duration.parse(value.trim());
-            } catch (RuntimeException e) {
-                // fall through to the readable message
-            }
-        }
-        throw new IllegalArgumentException("'" + value + "' is not a duration; write it with a unit, e.g. 500ms, 30s, 2m or 1h");
+        return Durations.parse(value);
     }
 }
