@@ -1,63 +1,41 @@
 package org.ddpp.ops.cli;
 
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
+import org.ddpp.runtime.config.Setting;
 import org.ddpp.scorers.joiner.JoinerConfig;
+import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.RewardComposition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpp joiner}: the reward joiner (Kafka Streams, exactly_once_v2): candidates + required scores →
  * {@code ddpp.rewards}, or {@code ddpp.dlq} with the reason; stops cleanly on SIGTERM.
  */
-@Command(name = "joiner", mixinStandardHelpOptions = true,
+@Command(name = "joiner", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = {"Join ddpp.candidates with the ddpp.scores of every required scorer and write each candidate "
                 + "exactly once: to ddpp.rewards with log R = max(floor, sum_k w_k * log R_k), or to ddpp.dlq when a "
                 + "required score is FAILED, INVALID or missing after the timeout. Scores of other scorers are ignored."})
-public final class JoinerCommand implements Callable<Integer> {
+public final class JoinerCommand implements Callable<Integer>, SettingOptions.Source {
 
     @Mixin ConnectionOptions connection;
 
     @Mixin RewardOptions reward;
 
-    @Option(names = "--join-timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Wall-clock wait for a candidate's required scores before it is dead-lettered (default: ${DEFAULT-VALUE}).")
-    Duration joinTimeout;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--dedup-retention", defaultValue = "10m", converter = DurationConverter.class,
-            description = "How long a settled candidate is remembered to drop late duplicate scores (default: ${DEFAULT-VALUE}).")
-    Duration dedupRetention;
-
-    @Option(names = "--punctuate-interval", defaultValue = "1s", converter = DurationConverter.class,
-            description = "How often timeouts are checked (default: ${DEFAULT-VALUE}).")
-    Duration punctuateInterval;
-
-    @Option(names = "--metrics-interval", defaultValue = "5s", converter = DurationConverter.class,
-            description = "How often metrics go to ddpp.metrics (default: ${DEFAULT-VALUE}).")
-    Duration metricsInterval;
-
-    @Option(names = "--application-id", defaultValue = JoinerConfig.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
-    String applicationId;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--state-dir", defaultValue = "runs/joiner-state",
-            description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
-    Path stateDir;
-
-    @Option(names = "--in-memory-state",
-            description = "Keep the join state in memory (restored from its changelog on start) instead of RocksDB.")
-    boolean inMemoryState;
+    @Override
+    public List<Setting<?>> settings() {
+        return JoinerSettings.ALL;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,16 +43,9 @@ public final class JoinerCommand implements Callable<Integer> {
         RewardComposition composition = reward.composition(RewardComposition.DEFAULT_SPEC);
         JoinerConfig config = JoinerConfig.builder()
                 .setConnection(cluster)
-                .optApplicationId(applicationId)
                 .optComposition(composition)
-                .optJoinTimeout(joinTimeout)
-                .optDedupRetention(dedupRetention)
-                .optPunctuateInterval(punctuateInterval)
-                .optMetricsInterval(metricsInterval)
+                .opt(SettingOptions.parsed(spec, JoinerSettings.ALL))
                 .optMeterRegistry(connection.meterRegistry())
-                .optStreamThreads(threads)
-                .optStateDir(stateDir)
-                .optInMemoryState(inMemoryState)
                 .build();
         StartupCheck.require(cluster, connection.startupTimeout());
         ServiceLifetime.ensureTopics(cluster);

@@ -24,6 +24,7 @@ import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.tasks.TaskProfiles;
 import org.ddpp.scorers.Scorers;
+import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.registry.RegistryServer;
@@ -248,10 +249,10 @@ public final class DemoPipeline implements AutoCloseable {
 
     public void startJoiner() {
         joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(connection)
-                .optApplicationId("ddpp-joiner-" + settings.run())
-                .optComposition(composition).optJoinTimeout(settings.joinTimeout())
-                .optStateDir(settings.workDir().resolve("joiner-state"))
-                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build());
+                .opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner-" + settings.run())
+                .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, settings.joinTimeout())
+                .opt(JoinerSettings.STATE_DIR, settings.workDir().resolve("joiner-state"))
+                .opt(JoinerSettings.METRICS_INTERVAL, settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build());
     }
 
     public SamplerService startSampler(boolean pinned, int index) throws IOException {

@@ -96,7 +96,7 @@ public record DemoSettings(
         private int checkpointEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_CHECKPOINT_EVERY;
         private long maxOutstanding = org.ddpp.producers.SamplerConfig.DEFAULT_MAX_OUTSTANDING;
         private int freshPerStep = 16;
-        private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerConfig.DEFAULT_JOIN_TIMEOUT;
+        private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerSettings.JOIN_TIMEOUT.defaultValue();
         private Duration metricsInterval = Duration.ofSeconds(2);
         private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 

@@ -43,6 +43,7 @@ import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.JoinerConfig;
+import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
@@ -77,10 +78,10 @@ class ScoringPipelineTest {
         RewardComposition composition = RewardComposition.parse(COMPOSITION, -20);
         List<ProducerRecord<byte[], byte[]>> records = records();
         Process child = null;
-        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(stack.connection(topics)).optApplicationId("ddpp-joiner")
-                        .optComposition(composition).optJoinTimeout(Duration.ofSeconds(12))
-                        .optPunctuateInterval(Duration.ofMillis(500)).optMetricsInterval(Duration.ofSeconds(1))
-                        .optStateDir(Files.createTempDirectory("ddpp-joiner-state")).build());
+        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(stack.connection(topics)).opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner")
+                        .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(12))
+                        .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofMillis(500)).opt(JoinerSettings.METRICS_INTERVAL, Duration.ofSeconds(1))
+                        .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("ddpp-joiner-state")).build());
                 ScorerService halfPlane = ScorerService.start(scorerConfig("grid-half-plane", "a"));
                 ScorerService centerB = ScorerService.start(scorerConfig("grid-center", "b"));
                 KafkaProducer<byte[], byte[]> producer = stack.producer()) {

@@ -1,77 +1,62 @@
 package org.ddpp.scorers.joiner;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
+import org.ddpp.runtime.config.Setting;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.scorers.reward.RewardComposition;
 
 /**
- * Settings of the {@link RewardJoiner}. Built with {@link #builder()}: {@code set*} values are required, every
- * {@code opt*} has the default named by its constant.
+ * Settings of the {@link RewardJoiner}. Built with {@link #builder()}: {@code set*} values are required, the
+ * scalar ones are {@link JoinerSettings} given through {@code opt(setting, value)} (each with its documented default),
+ * the others have named {@code opt*} methods.
  *
- * @param connection        Kafka, registry and topic names (shared by every role)
- * @param applicationId     Kafka Streams application id (consumer group, transactional ids, internal topics),
- *                          renamed like the topics
- * @param composition       required scorers, weights and log-reward floor
- * @param joinTimeout       how long (wall clock) a candidate waits for its required scores before it is
- *                          dead-lettered; also how long scores wait for a candidate that never comes
- * @param dedupRetention    how long a finished candidate is remembered so that late duplicates are recognised
- * @param punctuateInterval how often (wall clock) timeouts are checked
- * @param metricsInterval   how often metrics are published
- * @param streamThreads     Kafka Streams threads
- * @param stateDir          Kafka Streams state directory
- * @param inMemoryState     keep the join state in memory (restored from the changelog) instead of RocksDB
- * @param meterRegistry     where the joiner's meters go (a {@code /metrics} endpoint's registry); null = its own
+ * @param connection    Kafka, registry and topic names (shared by every role)
+ * @param composition   required scorers, weights and log-reward floor
+ * @param settings      the {@link JoinerSettings} values
+ * @param meterRegistry where the joiner's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
-public record JoinerConfig(
-        ClusterConnection connection,
-        String applicationId,
-        RewardComposition composition,
-        Duration joinTimeout,
-        Duration dedupRetention,
-        Duration punctuateInterval,
-        Duration metricsInterval,
-        int streamThreads,
-        Path stateDir,
-        boolean inMemoryState,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
-
-    public static final String DEFAULT_APPLICATION_ID = "ddpp-joiner";
-    public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
-    public static final int DEFAULT_STREAM_THREADS = 1;
-    public static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "ddpp-joiner-state");
+public record JoinerConfig(ClusterConnection connection, RewardComposition composition, Settings settings,
+        MeterRegistry meterRegistry) {
 
     public JoinerConfig {
         Objects.requireNonNull(connection, "connection is required");
         Objects.requireNonNull(composition, "composition");
-        Objects.requireNonNull(stateDir, "stateDir");
-        if (applicationId == null || applicationId.isBlank()) {
-            throw new IllegalArgumentException("application id must not be blank");
-        }
-        positive("join timeout", joinTimeout);
-        positive("dedup retention", dedupRetention);
-        positive("punctuate interval", punctuateInterval);
-        positive("metrics interval", metricsInterval);
-        if (streamThreads <= 0) {
-            throw new IllegalArgumentException("stream threads must be positive, got " + streamThreads);
-        }
+        Objects.requireNonNull(settings, "settings");
     }
 
-    private static void positive(String what, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
-        }
+    /** The value of one of the {@link JoinerSettings}. */
+    public <T> T get(Setting<T> setting) {
+        return settings.get(setting);
     }
 
     /** The topic names of this pipeline. */
     public TopicNames topics() {
         return connection.topics();
     }
+
+    /** Kafka Streams application id, renamed like the topics. */
+    public String applicationId() {
+        return connection.topics().joinerApplicationId(get(JoinerSettings.APPLICATION_ID));
+    }
+
+    public Duration joinTimeout() { return get(JoinerSettings.JOIN_TIMEOUT); }
+
+    public Duration dedupRetention() { return get(JoinerSettings.DEDUP_RETENTION); }
+
+    public Duration punctuateInterval() { return get(JoinerSettings.PUNCTUATE_INTERVAL); }
+
+    public Duration metricsInterval() { return get(JoinerSettings.METRICS_INTERVAL); }
+
+    public int streamThreads() { return get(JoinerSettings.STREAM_THREADS); }
+
+    public Path stateDir() { return get(JoinerSettings.STATE_DIR); }
+
+    public boolean inMemoryState() { return get(JoinerSettings.IN_MEMORY_STATE); }
 
     public static Builder builder() {
         return new Builder();
@@ -80,36 +65,23 @@ public record JoinerConfig(
     /** Builds a {@link JoinerConfig}. */
     public static final class Builder {
         private ClusterConnection connection;
-        private String applicationId = DEFAULT_APPLICATION_ID;
         private RewardComposition composition = RewardComposition.defaults();
-        private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
-        private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
-        private Duration punctuateInterval = DEFAULT_PUNCTUATE_INTERVAL;
-        private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
-        private int streamThreads = DEFAULT_STREAM_THREADS;
-        private Path stateDir = DEFAULT_STATE_DIR;
-        private boolean inMemoryState;
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+        private Settings settings = Settings.empty();
+        private MeterRegistry meterRegistry;
 
         /** Kafka, registry and topic names (required). */
         public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
-        public Builder optApplicationId(String v) { this.applicationId = v; return this; }
         /** Default: {@link RewardComposition#defaults()}. */
         public Builder optComposition(RewardComposition v) { this.composition = v; return this; }
-        public Builder optJoinTimeout(Duration v) { this.joinTimeout = v; return this; }
-        public Builder optDedupRetention(Duration v) { this.dedupRetention = v; return this; }
-        public Builder optPunctuateInterval(Duration v) { this.punctuateInterval = v; return this; }
-        public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
-        public Builder optStreamThreads(int v) { this.streamThreads = v; return this; }
-        public Builder optStateDir(Path v) { this.stateDir = v; return this; }
-        public Builder optInMemoryState(boolean v) { this.inMemoryState = v; return this; }
+        /** One of the {@link JoinerSettings}; a value that breaks its rule is refused here. */
+        public <T> Builder opt(Setting<T> setting, T value) { this.settings = settings.with(setting, value); return this; }
+        /** Several {@link JoinerSettings} at once (the command line's). */
+        public Builder opt(Settings values) { this.settings = settings.withAll(values); return this; }
         /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
+        public Builder optMeterRegistry(MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public JoinerConfig build() {
-            Objects.requireNonNull(connection, "connection is required");
-            return new JoinerConfig(connection, connection.topics().joinerApplicationId(applicationId), composition,
-                    joinTimeout, dedupRetention, punctuateInterval, metricsInterval, streamThreads, stateDir, inMemoryState, meterRegistry);
+            return new JoinerConfig(connection, composition, settings, meterRegistry);
         }
     }
 }
