@@ -23,9 +23,11 @@ import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.tasks.TaskProfiles;
+import org.ddpp.producers.SamplerSettings;
 import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.scorers.service.ScorerSettings;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.registry.RegistryServer;
 import org.ddpp.testkit.EmbeddedStack;
@@ -209,7 +211,7 @@ public final class DemoPipeline implements AutoCloseable {
     public ScorerService startScorer(String name) {
         ScorerService s = ScorerService.start(ScorerServiceConfig.builder()
                 .setConnection(connection).setScorer(name)
-                .optInstanceId(name + "-" + (scorerInstances++)).optMetricsInterval(settings.metricsInterval())
+                .opt(ScorerSettings.INSTANCE_ID, name + "-" + (scorerInstances++)).opt(ScorerSettings.METRICS_INTERVAL, settings.metricsInterval())
                 .optMeterRegistry(settings.meterRegistry()).build());
         scorers.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(s);
         return s;
@@ -259,12 +261,12 @@ public final class DemoPipeline implements AutoCloseable {
         SamplerService s = SamplerService.start(SamplerConfig.builder()
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained)
-                .optSamplerId((pinned ? "pinned-" : "policy-") + index)
+                .opt(SamplerSettings.SAMPLER_ID, (pinned ? "pinned-" : "policy-") + index)
                 .optPinned(pinned)
                 .optSource(pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
-                .optSeed(1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
-                .optMaxOutstanding(settings.maxOutstanding())
-                .optMetricsInterval(settings.metricsInterval())
+                .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
+                .opt(SamplerSettings.MAX_OUTSTANDING, settings.maxOutstanding())
+                .opt(SamplerSettings.METRICS_INTERVAL, settings.metricsInterval())
                 .optMeterRegistry(settings.meterRegistry())
                 .build());
         samplers.add(s);

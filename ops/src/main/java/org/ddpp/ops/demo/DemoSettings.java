@@ -94,7 +94,7 @@ public record DemoSettings(
         private int pinnedSamplers = 1;
         private int publishEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_PUBLISH_EVERY;
         private int checkpointEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_CHECKPOINT_EVERY;
-        private long maxOutstanding = org.ddpp.producers.SamplerConfig.DEFAULT_MAX_OUTSTANDING;
+        private long maxOutstanding = org.ddpp.producers.SamplerSettings.MAX_OUTSTANDING.defaultValue();
         private int freshPerStep = 16;
         private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerSettings.JOIN_TIMEOUT.defaultValue();
         private Duration metricsInterval = Duration.ofSeconds(2);

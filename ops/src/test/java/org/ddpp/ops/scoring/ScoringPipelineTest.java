@@ -49,6 +49,7 @@ import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
+import org.ddpp.scorers.service.ScorerSettings;
 import org.ddpp.testkit.TestStack;
 import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
@@ -173,8 +174,8 @@ class ScoringPipelineTest {
 
     private ScorerServiceConfig scorerConfig(String scorer, String instance) {
         return ScorerServiceConfig.builder().setConnection(stack.connection(topics))
-                .setScorer(scorer).optInstanceId(instance + suffix).optBatchSize(16).optMaxInFlight(64)
-                .optSessionTimeout(Duration.ofSeconds(10)).optMetricsInterval(Duration.ofSeconds(1)).build();
+                .setScorer(scorer).opt(ScorerSettings.INSTANCE_ID, instance + suffix).opt(ScorerSettings.BATCH_SIZE, 16).opt(ScorerSettings.MAX_IN_FLIGHT, 64)
+                .opt(ScorerSettings.SESSION_TIMEOUT, Duration.ofSeconds(10)).opt(ScorerSettings.METRICS_INTERVAL, Duration.ofSeconds(1)).build();
     }
 
     /** {@code ddpp scorer --scorer grid-center} instance a, in its own JVM so that it can be killed for real. */

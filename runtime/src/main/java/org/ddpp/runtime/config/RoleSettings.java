@@ -10,4 +10,12 @@ public final class RoleSettings {
     /** How often a role publishes its numbers to {@code ddpp.metrics}. */
     public static final Setting<Duration> METRICS_INTERVAL = Setting.duration("metrics-interval").defaultValue("5s")
             .positive().doc("How often metrics go to ddpp.metrics.").build();
+
+    /**
+     * How long a role waits at start for Kafka and the registry ({@code --startup-timeout} of every role command,
+     * which the connection options declare with the same default as {@code StartupCheck.DEFAULT_TIMEOUT}).
+     */
+    public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup-timeout").defaultValue("15s")
+            .positive().doc("Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses "
+                    + "the credentials, within this time.").build();
 }

@@ -108,12 +108,12 @@ public final class ScorerService implements AutoCloseable {
         this.stage = "scorer:" + scorer.name();
         this.scoreSerializer = new AvroSerializer<>(registry, true, false);
         AtomicInteger threads = new AtomicInteger();
-        this.callers = Executors.newFixedThreadPool(config.parallelism(), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
+        this.callers = Executors.newFixedThreadPool(config.get(ScorerSettings.PARALLELISM), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-call-" + threads.incrementAndGet()));
         this.call = new ScoringCall(scorer, workers, config, metrics);
         this.metricsPublisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
                 "scorer", config.memberId(), "all", Map.of("scorer", scorer.name(), "scorer_version", scorer.version()),
-                metrics::snapshot, config.metricsInterval());
+                metrics::snapshot, config.get(ScorerSettings.METRICS_INTERVAL));
         this.meters = config.meterRegistry() == null ? RoleMeters.standalone("scorer", "all")
                 : new RoleMeters(config.meterRegistry(), "scorer", "all");
         metrics.bind(meters, scorer.name());
@@ -144,9 +144,9 @@ public final class ScorerService implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxInFlight());
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 5));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.get(ScorerSettings.MAX_IN_FLIGHT));
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.get(ScorerSettings.SESSION_TIMEOUT).toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.get(ScorerSettings.SESSION_TIMEOUT).toMillis() / 5));
         return p;
     }
 
@@ -156,7 +156,7 @@ public final class ScorerService implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.memberId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.get(ScorerSettings.TRANSACTION_TIMEOUT).toMillis());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         return p;
     }
@@ -288,8 +288,8 @@ public final class ScorerService implements AutoCloseable {
         List<Future<List<ScoreResult>>> futures = new ArrayList<>();
         List<List<Candidate>> batches = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
-        for (int from = 0; from < candidates.size(); from += config.batchSize()) {
-            List<Candidate> batch = candidates.subList(from, Math.min(candidates.size(), from + config.batchSize()));
+        for (int from = 0; from < candidates.size(); from += config.get(ScorerSettings.BATCH_SIZE)) {
+            List<Candidate> batch = candidates.subList(from, Math.min(candidates.size(), from + config.get(ScorerSettings.BATCH_SIZE)));
             batches.add(batch);
             starts.add(System.nanoTime());
             futures.add(callers.submit(() -> call.score(batch)));
