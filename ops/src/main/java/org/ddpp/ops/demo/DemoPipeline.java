@@ -28,6 +28,7 @@ import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.scorers.service.ScorerSettings;
+import org.ddpp.trainer.online.TrainerSettings;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.registry.RegistryServer;
 import org.ddpp.testkit.EmbeddedStack;
@@ -279,9 +280,9 @@ public final class DemoPipeline implements AutoCloseable {
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
                 .optDdpp(profile.fineTune().build().ddpp())
-                .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
-                .optFreshPerStep(settings.freshPerStep())
-                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build();
+                .opt(TrainerSettings.PUBLISH_EVERY, settings.publishEvery()).opt(TrainerSettings.CHECKPOINT_EVERY, settings.checkpointEvery())
+                .opt(TrainerSettings.FRESH_PER_STEP, settings.freshPerStep())
+                .opt(TrainerSettings.METRICS_INTERVAL, settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build();
         if (evaluator == null) {
             evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
         }

@@ -92,8 +92,8 @@ public record DemoSettings(
         private int evaluationSamples = 128;
         private int followingSamplers = 1;
         private int pinnedSamplers = 1;
-        private int publishEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_PUBLISH_EVERY;
-        private int checkpointEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_CHECKPOINT_EVERY;
+        private int publishEvery = org.ddpp.trainer.online.TrainerSettings.PUBLISH_EVERY.defaultValue();
+        private int checkpointEvery = org.ddpp.trainer.online.TrainerSettings.CHECKPOINT_EVERY.defaultValue();
         private long maxOutstanding = org.ddpp.producers.SamplerSettings.MAX_OUTSTANDING.defaultValue();
         private int freshPerStep = 16;
         private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerSettings.JOIN_TIMEOUT.defaultValue();
