@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ddpp.diffusion.train.DdppLearner;
+import org.ddpp.runtime.config.Setting;
+import org.ddpp.ops.demo.DemoOptions;
 import org.ddpp.ops.demo.DemoPipeline;
 import org.ddpp.ops.demo.DemoSettings;
 import org.ddpp.ops.demo.PretrainedCache;
@@ -24,9 +26,9 @@ import picocli.CommandLine.Option;
  * existing cluster), samplers, scorers, the reward joiner and the online trainer — with a progress line every few
  * seconds, the live dashboard, and a summary whose last line is one JSON object.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, SettingOptions.Source {
 
     @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
     double minutes;
@@ -64,22 +66,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-start-external", description = "Do not start external scorers; print the command to run them yourself instead.")
     boolean noStartExternal;
 
-    @Option(names = "--evaluation-samples", defaultValue = "128", description = "Policy samples per published version for the mean log R and quality figures of tasks without an exact evaluation (default: ${DEFAULT-VALUE}).")
-    int evaluationSamples;
-
-    @Option(names = "--samplers", defaultValue = "1", description = "Samplers following the newest policy (default: ${DEFAULT-VALUE}).")
-    int samplers;
-
-    @Option(names = "--pinned-samplers", defaultValue = "1", description = "Samplers pinned to the pre-trained model, the exploration source (default: ${DEFAULT-VALUE}).")
-    int pinned;
-
-    @Option(names = "--publish-every", defaultValue = "50", description = "Trainer steps between policy versions (default: ${DEFAULT-VALUE}).")
-    int publishEvery;
-
-    @Option(names = "--fresh-per-step", defaultValue = "16", description = "New scored candidates the trainer takes in per step; 0 = all that arrive (default: ${DEFAULT-VALUE}).")
-    int freshPerStep;
-
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public List<Setting<?>> settings() {
+        return DemoOptions.OPTIONS;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -98,16 +90,12 @@ public final class DemoCommand implements Callable<Integer> {
                 .optTask(task)
                 .optExternalScorers(commands(externalScorers))
                 .optStartExternal(!noStartExternal)
-                .optEvaluationSamples(evaluationSamples)
                 .optCluster(connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven())
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
                 .optLogRewardFloor(reward.floor)
-                .optFollowingSamplers(samplers)
-                .optPinnedSamplers(pinned)
-                .optPublishEvery(publishEvery)
-                .optFreshPerStep(freshPerStep)
+                .opt(SettingOptions.parsed(spec, DemoOptions.OPTIONS))
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
         java.io.PrintWriter out = spec.commandLine().getOut();
@@ -139,7 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 out.println("demo: stopping samplers and draining the pipeline ...");
                 out.flush();
-                RunAccounting.Report accounting = pipeline.drain(settings.joinTimeout().plusSeconds(30));
+                RunAccounting.Report accounting = pipeline.drain(settings.get(DemoOptions.JOIN_TIMEOUT).plusSeconds(30));
                 OnlineTrainer trainer = pipeline.trainer();
                 long steps = trainer == null ? 0 : trainer.stepCount();
                 long versions = trainer == null ? 0 : trainer.policyVersion();

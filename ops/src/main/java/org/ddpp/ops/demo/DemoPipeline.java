@@ -171,7 +171,7 @@ public final class DemoPipeline implements AutoCloseable {
         LogRewardFloor floored = new LogRewardFloor(profile.reward(), composition.floor());
         return (model, version) -> {
             AncestralSampler sampler = new AncestralSampler(samplerSteps, true, true, new MaskSchedule());
-            int[][] xs = sampler.sample(model, settings.evaluationSamples(), new java.util.SplittableRandom(7919L * version + 1));
+            int[][] xs = sampler.sample(model, settings.get(DemoOptions.EVALUATION_SAMPLES), new java.util.SplittableRandom(7919L * version + 1));
             Map<String, Double> out = new LinkedHashMap<>();
             out.put(MEAN_LOG_R, java.util.Arrays.stream(floored.logReward(xs)).average().orElseThrow());
             profile.quality(xs, null).forEach((k, val) -> {
@@ -199,10 +199,10 @@ public final class DemoPipeline implements AutoCloseable {
         }
         startJoiner();
         startTrainer();
-        for (int i = 0; i < settings.pinnedSamplers(); i++) {
+        for (int i = 0; i < settings.get(DemoOptions.PINNED_SAMPLERS); i++) {
             startSampler(true, i);
         }
-        for (int i = 0; i < settings.followingSamplers(); i++) {
+        for (int i = 0; i < settings.get(DemoOptions.FOLLOWING_SAMPLERS); i++) {
             startSampler(false, i);
         }
         return this;
@@ -212,7 +212,7 @@ public final class DemoPipeline implements AutoCloseable {
     public ScorerService startScorer(String name) {
         ScorerService s = ScorerService.start(ScorerServiceConfig.builder()
                 .setConnection(connection).setScorer(name)
-                .opt(ScorerSettings.INSTANCE_ID, name + "-" + (scorerInstances++)).opt(ScorerSettings.METRICS_INTERVAL, settings.metricsInterval())
+                .opt(ScorerSettings.INSTANCE_ID, name + "-" + (scorerInstances++)).opt(ScorerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .optMeterRegistry(settings.meterRegistry()).build());
         scorers.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(s);
         return s;
@@ -253,9 +253,9 @@ public final class DemoPipeline implements AutoCloseable {
     public void startJoiner() {
         joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(connection)
                 .opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner-" + settings.run())
-                .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, settings.joinTimeout())
+                .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, settings.get(DemoOptions.JOIN_TIMEOUT))
                 .opt(JoinerSettings.STATE_DIR, settings.workDir().resolve("joiner-state"))
-                .opt(JoinerSettings.METRICS_INTERVAL, settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build());
+                .opt(JoinerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL)).optMeterRegistry(settings.meterRegistry()).build());
     }
 
     public SamplerService startSampler(boolean pinned, int index) throws IOException {
@@ -266,8 +266,8 @@ public final class DemoPipeline implements AutoCloseable {
                 .optPinned(pinned)
                 .optSource(pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
                 .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
-                .opt(SamplerSettings.MAX_OUTSTANDING, settings.maxOutstanding())
-                .opt(SamplerSettings.METRICS_INTERVAL, settings.metricsInterval())
+                .opt(SamplerSettings.MAX_OUTSTANDING, settings.get(DemoOptions.MAX_OUTSTANDING))
+                .opt(SamplerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .optMeterRegistry(settings.meterRegistry())
                 .build());
         samplers.add(s);
@@ -280,9 +280,9 @@ public final class DemoPipeline implements AutoCloseable {
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
                 .optDdpp(profile.fineTune().build().ddpp())
-                .opt(TrainerSettings.PUBLISH_EVERY, settings.publishEvery()).opt(TrainerSettings.CHECKPOINT_EVERY, settings.checkpointEvery())
-                .opt(TrainerSettings.FRESH_PER_STEP, settings.freshPerStep())
-                .opt(TrainerSettings.METRICS_INTERVAL, settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build();
+                .opt(TrainerSettings.PUBLISH_EVERY, settings.get(DemoOptions.PUBLISH_EVERY)).opt(TrainerSettings.CHECKPOINT_EVERY, settings.get(DemoOptions.CHECKPOINT_EVERY))
+                .opt(TrainerSettings.FRESH_PER_STEP, settings.get(DemoOptions.FRESH_PER_STEP))
+                .opt(TrainerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL)).optMeterRegistry(settings.meterRegistry()).build();
         if (evaluator == null) {
             evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
         }

@@ -21,13 +21,13 @@ public final class TrainerSettings {
     public static final Setting<Double> EXPLORATION_SHARE = Setting.decimal("exploration-share").defaultValue("0.5")
             .check("in [0, 1]", v -> v >= 0 && v <= 1).doc("Share of each batch from exploration candidates.").build();
     public static final Setting<Integer> PUBLISH_EVERY = Setting.integer("publish-every").defaultValue("50").positive()
-            .doc("Steps between published policy versions.").build();
+            .doc("Trainer steps between policy versions.").build();
     public static final Setting<Integer> CHECKPOINT_EVERY = Setting.integer("checkpoint-every").defaultValue("200").positive()
             .doc("Steps between checkpoints.").build();
     public static final Setting<Long> MAX_STEPS = Setting.longValue("max-steps").defaultValue("0").nonNegative()
             .doc("Stop after this many steps in total; 0 = until stopped.").build();
     public static final Setting<Integer> FRESH_PER_STEP = Setting.integer("fresh-per-step").defaultValue("16").nonNegative()
-            .doc("New scored candidates taken in per step once the buffer holds --initial-fill; 0 = all that arrive.").build();
+            .doc("New scored candidates the trainer takes in per step once its buffer holds the initial fill; 0 = all that arrive.").build();
     public static final Setting<Integer> INITIAL_FILL = Setting.integer("initial-fill").defaultValue("1024").nonNegative()
             .doc("New candidates taken in before the per-step allowance applies.").build();
     public static final Setting<Double> LR = Setting.decimal("lr").defaultValue("3e-4").positive()
