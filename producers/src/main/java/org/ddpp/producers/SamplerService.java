@@ -28,6 +28,7 @@ import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.runtime.StartupCheck;
 import org.ddpp.runtime.UnreachableAtStartException;
 import org.ddpp.schemas.Topics;
@@ -361,12 +362,7 @@ public final class SamplerService implements AutoCloseable {
     }
 
     private static boolean join(Thread thread) {
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !thread.isAlive();
+        return Shutdown.await(thread, Duration.ofSeconds(30));
     }
 
     private static Map<String, Object> producerProperties(SamplerConfig config) {

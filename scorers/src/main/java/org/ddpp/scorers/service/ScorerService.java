@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;
@@ -370,16 +371,7 @@ public final class ScorerService implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            loop.join(Duration.ofSeconds(60).toMillis());
-            if (loop.isAlive()) {
-                LOG.warn("scorer {} loop did not stop within 60 s; interrupting it", scorer.name());
-                loop.interrupt();
-                loop.join(Duration.ofSeconds(15).toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.stop(loop, Duration.ofSeconds(60), Duration.ofSeconds(15));
         callers.shutdownNow();
         workers.shutdownNow();
         metricsPublisher.close();
