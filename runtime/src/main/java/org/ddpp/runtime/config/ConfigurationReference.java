@@ -22,10 +22,15 @@ public final class ConfigurationReference {
                 b.append("| `").append(s.flag()).append("` | ").append(s.type().name()).append(" | ")
                         .append(s.defaultText() == null ? "—" : "`" + s.defaultText() + "`").append(" | ")
                         .append(String.join(", ", s.requirements())).append(" | ")
-                        .append(s.doc().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+                        .append(cell(s.doc())).append(" |\n");
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** Text safe inside a table cell: no pipes, no line breaks, no angle brackets read as HTML. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;");
     }
 }
