@@ -9,6 +9,7 @@ import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.RoleConfigBuilder;
 import org.ddpp.schemas.avro.CandidateSource;
 
 /**
@@ -67,25 +68,16 @@ public record SamplerConfig(
     }
 
     /** Collects and validates a {@link SamplerConfig}. */
-    public static final class Builder {
+    public static final class Builder extends RoleConfigBuilder<Builder> {
         private String run;
-        private ClusterConnection connection;
         private Path pretrained;
         private CandidateSource source = CandidateSource.POLICY;
-        private Settings settings = Settings.empty();
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         private Builder() {}
 
         /** Run id (required). */
         public Builder setRun(String v) {
             run = v;
-            return this;
-        }
-
-        /** Kafka, registry and topic names (required). */
-        public Builder setConnection(ClusterConnection v) {
-            connection = v;
             return this;
         }
 
@@ -107,40 +99,22 @@ public record SamplerConfig(
             return this;
         }
 
-        /** One of the {@link SamplerSettings}; a value that breaks its rule is refused here. */
-        public <T> Builder opt(Setting<T> setting, T value) {
-            settings = settings.with(setting, value);
-            return this;
-        }
-
-        /** Several {@link SamplerSettings} at once (the command line's). */
-        public Builder opt(Settings values) {
-            settings = settings.withAll(values);
-            return this;
-        }
-
-        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
-            meterRegistry = v;
-            return this;
-        }
-
         public SamplerConfig build() {
             if (run == null || run.isBlank()) {
                 throw new IllegalArgumentException("run is required");
             }
-            Objects.requireNonNull(connection, "connection is required");
+            Objects.requireNonNull(connection(), "connection() is required");
             Objects.requireNonNull(pretrained, "pre-trained checkpoint directory is required");
             Objects.requireNonNull(source, "source");
-            String samplerId = settings.get(SamplerSettings.SAMPLER_ID);
+            String samplerId = settings().get(SamplerSettings.SAMPLER_ID);
             String id = samplerId != null && !samplerId.isBlank() ? samplerId
                     : run + "-" + source.name().toLowerCase(Locale.ROOT) + "-"
                             + HexFormat.of().toHexDigits(new SplittableRandom().nextInt());
-            Long seed = settings.get(SamplerSettings.SEED);
+            Long seed = settings().get(SamplerSettings.SEED);
             long baseSeed = seed != null ? seed : new SplittableRandom().nextLong();
-            Path downloadDir = settings.get(SamplerSettings.DOWNLOAD_DIR);
+            Path downloadDir = settings().get(SamplerSettings.DOWNLOAD_DIR);
             Path downloads = downloadDir != null ? downloadDir : Path.of(System.getProperty("java.io.tmpdir"));
-            return new SamplerConfig(run, connection, pretrained, id, source, baseSeed, downloads, settings, meterRegistry);
+            return new SamplerConfig(run, connection(), pretrained, id, source, baseSeed, downloads, settings(), meterRegistry());
         }
     }
 }

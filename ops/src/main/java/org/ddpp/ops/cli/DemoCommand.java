@@ -5,11 +5,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ddpp.diffusion.train.DdppLearner;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.ops.demo.DemoOptions;
 import org.ddpp.ops.demo.DemoPipeline;
 import org.ddpp.ops.demo.DemoSettings;
@@ -28,7 +26,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
-public final class DemoCommand implements Callable<Integer>, SettingOptions.Source {
+public final class DemoCommand extends RoleCommand {
 
     @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
     double minutes;
@@ -66,11 +64,8 @@ public final class DemoCommand implements Callable<Integer>, SettingOptions.Sour
     @Option(names = "--no-start-external", description = "Do not start external scorers; print the command to run them yourself instead.")
     boolean noStartExternal;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public List<Setting<?>> settings() {
-        return DemoOptions.OPTIONS;
+    public DemoCommand() {
+        super(DemoOptions.OPTIONS);
     }
 
     @Override
@@ -95,7 +90,7 @@ public final class DemoCommand implements Callable<Integer>, SettingOptions.Sour
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
                 .optLogRewardFloor(reward.floor)
-                .opt(SettingOptions.parsed(spec, DemoOptions.OPTIONS))
+                .opt(chosen())
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
         java.io.PrintWriter out = spec.commandLine().getOut();

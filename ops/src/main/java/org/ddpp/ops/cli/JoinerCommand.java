@@ -1,20 +1,15 @@
 package org.ddpp.ops.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.scorers.joiner.JoinerConfig;
 import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.RewardComposition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpp joiner}: the reward joiner (Kafka Streams, exactly_once_v2): candidates + required scores →
@@ -24,17 +19,14 @@ import picocli.CommandLine.Spec;
         description = {"Join ddpp.candidates with the ddpp.scores of every required scorer and write each candidate "
                 + "exactly once: to ddpp.rewards with log R = max(floor, sum_k w_k * log R_k), or to ddpp.dlq when a "
                 + "required score is FAILED, INVALID or missing after the timeout. Scores of other scorers are ignored."})
-public final class JoinerCommand implements Callable<Integer>, SettingOptions.Source {
+public final class JoinerCommand extends RoleCommand {
 
     @Mixin ConnectionOptions connection;
 
     @Mixin RewardOptions reward;
 
-    @Spec CommandSpec spec;
-
-    @Override
-    public List<Setting<?>> settings() {
-        return JoinerSettings.ALL;
+    public JoinerCommand() {
+        super(JoinerSettings.ALL);
     }
 
     @Override
@@ -44,7 +36,7 @@ public final class JoinerCommand implements Callable<Integer>, SettingOptions.So
         JoinerConfig config = JoinerConfig.builder()
                 .setConnection(cluster)
                 .optComposition(composition)
-                .opt(SettingOptions.parsed(spec, JoinerSettings.ALL))
+                .opt(chosen())
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
         StartupCheck.require(cluster, connection.startupTimeout());

@@ -1,11 +1,7 @@
 package org.ddpp.ops.cli;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.ddpp.runtime.RoleLifecycle;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
@@ -14,9 +10,7 @@ import org.ddpp.schemas.avro.CandidateSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ddpp sampler}: one sampler of a run as its own process against any Kafka cluster. It follows the run's
@@ -26,15 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "sampler", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run a sampler: sample the run's newest policy (or the pinned pre-trained model) and publish candidates "
                 + "on ddpp.candidates under flow control; follow ddpp.policy; report on ddpp.metrics. Stops cleanly on SIGTERM.")
-public final class SamplerCommand implements Callable<Integer>, SettingOptions.Source {
+public final class SamplerCommand extends RoleCommand {
 
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--run", defaultValue = "grid-demo", description = "Run id: candidates are tagged with it and its policy versions followed (default: ${DEFAULT-VALUE}).")
-    String run;
-
-    @Option(names = "--pretrained", required = true, description = "The run's pre-trained checkpoint directory (policy version 0 and the architecture).")
-    Path pretrained;
+    @Mixin RunOptions runOptions;
 
     static final class Mode {
         @Option(names = "--pinned", description = "Pin to the pre-trained model: never swap, candidates have source PRETRAINED (exploration).")
@@ -47,27 +37,24 @@ public final class SamplerCommand implements Callable<Integer>, SettingOptions.S
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Mode mode = new Mode();
 
-    @Spec CommandSpec spec;
-
-    @Override
-    public List<Setting<?>> settings() {
-        return SamplerSettings.OPTIONS;
+    public SamplerCommand() {
+        super(SamplerSettings.OPTIONS);
     }
 
     @Override
     public Integer call() throws Exception {
         SamplerConfig config = SamplerConfig.builder()
-                .setRun(run).setConnection(connection.connection()).setPretrained(pretrained)
+                .setRun(runOptions.run).setConnection(connection.connection()).setPretrained(runOptions.pretrained)
                 .optSource(mode.replay ? CandidateSource.REPLAY : mode.pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
-                .opt(SettingOptions.parsed(spec, SamplerSettings.OPTIONS))
+                .opt(chosen())
                 .opt(SamplerSettings.STARTUP_TIMEOUT, connection.startupTimeout())
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
-        Checkpoint.open(pretrained); // a bad directory is reported before any connection attempt
+        Checkpoint.open(runOptions.pretrained); // a bad directory is reported before any connection attempt
         SamplerService.checkReachable(config);
         ServiceLifetime.ensureTopics(config.connection());
         SamplerService service = SamplerService.start(config);
-        System.out.println("ddpp sampler " + config.samplerId() + ": run " + run + ", source " + config.source()
+        System.out.println("ddpp sampler " + config.samplerId() + ": run " + runOptions.run + ", source " + config.source()
                 + ", publishing to " + config.topics().candidates() + " on " + config.connection().bootstrapServers());
         System.out.flush();
         // samples until SIGTERM or --max-candidates

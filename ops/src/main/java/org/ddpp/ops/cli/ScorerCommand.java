@@ -1,11 +1,8 @@
 package org.ddpp.ops.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.scorers.Scorer;
 import org.ddpp.scorers.Scorers;
 import org.ddpp.scorers.service.ScorerService;
@@ -24,7 +21,7 @@ import picocli.CommandLine.Option;
                 + "per candidate (Kafka transactions). Instances of one scorer share the work through the consumer "
                 + "group ddpp-scorer-<name>; candidates of tasks the scorer does not accept are skipped.",
                 "Built-in scorers: see --list."})
-public final class ScorerCommand implements Callable<Integer>, SettingOptions.Source {
+public final class ScorerCommand extends RoleCommand {
 
     @Mixin ConnectionOptions connection;
 
@@ -34,11 +31,8 @@ public final class ScorerCommand implements Callable<Integer>, SettingOptions.So
     @Option(names = "--list", description = "Print the scorers on the class path and exit.")
     boolean list;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public List<Setting<?>> settings() {
-        return ScorerSettings.ALL;
+    public ScorerCommand() {
+        super(ScorerSettings.ALL);
     }
 
     @Override
@@ -56,7 +50,7 @@ public final class ScorerCommand implements Callable<Integer>, SettingOptions.So
         ScorerServiceConfig config = ScorerServiceConfig.builder()
                 .setConnection(cluster)
                 .setScorer(Scorers.byName(scorer).name())
-                .opt(SettingOptions.parsed(spec, ScorerSettings.ALL))
+                .opt(chosen())
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
         StartupCheck.require(cluster, connection.startupTimeout());

@@ -1,13 +1,10 @@
 package org.ddpp.ops.cli;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.train.DdppConfig;
@@ -16,40 +13,31 @@ import org.ddpp.trainer.online.OnlineTrainerConfig;
 import org.ddpp.trainer.online.TrainerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code ddpp trainer}: the online DDPP-LB trainer as its own process against any Kafka cluster. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run the online DDPP-LB trainer: consume ddpp.rewards, train, publish policy versions on ddpp.policy, report on ddpp.metrics, checkpoint with offsets. Stops cleanly on SIGTERM.")
-public final class TrainerCommand implements Callable<Integer>, SettingOptions.Source {
+public final class TrainerCommand extends RoleCommand {
 
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--run", defaultValue = "grid-demo", description = "Run id; only this run's candidates are trained on (default: ${DEFAULT-VALUE}).")
-    String run;
-
-    @Option(names = "--pretrained", required = true, description = "The run's pre-trained checkpoint (policy version 0 and the frozen reference).")
-    Path pretrained;
+    @Mixin RunOptions runOptions;
 
     @Option(names = "--state-dir", required = true, description = "Directory for the trainer's checkpoint and published weights; an existing checkpoint there is resumed.")
     Path stateDir;
 
-    @Spec CommandSpec spec;
-
-    @Override
-    public List<Setting<?>> settings() {
-        return TrainerSettings.OPTIONS;
+    public TrainerCommand() {
+        super(TrainerSettings.OPTIONS);
     }
 
     @Override
     public Integer call() throws Exception {
         ClusterConnection cluster = connection.connection();
-        Settings chosen = SettingOptions.parsed(spec, TrainerSettings.OPTIONS);
+        Settings chosen = chosen();
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
-                .setRun(run).setConnection(cluster)
-                .setPretrained(pretrained).setStateDir(stateDir)
+                .setRun(runOptions.run).setConnection(cluster)
+                .setPretrained(runOptions.pretrained).setStateDir(stateDir)
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(chosen.get(TrainerSettings.LR))
                         .optLogZLearningRate(chosen.get(TrainerSettings.LOGZ_LR))
                         .optWarmupSteps(chosen.get(TrainerSettings.WARMUP)).build())
@@ -67,9 +55,9 @@ public final class TrainerCommand implements Callable<Integer>, SettingOptions.S
             } catch (Throwable e) {
                 failure.set(e);
             }
-        }, "ddpp-trainer-" + run);
+        }, "ddpp-trainer-" + runOptions.run);
         training.start();
-        System.out.println("trainer " + run + " weights at http://" + config.get(TrainerSettings.HTTP_HOST) + ":" + trainer.weightsPort() + "/policies/");
+        System.out.println("trainer " + runOptions.run + " weights at http://" + config.get(TrainerSettings.HTTP_HOST) + ":" + trainer.weightsPort() + "/policies/");
         System.out.flush();
         AutoCloseable endpoint = connection.serveMetrics(training::isAlive, () -> training.isAlive() && trainer.stepCount() > 0);
         AutoCloseable stop = () -> {
@@ -78,7 +66,7 @@ public final class TrainerCommand implements Callable<Integer>, SettingOptions.S
             trainer.close();
             endpoint.close();
         };
-        return RoleLifecycle.run("trainer " + run, RoleLifecycle.role(stop, training::isAlive, failure::get),
+        return RoleLifecycle.run("trainer " + runOptions.run, RoleLifecycle.role(stop, training::isAlive, failure::get),
                 connection.shutdownTimeout());
     }
 }

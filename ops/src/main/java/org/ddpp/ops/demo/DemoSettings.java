@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.SettingsBuilder;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.offline.PretrainConfig;
 
@@ -63,7 +64,7 @@ public record DemoSettings(
     }
 
     /** Builder; unset options keep the documented defaults. */
-    public static final class Builder {
+    public static final class Builder extends SettingsBuilder<Builder> {
         private String run;
         private org.ddpp.runtime.ClusterConnection connection;
         private boolean startRegistry;
@@ -75,7 +76,6 @@ public record DemoSettings(
         private double logRewardFloor = RewardComposition.DEFAULT_FLOOR;
         private java.util.Map<String, java.util.List<String>> externalScorers = java.util.Map.of();
         private boolean startExternal = true;
-        private Settings settings = Settings.empty();
         private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         public Builder setRun(String v) {
@@ -139,21 +139,9 @@ public record DemoSettings(
             return this;
         }
 
-        /** One of the {@link DemoOptions}; a value that breaks its rule is refused here. */
-        public <T> Builder opt(Setting<T> setting, T value) {
-            settings = settings.with(setting, value);
-            return this;
-        }
-
-        /** Several {@link DemoOptions} at once (the command line's). */
-        public Builder opt(Settings values) {
-            settings = settings.withAll(values);
-            return this;
-        }
-
         public DemoSettings build() {
             return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition, logRewardFloor,
-                    externalScorers, startExternal, settings, meterRegistry);
+                    externalScorers, startExternal, settings(), meterRegistry);
         }
     }
 }

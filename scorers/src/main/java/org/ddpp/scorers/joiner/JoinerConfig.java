@@ -8,6 +8,7 @@ import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.RoleConfigBuilder;
 import org.ddpp.scorers.reward.RewardComposition;
 
 /**
@@ -63,25 +64,14 @@ public record JoinerConfig(ClusterConnection connection, RewardComposition compo
     }
 
     /** Builds a {@link JoinerConfig}. */
-    public static final class Builder {
-        private ClusterConnection connection;
+    public static final class Builder extends RoleConfigBuilder<Builder> {
         private RewardComposition composition = RewardComposition.defaults();
-        private Settings settings = Settings.empty();
-        private MeterRegistry meterRegistry;
 
-        /** Kafka, registry and topic names (required). */
-        public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
         /** Default: {@link RewardComposition#defaults()}. */
         public Builder optComposition(RewardComposition v) { this.composition = v; return this; }
-        /** One of the {@link JoinerSettings}; a value that breaks its rule is refused here. */
-        public <T> Builder opt(Setting<T> setting, T value) { this.settings = settings.with(setting, value); return this; }
-        /** Several {@link JoinerSettings} at once (the command line's). */
-        public Builder opt(Settings values) { this.settings = settings.withAll(values); return this; }
-        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public JoinerConfig build() {
-            return new JoinerConfig(connection, composition, settings, meterRegistry);
+            return new JoinerConfig(connection(), composition, settings(), meterRegistry());
         }
     }
 }

@@ -6,6 +6,7 @@ import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.RoleConfigBuilder;
 
 /**
  * Settings of one {@link ScorerService} instance. Built with {@link #builder()}: the {@code set*} values are
@@ -75,26 +76,15 @@ public record ScorerServiceConfig(ClusterConnection connection, String scorer, S
     }
 
     /** Builds a {@link ScorerServiceConfig}. */
-    public static final class Builder {
-        private ClusterConnection connection;
+    public static final class Builder extends RoleConfigBuilder<Builder> {
         private String scorer;
-        private Settings settings = Settings.empty();
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
-        /** Kafka, registry and topic names (required). */
-        public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
         public Builder setScorer(String v) { this.scorer = v; return this; }
-        /** One of the {@link ScorerSettings}; a value that breaks its rule is refused here. */
-        public <T> Builder opt(Setting<T> setting, T value) { this.settings = settings.with(setting, value); return this; }
-        /** Several {@link ScorerSettings} at once (the command line's). */
-        public Builder opt(Settings values) { this.settings = settings.withAll(values); return this; }
-        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public ScorerServiceConfig build() {
-            Settings chosen = settings.isSet(ScorerSettings.INSTANCE_ID) ? settings
-                    : settings.with(ScorerSettings.INSTANCE_ID, defaultInstanceId());
-            return new ScorerServiceConfig(connection, scorer, chosen, meterRegistry);
+            Settings chosen = settings().isSet(ScorerSettings.INSTANCE_ID) ? settings()
+                    : settings().with(ScorerSettings.INSTANCE_ID, defaultInstanceId());
+            return new ScorerServiceConfig(connection(), scorer, chosen, meterRegistry());
         }
     }
 }

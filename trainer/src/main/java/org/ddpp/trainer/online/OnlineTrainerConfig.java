@@ -6,6 +6,7 @@ import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.RoleConfigBuilder;
 import org.ddpp.diffusion.train.DdppConfig;
 
 /**
@@ -73,24 +74,15 @@ public record OnlineTrainerConfig(
     }
 
     /** {@code set*} for required settings, {@code opt*} for the rest. */
-    public static final class Builder {
+    public static final class Builder extends RoleConfigBuilder<Builder> {
         private String run;
-        private ClusterConnection connection;
         private Path pretrained;
         private Path stateDir;
         private DdppConfig ddpp = DdppConfig.builder().build();
         private NetworkShape logZShape = NetworkShape.of(64, 1, 4);
-        private Settings settings = Settings.empty();
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         public Builder setRun(String v) {
             run = v;
-            return this;
-        }
-
-        /** Kafka, registry and topic names (required). */
-        public Builder setConnection(ClusterConnection v) {
-            connection = v;
             return this;
         }
 
@@ -114,26 +106,8 @@ public record OnlineTrainerConfig(
             return this;
         }
 
-        /** One of the {@link TrainerSettings}; a value that breaks its rule is refused here. */
-        public <T> Builder opt(Setting<T> setting, T value) {
-            settings = settings.with(setting, value);
-            return this;
-        }
-
-        /** Several {@link TrainerSettings} at once (the command line's). */
-        public Builder opt(Settings values) {
-            settings = settings.withAll(values);
-            return this;
-        }
-
-        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
-            meterRegistry = v;
-            return this;
-        }
-
         public OnlineTrainerConfig build() {
-            return new OnlineTrainerConfig(run, connection, pretrained, stateDir, ddpp, logZShape, settings, meterRegistry);
+            return new OnlineTrainerConfig(run, connection(), pretrained, stateDir, ddpp, logZShape, settings(), meterRegistry());
         }
     }
 
