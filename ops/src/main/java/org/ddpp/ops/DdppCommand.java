@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             org.ddpp.ops.cli.SamplerCommand.class,
             org.ddpp.ops.cli.ScorerCommand.class,
             org.ddpp.ops.cli.JoinerCommand.class,
+            org.ddpp.ops.cli.TopicsCommand.class,
             org.ddpp.ops.cli.SettingsCommand.class
         })
 public final class DdppCommand implements Runnable {

@@ -46,7 +46,7 @@ public final class PolicyFollower implements Runnable {
     private final Deserializer<PolicyUpdate> values;
     private final PolicyFetcher fetcher;
     private final PolicyRejections rejections;
-    private final SamplerMetrics metrics;
+    private final SamplerMeters metrics;
     private final LongSupplier installedVersion;
     private final AtomicReference<VerifiedWeights> ready = new AtomicReference<>();
     private volatile long inFlight = -1;
@@ -60,7 +60,7 @@ public final class PolicyFollower implements Runnable {
      * {@code run} newer than {@code installedVersion}, fetches them with {@code fetcher}.
      */
     public PolicyFollower(String run, String topic, Consumer<byte[], byte[]> consumer, Deserializer<PolicyUpdate> values,
-            PolicyFetcher fetcher, PolicyRejections rejections, SamplerMetrics metrics, LongSupplier installedVersion) {
+            PolicyFetcher fetcher, PolicyRejections rejections, SamplerMeters metrics, LongSupplier installedVersion) {
         this.run = run;
         this.topic = topic;
         this.consumer = consumer;
@@ -139,7 +139,7 @@ public final class PolicyFollower implements Runnable {
                 } catch (WakeupException | InterruptException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    metrics.errors.incrementAndGet();
+                    metrics.errors.increment();
                     if (lastErrorLog == 0 || System.nanoTime() - lastErrorLog > 10_000_000_000L) {
                         lastErrorLog = System.nanoTime();
                         LOG.error("policy follower of run {}: {} (retrying every second)", run, e.toString(), e);

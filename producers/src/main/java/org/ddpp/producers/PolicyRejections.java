@@ -19,10 +19,10 @@ public final class PolicyRejections {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyRejections.class);
 
     private final DeadLetterPublisher deadLetters;
-    private final SamplerMetrics metrics;
+    private final SamplerMeters metrics;
     private final String samplerId;
 
-    public PolicyRejections(DeadLetterPublisher deadLetters, SamplerMetrics metrics, String samplerId) {
+    public PolicyRejections(DeadLetterPublisher deadLetters, SamplerMeters metrics, String samplerId) {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.samplerId = samplerId;
@@ -30,7 +30,7 @@ public final class PolicyRejections {
 
     /** Rejects policy {@code version} announced by {@code raw} for {@code reason}. */
     public void reject(ConsumerRecord<byte[], byte[]> raw, long version, String reason, Throwable cause) {
-        metrics.badPolicyFiles.incrementAndGet();
+        metrics.rejectedPolicies.increment();
         LOG.warn("sampler {}: rejected policy version {} (keeping version {}): {}", samplerId, version,
                 metrics.policyVersion.get(), reason);
         try {

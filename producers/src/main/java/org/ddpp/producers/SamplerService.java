@@ -27,6 +27,7 @@ import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
+import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
 import org.ddpp.runtime.Shutdown;
 import org.ddpp.runtime.StartupCheck;
@@ -56,7 +57,7 @@ public final class SamplerService implements AutoCloseable {
 
     private final SamplerConfig config;
     private final Task task;
-    private final SamplerMetrics metrics = new SamplerMetrics();
+    private final SamplerMeters metrics;
     private final NDManager root;
     private final LivePolicy live;
     private final Producer<byte[], byte[]> producer;
@@ -67,7 +68,7 @@ public final class SamplerService implements AutoCloseable {
     private final Backlog backlog;
     private final PolicyRejections rejections;
     private final PolicyFollower follower;
-    private final MetricsReporter reporter;
+    private final MetricsExporter exporter;
     private final AncestralSampler sampler;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread samplerThread;
@@ -83,6 +84,9 @@ public final class SamplerService implements AutoCloseable {
         this.root = root;
         this.live = config.source() == CandidateSource.REPLAY ? null
                 : new LivePolicy(pretrained.loadPolicy(root), 0L, root);
+        this.meters = RoleMeters.on(config.meterRegistry(), "sampler", config.run(), config.samplerId(),
+                "source", config.source().name().toLowerCase(java.util.Locale.ROOT), "sampler", config.samplerId());
+        this.metrics = new SamplerMeters(meters);
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
         this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.keys = Topics.CANDIDATES.keySerde(registry, true).serializer();
@@ -117,15 +121,11 @@ public final class SamplerService implements AutoCloseable {
             this.followerThread = null;
         }
         this.sampler = new AncestralSampler(config.get(SamplerSettings.SAMPLER_STEPS), true, true, new MaskSchedule());
-        this.reporter = new MetricsReporter(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                config.topics().metrics(), config.run(), config.samplerId(),
-                Map.of("source", config.source().name(), "task", task.name(), "sampler", sampler.describe(),
-                        "trainer_group", config.trainerGroupId()),
-                metrics, config.get(SamplerSettings.METRICS_INTERVAL).toNanos());
-        this.meters = config.meterRegistry() == null ? RoleMeters.standalone("sampler", config.run())
-                : new RoleMeters(config.meterRegistry(), "sampler", config.run());
-        metrics.bind(meters, config.source().name().toLowerCase(java.util.Locale.ROOT), config.samplerId());
         meters.bind(producer);
+        Map<String, String> labels = Map.of("task", task.name(), "sampling", sampler.describe(),
+                "trainer_group", config.trainerGroupId());
+        this.exporter = MetricsExporter.start(meters, config.connection(), config.get(SamplerSettings.METRICS_INTERVAL),
+                () -> labels);
         this.samplerThread = new Thread(this::loop, "ddpp-sampler-" + config.samplerId());
         this.samplerThread.setDaemon(true);
     }
@@ -177,9 +177,19 @@ public final class SamplerService implements AutoCloseable {
         return config;
     }
 
-    /** Live counters and gauges of this sampler. */
-    public SamplerMetrics metrics() {
-        return metrics;
+    /** Candidates handed to the producer (and acknowledged) so far. */
+    public long published() {
+        return metrics.published.get();
+    }
+
+    /** True while flow control holds the sampler back. */
+    public boolean paused() {
+        return metrics.paused;
+    }
+
+    /** This sampler's meters ({@code ddpp.sampler.*}), as Prometheus and {@code ddpp.metrics} see them. */
+    public RoleMeters meters() {
+        return meters;
     }
 
     /** The policy version candidates are drawn from now (0 for pinned and replay samplers). */
@@ -200,15 +210,19 @@ public final class SamplerService implements AutoCloseable {
     private void loop() {
         SplittableRandom seeds = new SplittableRandom(config.seed());
         long lastTick = System.nanoTime();
+        long lastProgress = lastTick;
         long lastErrorLog = 0;
         try {
-            while (running && (config.get(SamplerSettings.MAX_CANDIDATES) == 0 || metrics.published() < config.get(SamplerSettings.MAX_CANDIDATES))) {
+            while (running && (config.get(SamplerSettings.MAX_CANDIDATES) == 0 || metrics.published.get() < config.get(SamplerSettings.MAX_CANDIDATES))) {
                 long now = System.nanoTime();
                 if (metrics.paused) {
-                    metrics.pausedNanos.addAndGet(now - lastTick);
+                    metrics.pausedSeconds.increment((now - lastTick) / 1e9);
                 }
                 lastTick = now;
-                reporter.maybeReport(false);
+                if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
+                    lastProgress = now;
+                    logProgress();
+                }
                 try {
                     if (follower != null) {
                         installReady();
@@ -217,15 +231,15 @@ public final class SamplerService implements AutoCloseable {
                             continue;
                         }
                     }
-                    boolean allowed = gate.mayPublish(metrics.published());
+                    boolean allowed = gate.mayPublish(metrics.published.get());
                     if (gate.bound() > 0) {
-                        metrics.outstanding.set(gate.outstanding(metrics.published()));
+                        metrics.outstanding.set(gate.outstanding(metrics.published.get()));
                     }
                     if (!allowed) {
                         if (!metrics.paused) {
                             if (gate.measured()) {
                                 LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
-                                        metrics.outstanding(), gate.bound());
+                                        metrics.outstanding.get(), gate.bound());
                             } else {
                                 LOG.info("sampler {}: waiting for the first measurement of outstanding candidates",
                                         config.samplerId());
@@ -236,7 +250,7 @@ public final class SamplerService implements AutoCloseable {
                         continue;
                     }
                     if (metrics.paused) {
-                        LOG.info("sampler {}: resuming, {} candidates outstanding", config.samplerId(), metrics.outstanding());
+                        LOG.info("sampler {}: resuming, {} candidates outstanding", config.samplerId(), metrics.outstanding.get());
                         metrics.paused = false;
                     }
                     sampleAndPublish(seeds.nextLong());
@@ -244,7 +258,7 @@ public final class SamplerService implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (RuntimeException e) {
-                    metrics.errors.incrementAndGet();
+                    metrics.errors.increment();
                     if (System.nanoTime() - lastErrorLog > 10_000_000_000L || lastErrorLog == 0) {
                         lastErrorLog = System.nanoTime();
                         LOG.error("sampler {}: batch failed (retrying in 1 s): {}", config.samplerId(), e.toString(), e);
@@ -261,12 +275,20 @@ public final class SamplerService implements AutoCloseable {
             metrics.paused = false;
             try {
                 producer.flush();
-                reporter.maybeReport(true);
             } catch (RuntimeException e) {
                 LOG.warn("sampler {}: final flush failed: {}", config.samplerId(), e.toString());
             }
             stopped.countDown();
         }
+    }
+
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+    private void logProgress() {
+        LOG.info("sampler {}: version {} (announced {}), {} candidates, outstanding {}{}, swaps {}, rejected policy versions {}, "
+                        + "stale batches dropped {}", config.samplerId(), metrics.policyVersion.get(), metrics.announcedVersion.get(),
+                metrics.published.get(), metrics.outstanding.get(), metrics.paused ? " (paused)" : "",
+                (long) metrics.swaps.count(), (long) metrics.rejectedPolicies.count(), (long) metrics.staleBatchesDropped.count());
     }
 
     /** How many versions the newest announced, not rejected version is ahead of {@code version}. */
@@ -284,7 +306,7 @@ public final class SamplerService implements AutoCloseable {
             if (w.version() > live.version()) {
                 long from = live.version();
                 live.install(w.version(), w.file());
-                metrics.swaps.incrementAndGet();
+                metrics.swaps.increment();
                 metrics.policyVersion.set(w.version());
                 LOG.info("sampler {}: now sampling policy version {} (step {}), was {}", config.samplerId(),
                         w.version(), w.step(), from);
@@ -299,14 +321,14 @@ public final class SamplerService implements AutoCloseable {
     private void sampleAndPublish(long seed) {
         int n = config.get(SamplerSettings.BATCH_SIZE);
         if (config.get(SamplerSettings.MAX_CANDIDATES) > 0) {
-            n = (int) Math.min(n, config.get(SamplerSettings.MAX_CANDIDATES) - metrics.published());
+            n = (int) Math.min(n, config.get(SamplerSettings.MAX_CANDIDATES) - metrics.published.get());
         }
         long version = live == null ? 0 : live.version();
         int[][] tokens = live == null
                 ? task.samplePrior(n, new SplittableRandom(seed))
                 : sampler.sample(live.model(), n, new SplittableRandom(seed));
         if (follower != null && staleness(version) > config.get(SamplerSettings.MAX_STALE_VERSIONS)) {
-            metrics.staleBatchesDropped.incrementAndGet();
+            metrics.staleBatchesDropped.increment();
             return; // the policy moved on while sampling; swap first, then sample again
         }
         List<Candidate> batch = factory.batch(tokens, version, seed, Instant.now());
@@ -316,14 +338,14 @@ public final class SamplerService implements AutoCloseable {
             byte[] value = candidates.serialize(topic, c);
             producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
                 if (e != null) {
-                    metrics.publishErrors.incrementAndGet();
+                    metrics.publishErrors.increment();
                     LOG.warn("sampler {}: candidate {} not published: {}", config.samplerId(), c.getId(), e.toString());
                 }
             });
         }
         producer.flush(); // acknowledged before the next outstanding measurement counts them
         metrics.published.addAndGet(batch.size());
-        metrics.batches.incrementAndGet();
+        metrics.batches.increment();
     }
 
     /**
@@ -344,6 +366,7 @@ public final class SamplerService implements AutoCloseable {
             join(followerThread);
         }
         try {
+            exporter.close();
             producer.close(Duration.ofSeconds(10));
         } finally {
             meters.close();
@@ -358,7 +381,7 @@ public final class SamplerService implements AutoCloseable {
             }
         }
         LOG.info("sampler {} stopped: {} candidates published, policy version {}", config.samplerId(),
-                metrics.published(), policyVersion());
+                metrics.published.get(), policyVersion());
     }
 
     private static boolean join(Thread thread) {

@@ -63,7 +63,7 @@ class PolicyFollowerTest {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         consumer.updateEndOffsets(Map.of(TP, 3L));
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SamplerMetrics metrics = new SamplerMetrics();
+        SamplerMeters metrics = SamplerMeters.standalone();
         PolicyRejections rejections = new PolicyRejections(
                 new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1");
         PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, new AvroDeserializer<>(registry, PolicyUpdate.class),
@@ -80,10 +80,10 @@ class PolicyFollowerTest {
             consumer.addRecord(record(2, "r1", update(updates, "r1", 2, v2File.toUri().toString(), sha(v2), v2.length)));
             Wait.atMost(LIMIT, POLL).until(() -> follower.pendingVersion() == 2 && follower.caughtUp());
             assertEquals(2, metrics.announcedVersion.get(), "the other run's version 9 is not counted");
-            assertEquals(0, metrics.badPolicyFiles(), "version 1 (a missing file) was never fetched");
+            assertEquals(0, (long) metrics.rejectedPolicies.count(), "version 1 (a missing file) was never fetched");
 
             consumer.addRecord(record(3, "r1", update(updates, "r1", 3, v2File.toUri().toString(), "0".repeat(64), v2.length)));
-            Wait.atMost(LIMIT, POLL).until(() -> metrics.badPolicyFiles() == 1 && producer.history().size() == 1);
+            Wait.atMost(LIMIT, POLL).until(() -> (long) metrics.rejectedPolicies.count() == 1 && producer.history().size() == 1);
             assertEquals(2, follower.pendingVersion(), "the verified version 2 stays ready");
             VerifiedWeights ready = follower.takeReady();
             assertEquals(2, ready.version());
@@ -112,7 +112,7 @@ class PolicyFollowerTest {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         consumer.updateEndOffsets(Map.of(TP, 0L));
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SamplerMetrics metrics = new SamplerMetrics();
+        SamplerMeters metrics = SamplerMeters.standalone();
         PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, new AvroDeserializer<>(registry, PolicyUpdate.class),
                 new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES),
                 new PolicyRejections(new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1"),
@@ -171,7 +171,7 @@ class PolicyFollowerTest {
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         consumer.updateEndOffsets(Map.of(TP, 1L));
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SamplerMetrics metrics = new SamplerMetrics();
+        SamplerMeters metrics = SamplerMeters.standalone();
         PolicyFollower follower = new PolicyFollower("r1", TOPIC, consumer, flaky,
                 new PolicyFetcher(dir.resolve("downloads"), Duration.ofSeconds(1), Duration.ofSeconds(5), true, PolicyFetcher.DEFAULT_MAX_BYTES),
                 new PolicyRejections(new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), "dlq"), metrics, "s1"),
@@ -184,7 +184,7 @@ class PolicyFollowerTest {
             Path file = Files.write(dir.resolve("v1.params"), v1);
             ConsumerRecord<byte[], byte[]> announcement = record(0, "r1", update(updates, "r1", 1, file.toUri().toString(), sha(v1), v1.length));
             consumer.addRecord(announcement);
-            Wait.atMost(LIMIT, POLL).until(() -> metrics.errors.get() == 1);
+            Wait.atMost(LIMIT, POLL).until(() -> (long) metrics.errors.count() == 1);
             Wait.atMost(LIMIT, POLL).until(() -> consumer.position(TP) == 0); // the follower went back to the record
             consumer.addRecord(announcement); // MockConsumer forgets polled records; Kafka would deliver it again
             Wait.atMost(LIMIT, POLL).until(() -> {
@@ -197,8 +197,8 @@ class PolicyFollowerTest {
                 return true;
             });
             assertEquals(0, producer.history().size(), "nothing dead-lettered");
-            assertEquals(0, metrics.badPolicyFiles());
-            assertEquals(1, metrics.errors.get(), "the outage is counted as an error");
+            assertEquals(0, (long) metrics.rejectedPolicies.count());
+            assertEquals(1, (long) metrics.errors.count(), "the outage is counted as an error");
         } finally {
             follower.stop();
             thread.join(10_000);

@@ -124,7 +124,7 @@ class SamplerFlowTest {
             announce(run, topics.policy(), 1, weights, sha);
             pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.stream().anyMatch(c -> c.getPolicyVersion() == 1));
             assertEquals(1, sampler.policyVersion());
-            assertEquals(1, sampler.metrics().swaps());
+            assertEquals(1, (long) sampler.meters().value("swaps"));
 
             announce(run, topics.policy(), 2, weights, "0".repeat(64));
             AvroDeserializer<DeadLetter> letters = new AvroDeserializer<>(registry, DeadLetter.class);
@@ -133,23 +133,25 @@ class SamplerFlowTest {
             assertEquals(topics.policy(), letter.getSourceTopic());
             assertTrue(letter.getReason().contains("policy version 2") && letter.getReason().contains("announced " + "0".repeat(64)),
                     letter.getReason());
-            long publishedAtRejection = sampler.metrics().published();
+            long publishedAtRejection = sampler.published();
             Wait.atMost(GUARD).alias("sampling goes on after the rejection")
-                    .until(() -> sampler.metrics().published() >= publishedAtRejection + 16);
+                    .until(() -> sampler.published() >= publishedAtRejection + 16);
             assertEquals(1, sampler.policyVersion());
-            assertEquals(1, sampler.metrics().badPolicyFiles());
+            assertEquals(1, (long) sampler.meters().value("dead.letters", "stage", PolicyRejections.STAGE));
             pollUntil(consumer, candidates, topics.candidates(), seen, () -> seen.size() >= publishedAtRejection + 16);
             assertEquals(Set.of(0L, 1L), seen.stream().map(Candidate::getPolicyVersion).collect(Collectors.toSet()));
 
             AvroDeserializer<Metrics> metrics = new AvroDeserializer<>(registry, Metrics.class);
             Metrics report = metrics.deserialize(topics.metrics(), stack.readUntil(topics.metrics(), r -> {
                 Metrics m = metrics.deserialize(topics.metrics(), r.value());
-                return m.getValues().getOrDefault("bad_policy_files_total", 0.0) >= 1;
+                return m.getValues().getOrDefault("dead_letters_total{stage=\"" + PolicyRejections.STAGE + "\"}", 0.0) >= 1
+                        && m.getValues().containsKey("candidates_per_s");
             }, 1).get(0).value());
             assertEquals("sampler", report.getRole());
             assertEquals("follower", report.getInstance());
             assertEquals(1.0, report.getValues().get("policy_version"));
-            assertTrue(report.getValues().containsKey("candidates_per_second"));
+            assertTrue(report.getValues().get("candidates_total") >= publishedAtRejection, "the same count as the meter");
+            assertEquals("follower", report.getLabels().get("sampler"), "identity tags are the record's labels");
         }
     }
 
@@ -163,11 +165,11 @@ class SamplerFlowTest {
                 .opt(SamplerSettings.FLOW_REFRESH, Duration.ofMillis(100)).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             Wait.atMost(GUARD).alias("the sampler pauses at the bound")
-                    .until(() -> sampler.metrics().published() >= bound && sampler.metrics().paused());
-            long published = sampler.metrics().published();
+                    .until(() -> sampler.published() >= bound && sampler.paused());
+            long published = sampler.published();
             assertTrue(published >= bound && published < bound + batch, "published " + published);
             Thread.sleep(1500);
-            assertEquals(published, sampler.metrics().published(), "nothing is published while nobody consumes");
+            assertEquals(published, sampler.published(), "nothing is published while nobody consumes");
             assertEquals(published, endOffsets(topics.candidates()));
 
             // the joiner settles 20 candidates in 20 transactions (each leaves a marker that takes an offset): 16 scored
@@ -200,8 +202,8 @@ class SamplerFlowTest {
             }
             int settled = 16 + 4;
             Wait.atMost(GUARD).alias("the sampler resumes and pauses again")
-                    .until(() -> sampler.metrics().published() >= published + batch && sampler.metrics().paused());
-            long after = sampler.metrics().published();
+                    .until(() -> sampler.published() >= published + batch && sampler.paused());
+            long after = sampler.published();
             assertTrue(after >= bound + settled && after < bound + settled + batch,
                     "published " + after + " (offset arithmetic would have counted the 21 transaction markers as settled)");
 
@@ -244,18 +246,18 @@ class SamplerFlowTest {
         SamplerConfig config = base(run, topics).opt(SamplerSettings.MAX_STALE_VERSIONS, 0).opt(SamplerSettings.MAX_OUTSTANDING, 0L).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             Wait.atMost(GUARD).alias("the sampler publishes version 0")
-                    .until(() -> sampler.metrics().published() >= 16);
+                    .until(() -> sampler.published() >= 16);
             announce(run, topics.policy(), 1, "http://127.0.0.1:" + server.getAddress().getPort() + "/policies/v1.params",
                     sha, Files.size(weights));
             assertTrue(requested.await(60, TimeUnit.SECONDS), "the follower fetches version 1 over http");
             Thread.sleep(1000); // a batch that passed its check just before the announcement may still land
-            long held = sampler.metrics().published();
+            long held = sampler.published();
             Thread.sleep(1000);
-            assertEquals(held, sampler.metrics().published(), "no version-0 batch is published once version 1 is announced");
+            assertEquals(held, sampler.published(), "no version-0 batch is published once version 1 is announced");
             assertEquals(0, sampler.policyVersion());
             release.countDown();
             Wait.atMost(GUARD).alias("the sampler swaps and publishes again")
-                    .until(() -> sampler.metrics().published() >= held + 16);
+                    .until(() -> sampler.published() >= held + 16);
             assertEquals(1, sampler.policyVersion());
         } finally {
             release.countDown();
@@ -270,7 +272,7 @@ class SamplerFlowTest {
         SamplerConfig config = base(run, topics).optSource(CandidateSource.REPLAY).opt(SamplerSettings.MAX_CANDIDATES, 12L).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             assertTrue(sampler.awaitStopped(Duration.ofSeconds(60)));
-            assertEquals(12, sampler.metrics().published());
+            assertEquals(12, sampler.published());
             AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
             List<Candidate> all = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topics.candidates())) {

@@ -68,7 +68,7 @@ final class SchemaLog implements AutoCloseable {
         this.state = state;
         this.admin = Admin.create(adminProps);
         try {
-            ensureTopic(admin, topic);
+            ensureTopic(admin, topic, connection.replication());
         } catch (RuntimeException e) {
             admin.close(Duration.ZERO);
             throw new IllegalStateException("cannot use storage topic " + topic + " on Kafka at " + bootstrapServers
@@ -171,10 +171,10 @@ final class SchemaLog implements AutoCloseable {
         }
     }
 
-    private static void ensureTopic(Admin admin, String topic) {
+    private static void ensureTopic(Admin admin, String topic, org.ddpp.schemas.Replication replication) {
         TopicSpec<?, ?> spec = topic.equals(Topics.SCHEMAS.name()) ? Topics.SCHEMAS
                 : new TopicSpec<>(topic, 1, true, String.class, String.class, "schema registry log");
-        Topics.create(admin, List.of(spec), (short) -1); // the cluster's default replication
+        Topics.create(admin, List.of(spec), replication); // replicated like the pipeline's topics
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.ddpp.schemas.Replication;
 import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
@@ -25,12 +26,14 @@ import org.ddpp.schemas.serde.CachedSchemaRegistry;
  * @param kafkaProperties  extra Kafka client properties, given to every client that knows the key
  * @param registry         schema-registry client settings
  * @param topics           topic and group names
+ * @param replication      replication of the topics this pipeline creates when they are missing
  */
 public record ClusterConnection(
         String bootstrapServers,
         Map<String, String> kafkaProperties,
         RegistryClientConfig registry,
-        TopicNames topics) {
+        TopicNames topics,
+        Replication replication) {
 
     private static final Set<String> PRODUCER_KEYS = ProducerConfig.configNames();
     private static final Set<String> CONSUMER_KEYS = ConsumerConfig.configNames();
@@ -43,6 +46,13 @@ public record ClusterConnection(
         kafkaProperties = Map.copyOf(kafkaProperties);
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(replication, "replication");
+    }
+
+    /** A connection whose missing topics get {@link Replication#AUTO} replication. */
+    public ClusterConnection(String bootstrapServers, Map<String, String> kafkaProperties, RegistryClientConfig registry,
+            TopicNames topics) {
+        this(bootstrapServers, kafkaProperties, registry, topics, Replication.AUTO);
     }
 
     /** An unsecured cluster at {@code bootstrapServers} with the registry at {@code registryUrl} and default names. */
@@ -52,7 +62,7 @@ public record ClusterConnection(
 
     /** The same connection with other topic and group names. */
     public ClusterConnection withTopics(TopicNames names) {
-        return new ClusterConnection(bootstrapServers, kafkaProperties, registry, names);
+        return new ClusterConnection(bootstrapServers, kafkaProperties, registry, names, replication);
     }
 
     /** The schema registry's base URL. */
@@ -60,9 +70,17 @@ public record ClusterConnection(
         return registry.url().toString();
     }
 
-    /** Properties for a producer: bootstrap servers, client id and every configured key a producer knows. */
+    /**
+     * Properties for a producer: bootstrap servers, client id, {@code acks=all} with idempotence (an acknowledged
+     * record is on {@code min.insync.replicas} brokers and written once), and every configured key a producer knows
+     * (which may override those two).
+     */
     public Map<String, Object> producerProperties(String clientId) {
-        return properties(clientId, PRODUCER_KEYS);
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.putAll(properties(clientId, PRODUCER_KEYS));
+        return p;
     }
 
     /** Properties for a consumer: bootstrap servers, client id and every configured key a consumer knows. */
@@ -97,12 +115,19 @@ public record ClusterConnection(
     }
 
     /**
-     * Creates every topic of this pipeline ({@link TopicNames#specs()}) that is missing, with the cluster's default
-     * replication factor; returns the names it created. What every role does before it starts, and the demo too.
+     * Creates every topic of this pipeline ({@link TopicNames#specs()}) that is missing, with this connection's
+     * {@link #replication()}; returns the names it created. What every role does before it starts, and the demo too.
      */
     public java.util.Set<String> createMissingTopics() {
         try (Admin admin = admin("ddpp-topics")) {
-            return org.ddpp.schemas.Topics.create(admin, topics.specs(), (short) -1);
+            return org.ddpp.schemas.Topics.create(admin, topics.specs(), replication);
+        }
+    }
+
+    /** {@link #replication()} with its automatic parts decided from the cluster's size (asks the cluster). */
+    public Replication resolvedReplication() {
+        try (Admin admin = admin("ddpp-replication")) {
+            return replication.resolve(admin);
         }
     }
 

@@ -43,6 +43,8 @@ public final class ConnectionSettings {
     public static final String CLIENT_CONFIG = "ddpp.client.config";
     public static final String TOPIC_PREFIX = "ddpp.topic.prefix";
     public static final String TOPIC_SUFFIX = "ddpp.topic.suffix";
+    public static final String REPLICATION_FACTOR = "ddpp.replication.factor";
+    public static final String MIN_INSYNC_REPLICAS = "ddpp.min.insync.replicas";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String USER_INFO = SerdeConfig.BASIC_AUTH_USER_INFO;
     /** Confluent Cloud's client files spell the registry's user info with the {@code schema.registry.} prefix. */
@@ -57,7 +59,9 @@ public final class ConnectionSettings {
             SCHEMA_REGISTRY_URL, "DDPP_SCHEMA_REGISTRY",
             CLIENT_CONFIG, "DDPP_CLIENT_CONFIG",
             TOPIC_PREFIX, "DDPP_TOPIC_PREFIX",
-            TOPIC_SUFFIX, "DDPP_TOPIC_SUFFIX");
+            TOPIC_SUFFIX, "DDPP_TOPIC_SUFFIX",
+            REPLICATION_FACTOR, "DDPP_REPLICATION_FACTOR",
+            MIN_INSYNC_REPLICAS, "DDPP_MIN_INSYNC_REPLICAS");
 
     /** The shared settings: names, types, defaults and docs. */
     public static final ConfigDef DEF = new ConfigDef()
@@ -71,6 +75,11 @@ public final class ConnectionSettings {
                     "Prefix of every ddpp topic and consumer-group name, for isolated runs on a shared cluster.")
             .define(TOPIC_SUFFIX, Type.STRING, "", Importance.LOW,
                     "Suffix of every ddpp topic and consumer-group name, for isolated runs on a shared cluster.")
+            .define(REPLICATION_FACTOR, Type.INT, 0, ConfigDef.Range.between(0, 32), Importance.MEDIUM,
+                    "Replication factor of the topics a role creates when they are missing; 0 = from the cluster's size "
+                            + "(1 on one broker, 2 on two, 3 on three or more).")
+            .define(MIN_INSYNC_REPLICAS, Type.INT, 0, ConfigDef.Range.between(0, 32), Importance.MEDIUM,
+                    "min.insync.replicas of those topics (producers use acks=all); 0 = from the factor (1, 1, 2).")
             .define(CREDENTIALS_SOURCE, Type.STRING, "USER_INFO",
                     ConfigDef.ValidString.in("USER_INFO", "URL", "SASL_INHERIT"), Importance.MEDIUM,
                     "Where the registry's basic-auth credentials come from: USER_INFO (basic.auth.user.info), URL "
@@ -164,7 +173,13 @@ public final class ConnectionSettings {
             throw new IllegalArgumentException("schema registry settings: " + e.getMessage(), e);
         }
         TopicNames names = TopicNames.isolated(shared.getString(TOPIC_PREFIX), shared.getString(TOPIC_SUFFIX));
-        return new ClusterConnection(shared.getString(BOOTSTRAP_SERVERS), kafka, registryConfig, names);
+        org.ddpp.schemas.Replication replication;
+        try {
+            replication = org.ddpp.schemas.Replication.of(shared.getInt(REPLICATION_FACTOR), shared.getInt(MIN_INSYNC_REPLICAS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("connection settings: " + e.getMessage(), e);
+        }
+        return new ClusterConnection(shared.getString(BOOTSTRAP_SERVERS), kafka, registryConfig, names, replication);
     }
 
     /** Reads a client-config file; a missing or unreadable file is one readable line. */

@@ -31,13 +31,18 @@ public record TopicSpec<K, V>(
     }
 
     /**
-     * The admin request that creates the topic with its partitions and cleanup policy; a replication factor
-     * of 0 or less leaves it to the cluster's {@code default.replication.factor}.
+     * The admin request that creates the topic with its partitions, cleanup policy and {@code replication}
+     * (resolved: a factor of 0 leaves it to the cluster's {@code default.replication.factor} and
+     * {@code min.insync.replicas}).
      */
-    public NewTopic newTopic(short replicationFactor) {
+    public NewTopic newTopic(Replication replication) {
+        Map<String, String> configs = new java.util.HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy()));
+        if (replication.minInsyncReplicas() > 0) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsyncReplicas()));
+        }
         return new NewTopic(name, Optional.of(partitions),
-                        replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy()));
+                        replication.factor() > 0 ? Optional.of(replication.factor()) : Optional.empty())
+                .configs(configs);
     }
 
     /** The value's Avro subject under the TopicNameStrategy. */

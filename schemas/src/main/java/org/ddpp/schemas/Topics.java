@@ -61,11 +61,15 @@ public final class Topics {
      * Creates every topic in {@code topics} that does not exist yet; existing ones are left as they are.
      * Returns the names it created.
      */
-    public static Set<String> create(Admin admin, List<TopicSpec<?, ?>> topics, short replicationFactor) {
+    public static Set<String> create(Admin admin, List<TopicSpec<?, ?>> topics, Replication replication) {
         try {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
-                    .map(t -> t.newTopic(replicationFactor)).toList();
+            List<TopicSpec<?, ?>> absent = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (absent.isEmpty()) {
+                return Set.of();
+            }
+            Replication resolved = replication.resolve(admin);
+            List<NewTopic> missing = absent.stream().map(t -> t.newTopic(resolved)).toList();
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get();

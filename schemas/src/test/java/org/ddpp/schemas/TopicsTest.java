@@ -27,8 +27,10 @@ class TopicsTest {
         assertEquals("compact", Topics.SCHEMAS.cleanupPolicy());
         assertEquals("delete", Topics.CANDIDATES.cleanupPolicy());
         assertEquals(1, Topics.SCHEMAS.partitions());
-        NewTopic topic = Topics.POLICY.newTopic((short) 1);
+        NewTopic topic = Topics.POLICY.newTopic(org.ddpp.schemas.Replication.of(3, 2));
         assertEquals("compact", topic.configs().get("cleanup.policy"));
+        assertEquals("2", topic.configs().get("min.insync.replicas"));
+        assertEquals(3, topic.replicationFactor());
         assertEquals(Topics.DLQ, Topics.byName("ddpp.dlq"));
         assertThrows(IllegalArgumentException.class, () -> Topics.byName("nope"));
     }

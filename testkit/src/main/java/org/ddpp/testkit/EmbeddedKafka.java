@@ -112,6 +112,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         private List<TopicSpec<?, ?>> topics = Topics.all();
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Map<String, String> saslUsers;
+        private int nodeId = 1;
+        private String quorumVoters;
+        private String clusterId;
 
         /** Directory holding the broker's logs and metadata (required); created when missing, kept on close. */
         public Builder setDataDir(Path dataDir) {
@@ -157,6 +160,37 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Make this node one member of a multi-node KRaft cluster (combined broker and controller): its node id, the
+         * quorum's voters ({@code id@host:controllerPort,…}, this node's own entry included) and the cluster id every
+         * member formats its storage with. With three or more voters, the cluster's internal topics and its default
+         * for new topics are replicated 3 times with {@code min.insync.replicas} 2. Topics are not created at start
+         * (the cluster is not complete yet): create them with {@code ddpp topics create} once it is.
+         */
+        public Builder optClusterMember(int nodeId, String quorumVoters, String clusterId) {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("node id must be 0 or more, got " + nodeId);
+            }
+            if (!quorumVoters.matches("\\d+@[^,@]+:\\d+(,\\d+@[^,@]+:\\d+)*")) {
+                throw new IllegalArgumentException("controller quorum voters must read id@host:port[,id@host:port...], got '"
+                        + quorumVoters + "'");
+            }
+            if (!quorumVoters.matches("(.*,)?" + nodeId + "@.*")) {
+                throw new IllegalArgumentException("the controller quorum voters " + quorumVoters + " do not include node " + nodeId);
+            }
+            try {
+                Uuid.fromString(clusterId);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster id must be a base64 UUID such as "
+                        + Uuid.randomUuid() + " (what 'kafka-storage random-uuid' prints), got '" + clusterId + "'");
+            }
+            this.nodeId = nodeId;
+            this.quorumVoters = quorumVoters;
+            this.clusterId = clusterId;
+            this.topics = List.of();
+            return this;
+        }
+
         /** Any other broker property, e.g. {@code log.retention.hours}. */
         public Builder optBrokerProperty(String key, String value) {
             overrides.put(key, value);
@@ -171,6 +205,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int clientPort = port > 0 ? requireFree(host, port) : freePort(host);
                 int quorumPort = controllerPort > 0 ? requireFree(host, controllerPort) : freePort(host);
                 Properties props = brokerProperties(dataDir, host, clientPort, quorumPort);
+                if (quorumVoters != null) {
+                    clusterMember(props, nodeId, quorumVoters);
+                }
                 Map<String, String> own = Map.of();
                 if (saslUsers != null) {
                     String brokerPassword = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
@@ -178,13 +215,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                     saslListener(props, host, clientPort, quorumPort, brokerPassword, saslUsers);
                 }
                 overrides.forEach(props::setProperty);
-                formatOnce(dataDir, props);
+                formatOnce(dataDir, props, clusterId == null ? Uuid.randomUuid().toString() : clusterId);
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
                 EmbeddedKafka kafka = new EmbeddedKafka(server, host, clientPort, dataDir, own);
                 try (Admin admin = kafka.admin()) {
-                    admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
-                    Topics.create(admin, topics, (short) 1);
+                    // a cluster member answers once a majority of the quorum is up
+                    admin.describeCluster().nodes().get(quorumVoters == null ? 60 : 300, TimeUnit.SECONDS);
+                    Topics.create(admin, topics, org.ddpp.schemas.Replication.AUTO);
                 } catch (Exception e) {
                     kafka.close();
                     throw new IllegalStateException("embedded Kafka did not come up at " + kafka.bootstrapServers() + ": " + e, e);
@@ -222,6 +260,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    /** Node id, quorum and replication of one member of a multi-node cluster. */
+    static void clusterMember(Properties p, int nodeId, String quorumVoters) {
+        p.setProperty("node.id", Integer.toString(nodeId));
+        p.setProperty("controller.quorum.voters", quorumVoters);
+        int voters = quorumVoters.split(",").length;
+        org.ddpp.schemas.Replication r = org.ddpp.schemas.Replication.AUTO.resolve(voters);
+        String factor = Short.toString(r.factor());
+        String isr = Integer.toString(r.minInsyncReplicas());
+        p.setProperty("default.replication.factor", factor);
+        p.setProperty("min.insync.replicas", isr);
+        p.setProperty("offsets.topic.replication.factor", factor);
+        p.setProperty("transaction.state.log.replication.factor", factor);
+        p.setProperty("transaction.state.log.min.isr", isr);
+        p.setProperty("share.coordinator.state.topic.replication.factor", factor);
+        p.setProperty("share.coordinator.state.topic.min.isr", isr);
+        p.setProperty("unclean.leader.election.enable", "false");
+    }
+
     /** Turns the client listener into SASL_PLAINTEXT/PLAIN with the given users and the node's own user. */
     private static void saslListener(Properties p, String host, int port, int controllerPort, String brokerPassword,
             Map<String, String> users) {
@@ -239,7 +295,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats the storage directory unless an earlier run did (its meta.properties exists). */
-    private static void formatOnce(Path dataDir, Properties props) throws IOException {
+    private static void formatOnce(Path dataDir, Properties props, String clusterId) throws IOException {
         if (Files.exists(dataDir.resolve("kraft").resolve("meta.properties"))) {
             return;
         }
@@ -248,7 +304,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(out, "written by ddpp for the storage format step");
         }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+        int rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("kafka storage format failed: " + log.toString(StandardCharsets.UTF_8).trim());

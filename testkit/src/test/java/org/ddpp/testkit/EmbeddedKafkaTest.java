@@ -50,7 +50,7 @@ class EmbeddedKafkaTest {
                 Config config = admin.describeConfigs(List.of(policy)).all().get().get(policy);
                 assertEquals("compact", config.get("cleanup.policy").value());
                 // creating again is a no-op
-                assertEquals(Set.of(), Topics.create(admin, Topics.all(), (short) 1));
+                assertEquals(Set.of(), Topics.create(admin, Topics.all(), org.ddpp.schemas.Replication.AUTO));
             }
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {

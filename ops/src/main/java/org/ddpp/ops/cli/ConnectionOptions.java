@@ -40,6 +40,14 @@ public final class ConnectionOptions {
             description = "Suffix of every ddpp topic and consumer-group name (env DDPP_TOPIC_SUFFIX; default: none).")
     String topicSuffix;
 
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "Replication factor of the topics created when missing (env DDPP_REPLICATION_FACTOR; default: from the cluster's size: 1 broker 1, 2 brokers 2, 3 or more 3).")
+    Integer replicationFactor;
+
+    @Option(names = "--min-insync-replicas", paramLabel = "N",
+            description = "min.insync.replicas of those topics; producers write with acks=all (env DDPP_MIN_INSYNC_REPLICAS; default: 1, 1, 2 by cluster size).")
+    Integer minInsyncReplicas;
+
     @Option(names = "--startup-timeout", defaultValue = "15s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses the credentials, within this time (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout = StartupCheck.DEFAULT_TIMEOUT;
@@ -126,6 +134,8 @@ public final class ConnectionOptions {
         put(m, ConnectionSettings.CLIENT_CONFIG, clientConfig == null ? null : clientConfig.toString());
         put(m, ConnectionSettings.TOPIC_PREFIX, topicPrefix);
         put(m, ConnectionSettings.TOPIC_SUFFIX, topicSuffix);
+        put(m, ConnectionSettings.REPLICATION_FACTOR, replicationFactor == null ? null : replicationFactor.toString());
+        put(m, ConnectionSettings.MIN_INSYNC_REPLICAS, minInsyncReplicas == null ? null : minInsyncReplicas.toString());
         return m;
     }
 

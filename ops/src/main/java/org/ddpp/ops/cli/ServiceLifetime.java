@@ -14,7 +14,8 @@ final class ServiceLifetime {
 
     /**
      * Creates every topic of the pipeline ({@link org.ddpp.runtime.TopicNames#specs()}) that is missing, with the
-     * cluster's default replication factor.
+     * connection's replication ({@code --replication-factor}, {@code --min-insync-replicas}; by default from the
+     * cluster's size).
      */
     static void ensureTopics(ClusterConnection connection) {
         Set<String> created = connection.createMissingTopics();

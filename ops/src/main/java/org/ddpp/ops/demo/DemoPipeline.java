@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
@@ -35,10 +33,11 @@ import org.ddpp.testkit.EmbeddedStack;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.MetricsExporter;
+import org.ddpp.runtime.RoleMeters;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.registry.RegistryClientConfig;
 import org.ddpp.schemas.avro.CandidateSource;
-import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.scorers.joiner.JoinerConfig;
@@ -88,8 +87,11 @@ public final class DemoPipeline implements AutoCloseable {
     private final List<ExternalScorerProcess> externals = new CopyOnWriteArrayList<>();
     private volatile Map<String, Double> latestFigures = Map.of();
     private PolicyEvaluator evaluator;
-    private final KafkaProducer<byte[], byte[]> metricsProducer;
-    private final MetricsSender demoMetrics;
+    /** The demo's own figures (the evaluation of each published policy): gauges over the latest evaluation. */
+    private final RoleMeters demoMeters;
+    private final MetricsExporter demoExporter;
+    private final java.util.Set<String> evaluationGauges = new java.util.HashSet<>();
+    private volatile PolicyEvaluator.Evaluated latestEvaluation;
     private final List<SamplerService> samplers = new ArrayList<>();
     private final Map<String, List<ScorerService>> scorers = new LinkedHashMap<>();
     private final List<EvalPoint> curve = new CopyOnWriteArrayList<>();
@@ -141,10 +143,11 @@ public final class DemoPipeline implements AutoCloseable {
             start = figures.of(reference, 0);
         }
         this.startValue = start.get(headline);
-        this.metricsProducer = new KafkaProducer<>(connection.producerProperties("ddpp-demo-metrics"),
-                new ByteArraySerializer(), new ByteArraySerializer());
-        this.demoMetrics = new MetricsSender(metricsProducer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                connection.topics().metrics(), "demo", "demo-" + settings.run(), settings.run(), Map.of("task", profile.task().name()));
+        this.demoMeters = RoleMeters.on(settings.meterRegistry(), "demo", settings.run(), "demo-" + settings.run());
+        demoMeters.gauge("policy_version", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.version());
+        demoMeters.gauge("step", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.step());
+        Map<String, String> labels = Map.of("task", profile.task().name());
+        this.demoExporter = MetricsExporter.start(demoMeters, connection, settings.get(DemoOptions.METRICS_INTERVAL), () -> labels);
         record(new PolicyEvaluator.Evaluated(0, 0, start));
     }
 
@@ -327,10 +330,15 @@ public final class DemoPipeline implements AutoCloseable {
     private void record(PolicyEvaluator.Evaluated e) {
         latestFigures = e.figures();
         curve.add(new EvalPoint(e.step(), e.version(), e.figures().get(headline), seconds()));
-        Map<String, Double> m = new LinkedHashMap<>(e.figures());
-        m.put("policy_version", (double) e.version());
-        m.put("step", (double) e.step());
-        demoMetrics.send(m);
+        latestEvaluation = e;
+        synchronized (evaluationGauges) {
+            for (String figure : e.figures().keySet()) {
+                if (evaluationGauges.add(figure)) {
+                    demoMeters.gauge(figure, () -> latestEvaluation.figures().getOrDefault(figure, Double.NaN));
+                }
+            }
+        }
+        demoExporter.exportNow(); // each evaluation is a point on the dashboard's curves
     }
 
     /** Stops the samplers (no new candidates) and waits until every published candidate is scored or dead-lettered. */
@@ -448,7 +456,8 @@ public final class DemoPipeline implements AutoCloseable {
         if (joiner != null) {
             closeQuietly(joiner);
         }
-        metricsProducer.close(Duration.ofSeconds(5));
+        demoExporter.close();
+        demoMeters.close();
         if (ownRegistry != null) {
             ownRegistry.close();
         }

@@ -43,7 +43,7 @@ final class SyntheticRun implements AutoCloseable {
         double loss = 2 * Math.exp(-3 * x) + 0.05 + 0.05 * rng.nextDouble();
         double logR = -4 * Math.exp(-2 * x) - 0.1 * rng.nextDouble();
         Map<String, Double> trainer = new LinkedHashMap<>();
-        trainer.put("step", 20.0 * tick);
+        trainer.put("steps_total", 20.0 * tick);
         trainer.put("policy_version", (double) (tick / 5));
         trainer.put("loss", loss);
         trainer.put("log_r_mean", logR);

@@ -56,7 +56,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private final JoinerConfig config;
     private final RewardComposition composition;
     private final TopicNames topics;
-    private final JoinerMetrics metrics;
+    private final JoinerMeters metrics;
     private final Deserializer<Candidate> candidates;
     private final Deserializer<Score> scores;
     private final Serializer<ScoredCandidate> rewards;
@@ -64,7 +64,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private KeyValueStore<String, PendingJoin> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
 
-    RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMetrics metrics) {
+    RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
         this.config = config;
         this.composition = config.composition();
         this.topics = config.topics();

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
-import org.ddpp.scorers.metrics.MetricsPublisher;
+import org.ddpp.runtime.MetricsExporter;
+import org.ddpp.runtime.RoleMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,17 +52,17 @@ public final class RewardJoiner implements AutoCloseable {
 
     private final JoinerConfig config;
     private final KafkaStreams streams;
-    private final JoinerMetrics metrics;
-    private final MetricsPublisher metricsPublisher;
-    private final org.ddpp.runtime.RoleMeters meters;
+    private final JoinerMeters metrics;
+    private final MetricsExporter exporter;
+    private final RoleMeters meters;
 
-    private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMetrics metrics, MetricsPublisher publisher,
-            org.ddpp.runtime.RoleMeters meters) {
+    private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMeters metrics, MetricsExporter exporter,
+            RoleMeters meters) {
         this.meters = meters;
         this.config = config;
         this.streams = streams;
         this.metrics = metrics;
-        this.metricsPublisher = publisher;
+        this.exporter = exporter;
     }
 
     /**
@@ -69,7 +70,7 @@ public final class RewardJoiner implements AutoCloseable {
      * so a bad record becomes a dead letter instead of stopping the application), the join processor with its
      * two stores, and byte-array sinks to the rewards and dead-letter topics.
      */
-    public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMetrics metrics) {
+    public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
         Topology topology = new Topology();
         topology.addSource(CANDIDATE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().candidates());
         topology.addSource(SCORE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().scores());
@@ -115,25 +116,28 @@ public final class RewardJoiner implements AutoCloseable {
     /** Starts the joiner; returns once Streams is running or fails to start. */
     public static RewardJoiner start(JoinerConfig config) {
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
-        JoinerMetrics metrics = new JoinerMetrics();
-        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), streamsProperties(config));
+        RoleMeters meters = RoleMeters.on(config.meterRegistry(), "joiner", "all", config.applicationId());
+        JoinerMeters metrics = new JoinerMeters(meters);
+        Properties props = streamsProperties(config);
+        // Streams' changelog and repartition topics are replicated like the pipeline's own topics
+        org.ddpp.schemas.Replication replication = config.connection().resolvedReplication();
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                Integer.toString(replication.minInsyncReplicas()));
+        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        MetricsPublisher publisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
-                "joiner", config.applicationId(), "all", Map.of("scorers", config.composition().spec(),
-                        "log_floor", Double.toString(config.composition().floor())), metrics::snapshot, config.metricsInterval());
-        org.ddpp.runtime.RoleMeters meters = config.meterRegistry() == null
-                ? org.ddpp.runtime.RoleMeters.standalone("joiner", "all")
-                : new org.ddpp.runtime.RoleMeters(config.meterRegistry(), "joiner", "all");
-        metrics.bind(meters);
+        Map<String, String> labels = Map.of("scorers", config.composition().spec(),
+                "log_floor", Double.toString(config.composition().floor()));
         meters.gauge("pending", () -> pendingJoins(streams));
         meters.bindStreams(streams);
+        MetricsExporter exporter = MetricsExporter.start(meters, config.connection(), config.metricsInterval(), () -> labels);
         streams.start();
         LOG.info("joiner {} started: log R = max({}, Σ w_k log R_k) over {}, timeout {} ms", config.applicationId(),
                 config.composition().floor(), config.composition().spec(), config.joinTimeout().toMillis());
-        return new RewardJoiner(config, streams, metrics, publisher, meters);
+        return new RewardJoiner(config, streams, metrics, exporter, meters);
     }
 
     /**
@@ -153,7 +157,8 @@ public final class RewardJoiner implements AutoCloseable {
         }
     }
 
-    public JoinerMetrics metrics() {
+    /** The joiner's meters ({@code ddpp.joiner.*}). */
+    public JoinerMeters metrics() {
         return metrics;
     }
 
@@ -186,9 +191,9 @@ public final class RewardJoiner implements AutoCloseable {
             LOG.warn("joiner {}: Kafka Streams did not close within {} s (broker gone?); exactly-once aborts what it had open",
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
         }
-        metricsPublisher.close();
+        exporter.close();
         meters.close();
         LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),
-                metrics.joined(), metrics.deadLetters(), metrics.clamped());
+                metrics.joined(), metrics.deadLetters(), (long) metrics.clamped.count());
     }
 }

@@ -34,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
 import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.avro.Candidate;
@@ -49,7 +50,6 @@ import org.ddpp.scorers.CandidateCheck;
 import org.ddpp.scorers.ScoreResult;
 import org.ddpp.scorers.Scorer;
 import org.ddpp.scorers.Scorers;
-import org.ddpp.scorers.metrics.MetricsPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +78,7 @@ public final class ScorerService implements AutoCloseable {
     private final ScorerServiceConfig config;
     private final Scorer scorer;
     private final CachedSchemaRegistry registry;
-    private final ScorerMetrics metrics = new ScorerMetrics();
+    private final ScorerMeters metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final DeadLetterPublisher deadLetters;
@@ -89,7 +89,7 @@ public final class ScorerService implements AutoCloseable {
     private final ExecutorService callers;
     private final ExecutorService workers;
     private final ScoringCall call;
-    private final MetricsPublisher metricsPublisher;
+    private final MetricsExporter exporter;
     private final Thread loop;
     private final RoleMeters meters;
     private volatile boolean running = true;
@@ -107,19 +107,18 @@ public final class ScorerService implements AutoCloseable {
         this.deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false), config.topics().dlq());
         this.candidates = new AvroDeserializer<>(registry, Candidate.class);
         this.stage = "scorer:" + scorer.name();
+        this.meters = RoleMeters.on(config.meterRegistry(), "scorer", "all", config.memberId(),
+                "scorer", scorer.name(), "scorer_instance", config.instanceId());
+        this.metrics = new ScorerMeters(meters, stage);
         this.scoreSerializer = new AvroSerializer<>(registry, true, false);
         AtomicInteger threads = new AtomicInteger();
         this.callers = Executors.newFixedThreadPool(config.get(ScorerSettings.PARALLELISM), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-call-" + threads.incrementAndGet()));
         this.call = new ScoringCall(scorer, workers, config, metrics);
-        this.metricsPublisher = new MetricsPublisher(config.connection(), registry, config.topics().metrics(),
-                "scorer", config.memberId(), "all", Map.of("scorer", scorer.name(), "scorer_version", scorer.version()),
-                metrics::snapshot, config.get(ScorerSettings.METRICS_INTERVAL));
-        this.meters = config.meterRegistry() == null ? RoleMeters.standalone("scorer", "all")
-                : new RoleMeters(config.meterRegistry(), "scorer", "all");
-        metrics.bind(meters, scorer.name());
         meters.bind(consumer);
         meters.bind(producer);
+        Map<String, String> labels = Map.of("scorer_version", scorer.version());
+        this.exporter = MetricsExporter.start(meters, config.connection(), config.get(ScorerSettings.METRICS_INTERVAL), () -> labels);
         this.loop = new Thread(this::run, "ddpp-scorer-" + scorer.name() + "-" + config.instanceId());
     }
 
@@ -162,8 +161,14 @@ public final class ScorerService implements AutoCloseable {
         return p;
     }
 
-    public ScorerMetrics metrics() {
-        return metrics;
+    /** This instance's meters ({@code ddpp.scorer.*}), as Prometheus and {@code ddpp.metrics} see them. */
+    public RoleMeters meters() {
+        return meters;
+    }
+
+    /** Scores this instance wrote (ok, failed and invalid) in committed transactions. */
+    public long scored() {
+        return metrics.scored();
     }
 
     public ScorerServiceConfig config() {
@@ -266,8 +271,8 @@ public final class ScorerService implements AutoCloseable {
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             producer.commitTransaction();
             metrics.transactions.increment();
-            metrics.skipped.add(skipped);
-            metrics.deadLetters.add(letters);
+            metrics.skipped.increment(skipped);
+            metrics.deadLetters.increment(letters);
             scores.forEach(score -> count(score.getStatus()));
         } catch (ProducerFencedException | FencedInstanceIdException | OutOfOrderSequenceException
                 | UnsupportedVersionException | AuthorizationException e) {
@@ -332,11 +337,7 @@ public final class ScorerService implements AutoCloseable {
     }
 
     private void count(ScoreStatus status) {
-        switch (status) {
-            case OK -> metrics.ok.increment();
-            case FAILED -> metrics.failed.increment();
-            case INVALID -> metrics.invalid.increment();
-        }
+        metrics.verdicts.get(status).increment();
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
@@ -374,11 +375,11 @@ public final class ScorerService implements AutoCloseable {
         Shutdown.stop(loop, Duration.ofSeconds(60), Duration.ofSeconds(15));
         callers.shutdownNow();
         workers.shutdownNow();
-        metricsPublisher.close();
+        exporter.close();
         meters.close();
         LOG.info("scorer {} instance {} stopped: {} scored ({} ok, {} failed, {} invalid), {} skipped, {} dead letters",
-                scorer.name(), config.instanceId(), metrics.scored(), metrics.ok(), metrics.failed(), metrics.invalid(),
-                metrics.skipped(), metrics.deadLetters());
+                scorer.name(), config.instanceId(), metrics.scored(), metrics.verdicts(ScoreStatus.OK),
+                metrics.verdicts(ScoreStatus.FAILED), metrics.verdicts(ScoreStatus.INVALID), (long) metrics.skipped.count(), (long) metrics.deadLetters.count());
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -27,9 +27,9 @@ final class ScoringCall {
     private final Scorer scorer;
     private final ExecutorService workers;
     private final ScorerServiceConfig config;
-    private final ScorerMetrics metrics;
+    private final ScorerMeters metrics;
 
-    ScoringCall(Scorer scorer, ExecutorService workers, ScorerServiceConfig config, ScorerMetrics metrics) {
+    ScoringCall(Scorer scorer, ExecutorService workers, ScorerServiceConfig config, ScorerMeters metrics) {
         this.scorer = scorer;
         this.workers = workers;
         this.config = config;
@@ -51,7 +51,7 @@ final class ScoringCall {
             metrics.calls.increment();
             try {
                 List<ScoreResult> results = call.get(config.get(ScorerSettings.CALL_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-                metrics.recordCallLatency((System.nanoTime() - start) / 1e6);
+                metrics.recordCallLatency(System.nanoTime() - start);
                 if (results == null || results.size() != batch.size()) {
                     reason = "scorer returned " + (results == null ? "null" : results.size() + " results")
                             + " for " + batch.size() + " candidates";

@@ -63,7 +63,7 @@ class JoinerCraftedRecordTest {
                 .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofSeconds(1)).opt(JoinerSettings.IN_MEMORY_STATE, true)
                 .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-crafted-test")).build();
         Properties props = RewardJoiner.streamsProperties(config);
-        driver = new TopologyTestDriver(RewardJoiner.topology(config, registry, new JoinerMetrics()), props, START);
+        driver = new TopologyTestDriver(RewardJoiner.topology(config, registry, new JoinerMeters(org.ddpp.runtime.RoleMeters.standalone("joiner", "test"))), props, START);
         candidates = driver.createInputTopic(TOPICS.candidates(), new ByteArraySerializer(), new ByteArraySerializer());
         scores = driver.createInputTopic(TOPICS.scores(), new ByteArraySerializer(), new ByteArraySerializer());
         rewards = driver.createOutputTopic(TOPICS.rewards(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -71,7 +71,7 @@ class RegistryOutageTopologyTest {
                 .opt(JoinerSettings.APPLICATION_ID, "joiner-outage-test").opt(JoinerSettings.IN_MEMORY_STATE, true)
                 .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-outage")).build();
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                RewardJoiner.topology(config, new CachedSchemaRegistry(flaky), new JoinerMetrics()),
+                RewardJoiner.topology(config, new CachedSchemaRegistry(flaky), new JoinerMeters(org.ddpp.runtime.RoleMeters.standalone("joiner", "test"))),
                 RewardJoiner.streamsProperties(config), Instant.parse("2026-01-01T00:00:00Z"))) {
             TestInputTopic<byte[], byte[]> candidates = driver.createInputTopic(TopicNames.DEFAULT.candidates(),
                     new ByteArraySerializer(), new ByteArraySerializer());

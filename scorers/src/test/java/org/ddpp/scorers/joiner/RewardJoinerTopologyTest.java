@@ -47,7 +47,7 @@ class RewardJoinerTopologyTest {
     private final AvroSerializer<Score> scoreSerializer = new AvroSerializer<>(registry, true, false);
     private final AvroDeserializer<ScoredCandidate> rewardReader = new AvroDeserializer<>(registry, ScoredCandidate.class);
     private final AvroDeserializer<DeadLetter> letterReader = new AvroDeserializer<>(registry, DeadLetter.class);
-    private final JoinerMetrics metrics = new JoinerMetrics();
+    private final JoinerMeters metrics = new JoinerMeters(org.ddpp.runtime.RoleMeters.standalone("joiner", "test"));
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> candidates;
     private TestInputTopic<byte[], byte[]> scores;
@@ -101,7 +101,7 @@ class RewardJoinerTopologyTest {
         sendScore("c1", "a", ScoreStatus.OK, Double.NEGATIVE_INFINITY);
         sendScore("c1", "b", ScoreStatus.OK, -1.0);
         assertEquals(-20.0, readRewards().get(0).getLogReward());
-        assertEquals(1, metrics.clamped());
+        assertEquals(1, (long) metrics.clamped.count());
     }
 
     @Test
@@ -148,7 +148,7 @@ class RewardJoinerTopologyTest {
         List<ScoredCandidate> out = readRewards();
         assertEquals(1, out.size());
         assertEquals(-1.0, out.get(0).getLogReward(), "the first score of a scorer counts");
-        assertEquals(3, metrics.duplicateScores());
+        assertEquals(3, (long) metrics.duplicateScores.count());
         sendCandidate("c1");
         assertEquals(List.of("joiner:duplicate-candidate"), readLetters().stream().map(DeadLetter::getStage).toList());
         assertTrue(rewards.isEmpty());
@@ -168,7 +168,7 @@ class RewardJoinerTopologyTest {
         sendScore("c1", "other", ScoreStatus.FAILED, null);
         assertTrue(rewards.isEmpty());
         assertTrue(dlq.isEmpty(), "a FAILED score of a scorer nobody requires does not matter");
-        assertEquals(2, metrics.ignoredScores());
+        assertEquals(2, (long) metrics.ignoredScores.count());
         sendScore("c1", "b", ScoreStatus.OK, -1.0);
         assertEquals(1, readRewards().size());
     }
@@ -190,7 +190,7 @@ class RewardJoinerTopologyTest {
         assertEquals(1, orphans.size());
         assertEquals("joiner:orphan-score", orphans.get(0).getStage());
         assertEquals(TOPICS.scores(), orphans.get(0).getSourceTopic());
-        assertEquals(3.0, metrics.snapshot().get("dlq_total"));
+        assertEquals(3.0, (double) metrics.deadLetters());
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ScoringCallTest {
 
     private final ExecutorService workers = Executors.newCachedThreadPool();
-    private final ScorerMetrics metrics = new ScorerMetrics();
+    private final ScorerMeters metrics = ScorerMeters.standalone();
     private final ScorerServiceConfig config = ScorerServiceConfig.builder()
             .setConnection(org.ddpp.runtime.ClusterConnection.local("x:1", "http://x")).setScorer("flaky").opt(ScorerSettings.INSTANCE_ID, "t").opt(ScorerSettings.MAX_RETRIES, 2)
             .opt(ScorerSettings.RETRY_BACKOFF, Duration.ofMillis(1)).opt(ScorerSettings.CALL_TIMEOUT, Duration.ofMillis(300)).build();
@@ -41,7 +41,7 @@ class ScoringCallTest {
         });
         List<ScoreResult> results = new ScoringCall(flaky, workers, config, metrics).score(List.of(new Candidate(), new Candidate()));
         assertEquals(List.of(ScoreResult.ok(-1), ScoreResult.ok(-1)), results);
-        assertEquals(2, metrics.retries());
+        assertEquals(2, (long) metrics.retries.count());
     }
 
     @Test

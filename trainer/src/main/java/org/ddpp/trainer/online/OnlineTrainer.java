@@ -25,7 +25,6 @@ import org.ddpp.diffusion.task.Task;
 import org.ddpp.diffusion.train.DdppLearner;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.dlq.DeadLetterPublisher;
-import org.ddpp.schemas.metrics.MetricsSender;
 import org.ddpp.schemas.registry.SchemaRegistryClient;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
@@ -65,7 +64,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private final RewardStreamReader reader;
     private final PolicyFileServer server;
     private final PolicyPublisher publisher;
-    private final MetricsSender metrics;
+    private final org.ddpp.runtime.MetricsExporter exporter;
     private final MaskSchedule schedule = new MaskSchedule();
     private final SplittableRandom rng;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -76,6 +75,7 @@ public final class OnlineTrainer implements AutoCloseable {
     /** Figures the meters read: set on the training thread, never computed on a scrape thread (DJL is not shared). */
     private volatile double logZFullMask = Double.NaN;
     private volatile double stalenessVersions = Double.NaN;
+    private volatile BatchStats lastStats;
     private final org.ddpp.runtime.RoleMeters meters;
     private final TrainerState state;
     private double trainSeconds;
@@ -135,22 +135,32 @@ public final class OnlineTrainer implements AutoCloseable {
         this.publisher = new PolicyPublisher(config.run(), config.connection().topics().policy(), config.policyDir(), server, producer,
                 Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
                 config.get(TrainerSettings.KEEP_VERSIONS));
-        this.metrics = new MetricsSender(producer, Topics.METRICS.valueSerde(registry, true).serializer(),
-                config.connection().topics().metrics(), "trainer", "trainer-" + config.run(), config.run(),
-                Map.of("task", task.name(), "group", config.groupId()));
-        this.meters = config.meterRegistry() == null ? org.ddpp.runtime.RoleMeters.standalone("trainer", config.run())
-                : new org.ddpp.runtime.RoleMeters(config.meterRegistry(), "trainer", config.run());
+        this.meters = org.ddpp.runtime.RoleMeters.on(config.meterRegistry(), "trainer", config.run(), "trainer-" + config.run());
         meters.counter("steps", learner::stepCount);
+        meters.counter("skipped.steps", learner::skippedSteps);
         meters.gauge("loss", () -> lastStep == null ? Double.NaN : lastStep.loss());
+        meters.gauge("log.z.batch.mean", () -> lastStep == null ? Double.NaN : lastStep.meanLogZ());
         meters.gauge("log.z.full.mask", () -> logZFullMask);
         meters.gauge("policy.version", () -> version);
         meters.gauge("staleness.versions", () -> stalenessVersions);
+        meters.gauge("exploration.share", () -> lastStats == null ? Double.NaN : lastStats.explorationShare());
+        meters.gauge("log.r.mean", () -> lastStats == null ? Double.NaN : lastStats.mean());
+        for (int q : new int[] {10, 50, 90}) {
+            meters.gauge("log.r.q" + q, () -> lastStats == null ? Double.NaN : lastStats.quantile(q / 100.0));
+        }
         meters.gauge("buffer.size", replay::size);
+        meters.gauge("buffer.policy", replay::policySize);
+        meters.gauge("buffer.exploration", replay::explorationSize);
         meters.counter("consumed", reader::consumed);
         meters.gauge("consumer.lag", reader::lag);
+        meters.gauge("reward.latency.seconds.p50", () -> reader.latencies().quantile(0.5) / 1e3);
+        meters.gauge("reward.latency.seconds.p99", () -> reader.latencies().quantile(0.99) / 1e3);
         meters.deadLetters(reader::deadLettered, RewardStreamReader.STAGE);
         meters.bind(producer);
         reader.bindMeters(meters);
+        Map<String, String> labels = Map.of("task", task.name(), "group", config.groupId());
+        this.exporter = org.ddpp.runtime.MetricsExporter.start(meters, config.connection(), config.get(TrainerSettings.METRICS_INTERVAL),
+                () -> labels);
     }
 
     /**
@@ -168,8 +178,6 @@ public final class OnlineTrainer implements AutoCloseable {
         LOG.info("trainer {} serving policy weights at http://{}:{}/policies/, reading {} as group {}", config.run(),
                 config.get(TrainerSettings.HTTP_HOST), server.port(), config.connection().topics().rewards(), config.groupId());
         long lastReport = System.nanoTime();
-        long lastConsumed = reader.consumed();
-        long lastSteps = 0;
         long lastProgress = System.nanoTime();
         DdppLearner.StepResult last = null;
         BatchStats stats = null;
@@ -186,6 +194,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 List<ScoredSequence> items = replay.batch(config.get(TrainerSettings.BATCH_SIZE), rng);
                 stats = BatchStats.of(items, version);
                 stalenessVersions = stats.staleness();
+                lastStats = stats;
                 long t0 = System.nanoTime();
                 if (firstStepNanos == 0) {
                     firstStepNanos = t0;
@@ -210,11 +219,7 @@ public final class OnlineTrainer implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (now - lastReport >= config.get(TrainerSettings.METRICS_INTERVAL).toNanos()) {
-                double seconds = (now - lastReport) / 1e9;
-                long consumedNow = reader.consumed();
-                report(last, stats, (consumedNow - lastConsumed) / seconds, (stepsThisRun - lastSteps) / seconds);
-                lastConsumed = consumedNow;
-                lastSteps = stepsThisRun;
+                logZFullMask = learner.logPartition().logZAtFullMask(); // on this thread: DJL models are not shared
                 lastReport = now;
             }
             if (now - lastProgress >= 5_000_000_000L) {
@@ -260,38 +265,6 @@ public final class OnlineTrainer implements AutoCloseable {
                 .optExtra("run", config.run())
                 .optExtra("offsets", encodeOffsets(offsets))
                 .write();
-    }
-
-    private void report(DdppLearner.StepResult last, BatchStats stats, double samplesPerSecond, double stepsPerSecond) {
-        Map<String, Double> v = new LinkedHashMap<>();
-        v.put("step", (double) learner.stepCount());
-        v.put("policy_version", (double) version);
-        if (last != null) {
-            v.put("loss", last.loss());
-            v.put("log_z_batch_mean", last.meanLogZ());
-        }
-        if (stats != null) {
-            v.put("log_r_mean", stats.mean());
-            v.put("log_r_q10", stats.quantile(0.1));
-            v.put("log_r_q50", stats.quantile(0.5));
-            v.put("log_r_q90", stats.quantile(0.9));
-            v.put("staleness_mean", stats.staleness());
-            v.put("exploration_share", stats.explorationShare());
-        }
-        logZFullMask = learner.logPartition().logZAtFullMask();
-        v.put("log_z_full_mask", logZFullMask);
-        v.put("buffer_size", (double) replay.size());
-        v.put("buffer_policy", (double) replay.policySize());
-        v.put("buffer_exploration", (double) replay.explorationSize());
-        v.put("samples_in_per_s", samplesPerSecond);
-        v.put("steps_per_s", stepsPerSecond);
-        v.put("consumer_lag", (double) reader.lag());
-        v.put("consumed_total", (double) reader.consumed());
-        v.put("dead_letters", (double) reader.deadLettered());
-        v.put("skipped_steps", (double) learner.skippedSteps());
-        v.put("latency_ms_p50", reader.latencies().quantile(0.5));
-        v.put("latency_ms_p99", reader.latencies().quantile(0.99));
-        metrics.send(v);
     }
 
     /** Stops the training loop (thread-safe); {@link #run()} returns after a final checkpoint. */
@@ -370,6 +343,7 @@ public final class OnlineTrainer implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        exporter.close();
         meters.close();
         reader.close();
         server.close();

@@ -119,9 +119,10 @@ class OnlineTrainerTest {
         Metrics m = metricsSerde.deserializer().deserialize(Topics.METRICS.name(), stack.readUntil(Topics.METRICS.name(),
                 r -> {
                     Metrics x = metricsSerde.deserializer().deserialize(r.topic(), r.value());
-                    return x.getRun().equals(run) && x.getValues().containsKey("loss");
+                    return x.getRun().equals(run) && x.getValues().containsKey("loss") && x.getValues().containsKey("steps_per_s");
                 }, 1).get(0).value());
-        for (String key : List.of("loss", "log_r_mean", "log_z_full_mask", "policy_version", "buffer_size", "staleness_mean", "consumer_lag", "steps_per_s")) {
+        for (String key : List.of("loss", "log_r_mean", "log_z_full_mask", "policy_version", "buffer_size", "staleness_versions",
+                "consumer_lag", "steps_total", "steps_per_s", "dead_letters_total{stage=\"trainer\"}")) {
             assertTrue(m.getValues().containsKey(key), "metric " + key + " missing: " + m.getValues().keySet());
         }
 
