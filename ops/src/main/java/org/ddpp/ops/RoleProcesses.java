@@ -3,22 +3,24 @@ package org.ddpp.ops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * Roles started as real {@code ddpp} processes (child JVMs on this JVM's class path), each logging to its own file,
- * so tests and benchmarks can run the separate-process deployment — optionally each inside a network namespace of
- * its own — kill or stop them, and read what they printed. {@link #close()} kills whatever is still running.
+ * so tests, {@code ddpp chaos} and {@code ddpp bench failover} can run the separate-process deployment (optionally
+ * each role inside a network namespace of its own), send them SIGTERM, SIGKILL, SIGSTOP and SIGCONT, start them
+ * again with the same arguments and read what they printed. A role's log file survives its
+ * restarts (each start appends). {@link #close()} kills whatever is still running.
  */
 public final class RoleProcesses implements AutoCloseable {
 
     private final Path dir;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> arguments = new LinkedHashMap<>();
+    private final Map<String, List<String>> prefixes = new LinkedHashMap<>();
     private final java.util.Set<String> stopped = new java.util.HashSet<>();
 
     public RoleProcesses(Path dir) {
@@ -32,7 +34,7 @@ public final class RoleProcesses implements AutoCloseable {
 
     /**
      * Starts {@code ddpp args…} as role {@code name} behind {@code prefix} (e.g. {@code ip netns exec NS}, which
-     * execs the JVM in place, so killing the process kills the role).
+     * execs the JVM in place, so signals to the process reach the role).
      */
     public Process startWith(List<String> prefix, String name, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -41,11 +43,46 @@ public final class RoleProcesses implements AutoCloseable {
                 "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
                 "-cp", System.getProperty("java.class.path"), "org.ddpp.ops.DdppCommand"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile(name).toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(name).toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("DDPP_") && !k.equals("DDPP_CACHE"));
         Process p = pb.start();
         processes.put(name, p);
+        arguments.put(name, List.of(args));
+        prefixes.put(name, List.copyOf(prefix));
+        stopped.remove(name);
         return p;
+    }
+
+    /** Starts role {@code name} again with the arguments of its last start (after it ended or was killed). */
+    public Process restart(String name) throws IOException {
+        return startWith(prefixes.get(name), name, arguments.get(name).toArray(String[]::new));
+    }
+
+    /** SIGKILL ({@code kill -9}) for role {@code name}, waiting until it is gone; its end is expected. */
+    public void kill(String name) throws InterruptedException {
+        stopped.add(name);
+        Process p = processes.get(name);
+        p.destroyForcibly();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + p.pid() + ") survived SIGKILL for 30 s");
+        }
+    }
+
+    /** Sends role {@code name} a signal by {@code kill -<signal> <pid>}, e.g. STOP or CONT; only our own child. */
+    public void signal(String name, String signal) throws IOException, InterruptedException {
+        Process p = processes.get(name);
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                .redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + p.pid() + " (" + name + ") failed: " + said);
+        }
+    }
+
+    /** The log file of role {@code name} (all its starts). */
+    public Path logFile(String name) {
+        return dir.resolve(name + ".log");
     }
 
     public Process get(String name) {
@@ -57,14 +94,6 @@ public final class RoleProcesses implements AutoCloseable {
         stopped.add(name);
         Process p = processes.get(name);
         p.destroy();
-        return p;
-    }
-
-    /** Sends role {@code name} SIGKILL (a crash); from now on its end is expected, not a failure. */
-    public Process kill(String name) {
-        stopped.add(name);
-        Process p = processes.get(name);
-        p.destroyForcibly();
         return p;
     }
 
@@ -87,17 +116,26 @@ public final class RoleProcesses implements AutoCloseable {
         return sb.toString();
     }
 
+    /** The first role that ended although nobody stopped or killed it, or null while all run (or were stopped). */
+    public String died() {
+        for (Map.Entry<String, Process> e : processes.entrySet()) {
+            if (!stopped.contains(e.getKey()) && !e.getValue().isAlive()) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /**
      * Waits until {@code done}, failing at once with every log when a started role dies, or when {@code limit} passes.
-     * (A plain bounded loop: this class ships in the jar for {@code ddpp bench}, which carries no test libraries.)
+     * (A plain bounded loop: this class ships in the jar, which carries no test libraries such as Awaitility.)
      */
-    public void await(String what, Duration limit, BooleanSupplier done) {
+    public void await(String what, java.time.Duration limit, java.util.function.BooleanSupplier done) {
         long until = System.nanoTime() + limit.toNanos();
         while (!done.getAsBoolean()) {
-            for (Map.Entry<String, Process> e : processes.entrySet()) {
-                if (!stopped.contains(e.getKey()) && !e.getValue().isAlive()) {
-                    throw new AssertionError(e.getKey() + " died while waiting for " + what + "; logs:\n" + allLogs());
-                }
+            String died = died();
+            if (died != null) {
+                throw new AssertionError(died + " died while waiting for " + what + "; logs:\n" + allLogs());
             }
             if (System.nanoTime() > until) {
                 throw new AssertionError("timed out waiting for " + what + "; logs:\n" + allLogs());
@@ -109,10 +147,6 @@ public final class RoleProcesses implements AutoCloseable {
                 throw new AssertionError("interrupted while waiting for " + what, e);
             }
         }
-    }
-
-    private Path logFile(String name) {
-        return dir.resolve(name + ".log");
     }
 
     @Override

@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * consumer group, from the beginning of both topics.
  *
  * <p>For the rewards topic it answers "how many scored candidates lie below the trainer's committed offsets"
- * ({@link #consumedBelow}); for the dead-letter topic "how many distinct candidate records were dead-lettered"
- * ({@link #deadLetteredCandidates}).
+ * ({@link #consumedBelow}); for the dead-letter topic "how many candidate records the joiner dead-lettered"
+ * ({@link #deadLetteredCandidates}): dead letters of stage {@code joiner:*} whose source is the candidates topic,
+ * the joiner's one verdict per candidate record (a scorer also dead-letters a candidate it cannot decode, and the
+ * joiner then does too). The same candidate record dead-lettered again (two joiners on the same topics, a joiner
+ * that lost its state) counts once when the repeat comes within the last {@link #DEFAULT_DEDUP_WINDOW} distinct
+ * candidate dead letters; memory stays bounded by that window, not by the dead-letter topic's history.
  */
 public final class SettledCounter implements Runnable {
 
@@ -42,7 +46,11 @@ public final class SettledCounter implements Runnable {
     private final String candidates;
     private final Deserializer<DeadLetter> letters;
     private final Map<Integer, Tally> tallies = new ConcurrentHashMap<>();
-    private final Set<Long> deadCandidates = ConcurrentHashMap.newKeySet();
+    /** Distinct candidate dead letters remembered to recognise a repeat; about 100 bytes each. */
+    public static final int DEFAULT_DEDUP_WINDOW = 65_536;
+
+    private final RecentKeys recentDead;
+    private final java.util.concurrent.atomic.AtomicLong deadCandidates = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> assignedTopics = new HashSet<>();
     private Map<TopicPartition, Long> catchUp = Map.of();
     private volatile boolean caughtUp;
@@ -51,6 +59,16 @@ public final class SettledCounter implements Runnable {
     /** Reads {@code rewardsTopic} and {@code dlqTopic} with {@code consumer} (owned and closed by this counter). */
     public SettledCounter(Consumer<byte[], byte[]> consumer, String rewardsTopic, String dlqTopic, String candidatesTopic,
             Deserializer<DeadLetter> letters) {
+        this(consumer, rewardsTopic, dlqTopic, candidatesTopic, letters, DEFAULT_DEDUP_WINDOW);
+    }
+
+    /** The same, remembering the last {@code dedupWindow} distinct candidate dead letters. */
+    SettledCounter(Consumer<byte[], byte[]> consumer, String rewardsTopic, String dlqTopic, String candidatesTopic,
+            Deserializer<DeadLetter> letters, int dedupWindow) {
+        if (dedupWindow < 1) {
+            throw new IllegalArgumentException("dedup window must be at least 1, got " + dedupWindow);
+        }
+        this.recentDead = new RecentKeys(dedupWindow);
         this.consumer = consumer;
         this.rewards = rewardsTopic;
         this.dlq = dlqTopic;
@@ -75,9 +93,14 @@ public final class SettledCounter implements Runnable {
         return sum;
     }
 
-    /** Distinct candidate records (partition, offset) found in the dead-letter topic. */
+    /** Candidate records (partition, offset) the joiner dead-lettered, repeats within the window counted once. */
     public long deadLetteredCandidates() {
-        return deadCandidates.size();
+        return deadCandidates.get();
+    }
+
+    /** Candidate dead letters remembered for recognising repeats (at most the window). */
+    int remembered() {
+        return recentDead.size();
     }
 
     /** Asks the counter to stop; {@link #run()} returns soon after and closes the consumer. */
@@ -167,8 +190,9 @@ public final class SettledCounter implements Runnable {
         }
         try {
             DeadLetter letter = letters.deserialize(record.topic(), record.headers(), record.value());
-            if (candidates.equals(letter.getSourceTopic())) {
-                deadCandidates.add(((long) letter.getSourcePartition() << 48) | letter.getSourceOffset());
+            if (candidates.equals(letter.getSourceTopic()) && letter.getStage().startsWith("joiner:")
+                    && recentDead.add(((long) letter.getSourcePartition() << 48) | letter.getSourceOffset())) {
+                deadCandidates.incrementAndGet();
             }
         } catch (RuntimeException e) {
             if (RegistryOutageException.isCause(e)) {
@@ -176,6 +200,32 @@ public final class SettledCounter implements Runnable {
             }
             LOG.debug("dead letter {}-{}@{} does not decode; not counted: {}", record.topic(), record.partition(),
                     record.offset(), e.toString());
+        }
+    }
+
+    /** The last {@code capacity} distinct keys, oldest forgotten first; used by the counter's thread only. */
+    static final class RecentKeys {
+        private final java.util.LinkedHashMap<Long, Boolean> keys;
+        private volatile int size;
+
+        RecentKeys(int capacity) {
+            this.keys = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** True when {@code key} is not among the remembered keys (it is remembered from now on). */
+        boolean add(long key) {
+            boolean added = keys.putIfAbsent(key, Boolean.TRUE) == null;
+            size = keys.size();
+            return added;
+        }
+
+        int size() {
+            return size;
         }
     }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Settled candidates are counted as records, not offsets: gaps left by transaction markers in the rewards topic
- * do not count as consumed, and a candidate dead-lettered twice (or a dead letter of another topic) counts once
- * (or not at all).
+ * do not count as consumed, and a candidate dead-lettered twice (or a dead letter of another topic or of a scorer)
+ * counts once (or not at all), with memory bounded by the de-duplication window, not by the dead-letter history.
  */
 class SettledCounterTest {
 
@@ -41,10 +41,7 @@ class SettledCounterTest {
     void countsRecordsBelowTheCommittedOffsetAndDistinctDeadCandidates() throws Exception {
         CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
         Serializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions("rewards", List.of(new PartitionInfo("rewards", 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updatePartitions("dlq", List.of(new PartitionInfo("dlq", 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updateBeginningOffsets(Map.of(REWARDS, 0L, DLQ, 0L));
+        MockConsumer<byte[], byte[]> consumer = consumerOf(REWARDS, DLQ);
         consumer.updateEndOffsets(Map.of(REWARDS, 8L, DLQ, 3L));
         SettledCounter counter = new SettledCounter(consumer, "rewards", "dlq", "candidates",
                 new AvroDeserializer<>(registry, DeadLetter.class));
@@ -75,6 +72,36 @@ class SettledCounterTest {
     }
 
     @Test
+    void aLongDeadLetterHistoryIsCountedWithBoundedMemory() throws Exception {
+        CachedSchemaRegistry registry = new CachedSchemaRegistry(new InMemorySchemaRegistry());
+        Serializer<DeadLetter> letters = new AvroSerializer<>(registry, true, false);
+        MockConsumer<byte[], byte[]> consumer = consumerOf(DLQ);
+        int candidates = 1_000;
+        consumer.updateEndOffsets(Map.of(DLQ, (long) candidates * 2 + 1));
+        SettledCounter counter = new SettledCounter(consumer, "rewards", "dlq", "candidates",
+                new AvroDeserializer<>(registry, DeadLetter.class), 100);
+        Thread thread = new Thread(counter, "counter-test");
+        thread.start();
+        try {
+            Wait.atMost(LIMIT, POLL).until(() -> consumer.assignment().size() == 1);
+            long dlqOffset = 0;
+            for (int i = 0; i < candidates; i++) {
+                // a scorer's dead letter of the record first, then the joiner's verdict on it
+                consumer.addRecord(new ConsumerRecord<>("dlq", 0, dlqOffset++, key(i), letter(letters, "scorer:a", "candidates", i % 4, i)));
+                consumer.addRecord(new ConsumerRecord<>("dlq", 0, dlqOffset++, key(i), letter(letters, "joiner:decode", "candidates", i % 4, i)));
+            }
+            consumer.addRecord(new ConsumerRecord<>("dlq", 0, dlqOffset, key(0),
+                    letter(letters, "joiner:decode", "candidates", (candidates - 1) % 4, candidates - 1))); // a repeat
+            Wait.atMost(LIMIT, POLL).until(counter::caughtUp);
+            assertEquals(candidates, counter.deadLetteredCandidates());
+            assertTrue(counter.remembered() <= 100, "remembers " + counter.remembered() + " dead letters");
+        } finally {
+            counter.stop();
+            thread.join(10_000);
+        }
+    }
+
+    @Test
     void theTallyGrowsAndCompactsItsQueue() {
         SettledCounter.Tally tally = new SettledCounter.Tally();
         for (long offset = 0; offset < 1000; offset += 2) {
@@ -89,9 +116,25 @@ class SettledCounterTest {
         assertEquals(1500, tally.consumed(3000));
     }
 
+    /** A mock consumer that knows {@code partitions} (partition 0 of each topic), all beginning at offset 0. */
+    private static MockConsumer<byte[], byte[]> consumerOf(TopicPartition... partitions) {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> beginnings = new java.util.HashMap<>();
+        for (TopicPartition tp : partitions) {
+            consumer.updatePartitions(tp.topic(), List.of(new PartitionInfo(tp.topic(), tp.partition(), Node.noNode(), new Node[0], new Node[0])));
+            beginnings.put(tp, 0L);
+        }
+        consumer.updateBeginningOffsets(beginnings);
+        return consumer;
+    }
+
     private static byte[] letter(Serializer<DeadLetter> serializer, String sourceTopic, int partition, long offset) {
+        return letter(serializer, "joiner:timeout", sourceTopic, partition, offset);
+    }
+
+    private static byte[] letter(Serializer<DeadLetter> serializer, String stage, String sourceTopic, int partition, long offset) {
         ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(sourceTopic, partition, offset, key(offset), new byte[] {9});
-        return serializer.serialize("dlq", DeadLetters.of(raw, "joiner:timeout", "no score", null));
+        return serializer.serialize("dlq", DeadLetters.of(raw, stage, "no score", null));
     }
 
     private static byte[] key(long i) {

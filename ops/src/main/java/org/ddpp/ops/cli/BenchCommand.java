@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints ONE JSON object on stdout (progress goes to stderr).",
         subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class, BenchCommand.Methods.class,
-                BenchCommand.Protein.class, BenchCommand.Mnist.class, BenchCommand.Sentiment.class, FailoverBench.class})
+                BenchCommand.Protein.class, BenchCommand.Mnist.class, BenchCommand.Sentiment.class, FailoverBench.class,
+                org.ddpp.ops.chaos.SoakCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

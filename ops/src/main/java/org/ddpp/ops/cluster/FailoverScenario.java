@@ -214,9 +214,7 @@ public final class FailoverScenario {
         LOG.info("fault {}: broker {} ({} committed rewards so far)", fault, broker, before);
         switch (fault) {
             case LEADER_KILL, CONTROLLER_KILL -> {
-                Process p = roles.get(brokerProcess.get(broker));
                 roles.kill(brokerProcess.get(broker));
-                p.waitFor(30, TimeUnit.SECONDS);
             }
             case NETWORK_CUT -> net.cut("b" + broker);
         }

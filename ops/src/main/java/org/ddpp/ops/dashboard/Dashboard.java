@@ -140,6 +140,7 @@ public final class Dashboard implements AutoCloseable {
         private int pointsPerSeries = 2_000;
         private int maxSeries = 1_000;
         private int queueFrames = EventStream.QUEUE_FRAMES;
+        private int maxEventStreams = EventStream.MAX_CLIENTS;
 
         /** Kafka, registry and topic names of the run to show (required). */
         public Builder setConnection(org.ddpp.runtime.ClusterConnection connection) {
@@ -183,6 +184,18 @@ public final class Dashboard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Event-stream connections ({@code GET /events}, one per open page) served at once; one more gets a 503 with
+         * a JSON reason. Default 32. Each holds at most the queue of a page (slower pages are dropped).
+         */
+        public Builder optMaxEventStreams(int streams) {
+            if (streams < 1) {
+                throw new IllegalArgumentException("max event streams must be at least 1, got " + streams);
+            }
+            this.maxEventStreams = streams;
+            return this;
+        }
+
         /** Starts following the metrics topic and serving HTTP; a busy port is an IllegalStateException. */
         public Dashboard start() {
             Objects.requireNonNull(connection, "connection is required");
@@ -191,7 +204,7 @@ public final class Dashboard implements AutoCloseable {
                 // before Micronaut tries, so that a busy port is this one line and not also Micronaut's error log
                 throw busy(null);
             }
-            EventStream events = new EventStream(10_000, queueFrames);
+            EventStream events = new EventStream(10_000, queueFrames, maxEventStreams);
             LiveFeed feed = new LiveFeed(new MetricsHistory(pointsPerSeries, maxSeries), events);
             CachedSchemaRegistry registry = connection.cachedRegistry();
             MetricsFollower follower = new MetricsFollower(connection,

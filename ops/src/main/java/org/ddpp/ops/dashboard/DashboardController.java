@@ -56,12 +56,32 @@ final class DashboardController {
         return answer(HttpStatus.OK, HTML, source.page());
     }
 
-    /** A stream that starts with the reconnect delay, the history and the grid picture, then follows the feed. */
+    /**
+     * A stream that starts with the reconnect delay, the history and the grid picture, then follows the feed; a 503
+     * with a JSON reason when the most streams allowed are already open.
+     */
     @Get(value = "/events", headRoute = false)
     MutableHttpResponse<Publisher<Event<String>>> events(HttpRequest<?> request) {
         Publisher<Event<String>> stream = source.feed().subscribe(String.valueOf(request.getRemoteAddress()));
+        if (stream == null) {
+            throw new StreamsFull(source.feed().maxClients());
+        }
         return HttpResponse.ok(stream).contentType(EVENT_STREAM).header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .header("X-Accel-Buffering", "no");
+    }
+
+    /** {@code GET /events} while the most event streams allowed are open. */
+    static final class StreamsFull extends RuntimeException {
+        StreamsFull(int open) {
+            super("too many open event streams (" + open + "); close another dashboard page and reload");
+        }
+    }
+
+    /** A stream refused for lack of room: 503, the reason as JSON, and when to try again. */
+    @Error(exception = StreamsFull.class)
+    MutableHttpResponse<byte[]> streamsFull(HttpRequest<?> request, StreamsFull full) {
+        LOG.info("dashboard refused an event stream for {}: {}", request.getRemoteAddress(), full.getMessage());
+        return json(HttpStatus.SERVICE_UNAVAILABLE, errorBody(full.getMessage())).header(HttpHeaders.RETRY_AFTER, "10");
     }
 
     /** The stream's headers without opening a stream. */

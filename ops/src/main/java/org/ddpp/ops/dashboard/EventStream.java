@@ -12,16 +12,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The set of open server-sent-event connections of {@code GET /events}: opens them, fans each event out to all,
  * and sends a comment every few seconds so that dead connections are noticed and proxies keep live ones open. Its
- * one thread also prepares new streams ({@link #prepare}), which keeps that work off Netty's event loops.
+ * one thread also prepares new streams ({@link #prepare}), which keeps that work off Netty's event loops. At most
+ * {@code maxClients} connections are open at once (each may hold a queue of {@code queueFrames} events); beyond
+ * that {@link #open} refuses, and the page gets a 503.
  */
 final class EventStream implements AutoCloseable {
 
     /** Events one client may have waiting before it is closed as too far behind. */
     static final int QUEUE_FRAMES = 10_000;
+    /** Event-stream connections open at once by default. */
+    static final int MAX_CLIENTS = 32;
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private final int queueFrames;
+    private final int maxClients;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dashboard-sse");
         t.setDaemon(true);
@@ -29,24 +35,35 @@ final class EventStream implements AutoCloseable {
     });
 
     EventStream(long heartbeatMillis) {
-        this(heartbeatMillis, QUEUE_FRAMES);
+        this(heartbeatMillis, QUEUE_FRAMES, MAX_CLIENTS);
     }
 
-    EventStream(long heartbeatMillis, int queueFrames) {
+    EventStream(long heartbeatMillis, int queueFrames, int maxClients) {
         this.queueFrames = queueFrames;
+        this.maxClients = maxClients;
         worker.scheduleAtFixedRate(() -> broadcastEvent(SseClient.comment("ping")), heartbeatMillis, heartbeatMillis,
                 TimeUnit.MILLISECONDS);
     }
 
     /**
      * A client for the connection from {@code remote} that is not yet receiving broadcasts: queue its initial
-     * events, then {@link #register} it.
+     * events, then {@link #register} it. Null when {@link #maxClients()} connections are already open.
      */
     SseClient open(String remote) {
+        if (open.incrementAndGet() > maxClients) {
+            open.decrementAndGet();
+            return null;
+        }
         SseClient[] self = new SseClient[1];
-        self[0] = new SseClient(queueFrames, "dashboard-sse-" + opened.incrementAndGet() + " (" + remote + ")",
-                () -> clients.remove(self[0]));
+        self[0] = new SseClient(queueFrames, "dashboard-sse-" + opened.incrementAndGet() + " (" + remote + ")", () -> {
+            clients.remove(self[0]);
+            open.decrementAndGet();
+        });
         return self[0];
+    }
+
+    int maxClients() {
+        return maxClients;
     }
 
     /**

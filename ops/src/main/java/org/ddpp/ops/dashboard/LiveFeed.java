@@ -40,10 +40,14 @@ final class LiveFeed {
     /**
      * A new event stream for the page at {@code remote} that starts with the history and the current grid picture
      * and then carries every later record and picture. Returns at once: the history (it can be large) is written
-     * on the event stream's thread, and nothing is broadcast to the client before it.
+     * on the event stream's thread, and nothing is broadcast to the client before it. Null when the most event
+     * streams allowed are already open.
      */
     SseClient subscribe(String remote) {
         SseClient client = events.open(remote);
+        if (client == null) {
+            return null;
+        }
         events.prepare(client, () -> {
             synchronized (this) {
                 client.offer(SseClient.retry(RECONNECT));
@@ -72,5 +76,9 @@ final class LiveFeed {
 
     int clients() {
         return events.clients();
+    }
+
+    int maxClients() {
+        return events.maxClients();
     }
 }

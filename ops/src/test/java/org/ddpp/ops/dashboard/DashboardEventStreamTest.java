@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -80,6 +81,34 @@ class DashboardEventStreamTest {
             }
             reading.body().close();
             await(() -> clients(dashboard) == 0, "a page that went away is no longer counted");
+        }
+    }
+
+    @Test
+    void aStreamBeyondTheLimitIsRefusedWith503AndAReadableReason() throws Exception {
+        try (Dashboard dashboard = Dashboard.builder().setConnection(ClusterConnection.local("127.0.0.1:1", "http://127.0.0.1:1"))
+                .optPort(0).optMaxEventStreams(2).start()) {
+            HttpRequest events = HttpRequest.newBuilder(URI.create(dashboard.url() + "events")).build();
+            HttpResponse<Stream<String>> first = HTTP.send(events, HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> second = HTTP.send(events, HttpResponse.BodyHandlers.ofLines());
+            assertEquals(List.of(200, 200), List.of(first.statusCode(), second.statusCode()));
+
+            HttpResponse<Stream<String>> refused = HTTP.send(events, HttpResponse.BodyHandlers.ofLines());
+            if (refused.statusCode() != 503) {
+                refused.body().close(); // an open stream: its body never ends
+            }
+            assertEquals(503, refused.statusCode());
+            String body = String.join("\n", refused.body().toList());
+            assertEquals("too many open event streams (2); close another dashboard page and reload",
+                    JSON.readTree(body).path("error").asText(), body);
+            assertEquals("10", refused.headers().firstValue("Retry-After").orElse(""));
+
+            first.body().close();
+            await(() -> clients(dashboard) == 1, "the closed page is no longer counted");
+            HttpResponse<Stream<String>> again = HTTP.send(events, HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, again.statusCode(), "room again once a page went away");
+            again.body().close();
+            second.body().close();
         }
     }
 

@@ -28,6 +28,7 @@ import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.ops.RoleAwait;
 import org.ddpp.ops.RoleProcesses;
 import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.registry.RegistryServer;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real Prometheus server (Debian's {@code prometheus}, started on loopback with a generated scrape configuration)
  * scrapes {@code /metrics} of the roles run as separate processes and of a short {@code ddpp demo}; the test asks
  * Prometheus' HTTP API for every series the roles promise and checks their labels and that the counters moved.
- * {@code DDPP_REQUIRE_CONFORMANCE=1} (set by {@code .ci/run}) turns a missing Prometheus into a failure.
+ * Every metric the Grafana dashboard in {@code docker/grafana/dashboards} queries must then be among the series
+ * Prometheus holds. {@code DDPP_REQUIRE_CONFORMANCE=1} (set by {@code .ci/run}) turns a missing Prometheus into a failure.
  */
 class PrometheusScrapeTest {
 
@@ -93,6 +95,7 @@ class PrometheusScrapeTest {
             waitUntil("Prometheus is ready", Duration.ofSeconds(30), () -> status(api + "/-/ready") == 200);
             separateRoles(roles, api);
             embeddedDemo(demo, api);
+            assertDashboardReadsExportedSeries(api);
         } finally {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -118,7 +121,7 @@ class PrometheusScrapeTest {
                     "--warmup", "5", "--publish-every", "10"));
             roles.start("sampler", args(common, ports[4], "sampler", "--run", "scraped", "--pretrained", pretrained.toString(),
                     "--batch-size", "16", "--sampler-steps", "4", "--max-outstanding", "256"));
-            roles.await("every role serves /health", Duration.ofSeconds(90), () -> {
+            RoleAwait.await(roles, "every role serves /health", Duration.ofSeconds(90), () -> {
                 for (int port : ports) {
                     if (status("http://127.0.0.1:" + port + "/health") != 200) {
                         return false;
@@ -132,7 +135,7 @@ class PrometheusScrapeTest {
                 producer.send(new ProducerRecord<>(Topics.CANDIDATES.name(), "poison".getBytes(StandardCharsets.UTF_8),
                         new byte[] {0, 1, 2})).get();
             }
-            roles.await("Prometheus sees a trainer version and a dead letter", Duration.ofMinutes(3),
+            RoleAwait.await(roles, "Prometheus sees a trainer version and a dead letter", Duration.ofMinutes(3),
                     () -> max("roles", "ddpp_trainer_policy_version", api) > 0 && max("roles", "ddpp_dead_letters_total", api) > 0);
             assertSeries("roles", api);
             assertTrue(max("roles", "kafka_producer_record_send_total", api) > 0, "Kafka client metrics are bound");
@@ -150,6 +153,20 @@ class PrometheusScrapeTest {
             assertEquals(0, p.exitValue(), demo.allLogs());
             assertSeries("demo", api);
         }
+    }
+
+    /** Every metric the Grafana dashboard of docker/ queries is among the series Prometheus holds from these runs. */
+    private void assertDashboardReadsExportedSeries(String api) throws Exception {
+        HttpResponse<String> r = get(api + "/api/v1/label/__name__/values");
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("success", body.path("status").asText(), r.body());
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        body.path("data").forEach(name -> exported.add(name.asText()));
+        java.util.Set<String> used = DashboardMetrics.metricNames(DashboardMetrics.DASHBOARD);
+        assertTrue(used.size() > 10, "the dashboard queries " + used);
+        java.util.Set<String> unknown = new java.util.TreeSet<>(used);
+        unknown.removeAll(exported);
+        assertTrue(unknown.isEmpty(), DashboardMetrics.DASHBOARD + " queries series no role exports: " + unknown);
     }
 
     private void assertSeries(String job, String api) throws Exception {

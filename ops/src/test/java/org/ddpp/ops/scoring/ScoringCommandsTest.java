@@ -28,7 +28,7 @@ class ScoringCommandsTest {
         String joinerHelp = joiner.out().replaceAll("\\s+", " ");
         assertEquals(0, joiner.code());
         for (String option : new String[] {"--bootstrap-servers", "--schema-registry", "--reward", "--log-reward-floor",
-                "--join-timeout", "--dedup-retention", "--client-config", "--application-id", "--state-dir", "--in-memory-state"}) {
+                "--join-timeout", "--settled-capacity", "--client-config", "--application-id", "--state-dir", "--in-memory-state"}) {
             assertTrue(joiner.out().contains(option), option + " missing:\n" + joiner.out());
         }
         assertTrue(joinerHelp.replace(" ", "").contains("gridgrid-half-plane=1,grid-center=1)"), joiner.out());

@@ -23,6 +23,7 @@ import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.CliRun;
+import org.ddpp.ops.RoleAwait;
 import org.ddpp.ops.RoleProcesses;
 import org.ddpp.testkit.EmbeddedKafka;
 import org.ddpp.ops.demo.RunAccounting;
@@ -66,7 +67,7 @@ class SecuredClusterTest {
             Process registry = roles.start("registry", "registry", "--client-config", write("storage.properties", storage).toString(),
                     "--users", users.file.toString(), "--port", Integer.toString(registryPort));
             String registryUrl = "http://127.0.0.1:" + registryPort;
-            roles.await("the registry serves", Duration.ofSeconds(60), () -> roles.log("registry").contains(registryUrl));
+            RoleAwait.await(roles, "the registry serves", Duration.ofSeconds(60), () -> roles.log("registry").contains(registryUrl));
             {
                 Map<String, String> client = new LinkedHashMap<>(sasl);
                 client.put("bootstrap.servers", kafka.bootstrapServers());
@@ -111,14 +112,14 @@ class SecuredClusterTest {
                         "--max-outstanding", "256", "--metrics-interval", "1s");
                 RunAccounting accounting = new RunAccounting(connection, connection.cachedRegistry());
 
-                roles.await("the trainer trained on scored candidates and published a version", Duration.ofMinutes(3),
+                RoleAwait.await(roles, "the trainer trained on scored candidates and published a version", Duration.ofMinutes(3),
                         () -> roles.log("trainer").matches("(?s).*step \\d+ version [1-9].*"));
                 long sent = System.nanoTime();
                 roles.stop("sampler");
                 assertTrue(sampler.waitFor(SHUTDOWN_BOUND.toSeconds(), TimeUnit.SECONDS), "sampler ignored SIGTERM");
                 LOG_TIMES.put("sampler", (System.nanoTime() - sent) / 1e9);
                 assertEquals(0, roles.get("sampler").exitValue(), "a clean stop after SIGTERM exits 0");
-                roles.await("every candidate settled", Duration.ofSeconds(90), () -> accounting.of(RUN).inFlight() == 0);
+                RoleAwait.await(roles, "every candidate settled", Duration.ofSeconds(90), () -> accounting.of(RUN).inFlight() == 0);
                 RunAccounting.Report report = accounting.of(RUN);
                 assertTrue(report.candidates() >= 16, "candidates: " + report);
                 assertTrue(report.exact(), "exactly once: " + report);

@@ -47,7 +47,15 @@ public record JoinerConfig(ClusterConnection connection, RewardComposition compo
 
     public Duration joinTimeout() { return get(JoinerSettings.JOIN_TIMEOUT); }
 
-    public Duration dedupRetention() { return get(JoinerSettings.DEDUP_RETENTION); }
+    /**
+     * Settled candidate ids each stream task remembers exactly (about 100 bytes each in the store and its
+     * changelog), so that a late score is dropped as late and a candidate record that comes again is dead-lettered
+     * as a duplicate however late it comes. Beyond them a duplicate candidate record is still recognised (by its
+     * sampler's horizon, see {@link SettledIndex}), but a score for a candidate settled more than this many
+     * settlements ago on its partition is taken for an orphan (dead letter {@code joiner:orphan-score}). Larger: a
+     * longer exact memory, more disk and restore time.
+     */
+    public long settledCapacity() { return get(JoinerSettings.SETTLED_CAPACITY); }
 
     public Duration punctuateInterval() { return get(JoinerSettings.PUNCTUATE_INTERVAL); }
 

@@ -19,12 +19,14 @@ public final class JoinerMeters {
     final Counter clamped;
     final Counter ignoredScores;
     final Counter duplicateScores;
+    final Counter lateScores;
     final DeadOutcome deadTimeout;
     final DeadOutcome deadFailed;
     final DeadOutcome deadInvalid;
     final DeadOutcome deadDecode;
     final DeadOutcome deadDuplicateCandidate;
     final DeadOutcome deadOrphanScore;
+    final DeadOutcome deadState;
     /** The last log rewards written, for {@code ddpp_joiner_log_reward_mean} (Micrometer summaries drop negatives). */
     private final double[] recent = new double[RECENT];
     private long written;
@@ -37,6 +39,7 @@ public final class JoinerMeters {
         meters.gauge("log.reward.mean", this::recentMeanLogReward);
         joined = meters.counter("outcomes", "outcome", "joined");
         duplicateScores = meters.counter("outcomes", "outcome", "duplicate-score");
+        lateScores = meters.counter("outcomes", "outcome", "late-score");
         ignoredScores = meters.counter("outcomes", "outcome", "ignored-score");
         deadTimeout = deadLetter(meters, "timeout");
         deadFailed = deadLetter(meters, "failed");
@@ -44,6 +47,7 @@ public final class JoinerMeters {
         deadDecode = deadLetter(meters, "decode");
         deadDuplicateCandidate = deadLetter(meters, "duplicate-candidate");
         deadOrphanScore = deadLetter(meters, "orphan-score");
+        deadState = new DeadOutcome(meters.counter("outcomes", "outcome", "corrupt-state"), meters.deadLetters("joiner:state"));
     }
 
     /** An outcome that is also a dead letter: it counts in both meters. */
@@ -93,6 +97,11 @@ public final class JoinerMeters {
     /** Dead letters written for candidates and scores, all reasons together. */
     public long deadLetters() {
         return (long) (deadTimeout.count() + deadFailed.count() + deadInvalid.count() + deadDecode.count()
-                + deadDuplicateCandidate.count() + deadOrphanScore.count());
+                + deadDuplicateCandidate.count() + deadOrphanScore.count() + deadState.count());
+    }
+
+    /** Values of the joiner's own state that did not read, dead-lettered and dropped. */
+    public long corruptState() {
+        return (long) deadState.count();
     }
 }

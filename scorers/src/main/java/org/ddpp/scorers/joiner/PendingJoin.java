@@ -8,11 +8,11 @@ import org.ddpp.schemas.avro.ScoreStatus;
 /**
  * The joiner's state for one candidate id: the raw candidate record once it arrived, the required scores
  * received so far, and the wall-clock deadline after which the entry is settled by the punctuator. A
- * {@code done} entry holds nothing else: it only remembers that the candidate was already emitted or
- * dead-lettered, so late duplicates are recognised until its deadline.
+ * {@code done} entry holds nothing else: it is a de-duplication marker of joiners from before the
+ * {@link SettledIndex}, still read from their state (and moved to the index at its deadline).
  *
  * @param deadline  wall-clock milliseconds when the entry expires
- * @param done      the candidate was settled; only kept for de-duplication
+ * @param done      the candidate was settled (markers of earlier joiners only)
  * @param candidate the candidate record as read, or null while it has not arrived
  * @param scores    required scores received, at most one per scorer, in arrival order
  */

@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * {@link RewardComposition#combine} and forwarded to the rewards sink; a FAILED, INVALID or unusable required
  * score sends it to the dead-letter sink at once. A wall-clock punctuator walks the {@code deadlines} index
  * (key = 8-byte big-endian deadline + candidate id, so a range scan finds exactly the expired entries) and
- * dead-letters candidates still missing scores, and scores whose candidate never came. Settled candidates stay
- * as small {@code done} markers for the de-duplication retention, so a duplicate score never yields a second
- * {@code ScoredCandidate}; a duplicate candidate record is dead-lettered. Wall-clock time is used so that a
- * quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
+ * dead-letters candidates still missing scores, and scores whose candidate never came. A settled candidate leaves
+ * the pending store for the task's {@link SettledIndex}, so a late or duplicate score never yields a second verdict
+ * (it is dropped and counted) and a candidate record that comes again is dead-lettered, however late either is.
+ * Wall-clock time is used so that a quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
  * dead-lettered: the exception fails the task and the record is processed again.
  */
 final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte[], byte[]> {
@@ -61,8 +61,10 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private final Deserializer<Score> scores;
     private final Serializer<ScoredCandidate> rewards;
     private final Serializer<DeadLetter> letters;
-    private KeyValueStore<String, PendingJoin> pending;
+    private final PendingJoinSerde state = new PendingJoinSerde();
+    private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
+    private SettledIndex settled;
 
     RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
         this.config = config;
@@ -80,6 +82,8 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         super.init(context);
         pending = context.getStateStore(RewardJoiner.PENDING_STORE);
         deadlines = context.getStateStore(RewardJoiner.DEADLINE_STORE);
+        settled = new SettledIndex(context.getStateStore(RewardJoiner.SETTLED_STORE), config.settledCapacity(),
+                SettledIndex.MAX_SAMPLERS);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
@@ -111,10 +115,18 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             return;
         }
         String id = candidate.getId();
-        PendingJoin entry = pending.get(id);
+        PendingJoin entry = readPending(id);
         long now = now();
-        if (entry != null && (entry.done() || entry.candidate() != null)) {
+        if (entry != null && (entry.done() || entry.candidate() != null) || settled.contains(id)) {
             deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " was already received", null);
+            metrics.deadDuplicateCandidate.increment();
+            return;
+        }
+        long horizon = settled.horizon(candidate.getSamplerId());
+        if (candidate.getCreatedAt().toEpochMilli() <= horizon) {
+            deadLetter(raw, "joiner:duplicate-candidate", "candidate " + id + " of sampler " + candidate.getSamplerId()
+                    + " was created at " + candidate.getCreatedAt() + ", not after " + Instant.ofEpochMilli(horizon)
+                    + ", when a candidate of that sampler the joiner settled had been created: it was settled before", null);
             metrics.deadDuplicateCandidate.increment();
             return;
         }
@@ -149,8 +161,13 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             return;
         }
         String id = score.getCandidateId();
-        PendingJoin entry = pending.get(id);
-        if (entry != null && (entry.done() || entry.scoreOf(score.getScorer()).isPresent())) {
+        PendingJoin entry = readPending(id);
+        if (entry != null && entry.done() || entry == null && settled.contains(id)) {
+            metrics.lateScores.increment();
+            LOG.debug("ignoring score of {} for {}, which was settled before", score.getScorer(), id);
+            return;
+        }
+        if (entry != null && entry.scoreOf(score.getScorer()).isPresent()) {
             metrics.duplicateScores.increment();
             LOG.debug("ignoring duplicate score of {} for {}", score.getScorer(), id);
             return;
@@ -170,7 +187,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     /** Emits or dead-letters the candidate when its scores decide it; otherwise stores the entry. */
     private void settleOrKeep(String id, PendingJoin entry, Candidate decoded) {
         if (entry.candidate() == null) {
-            pending.put(id, entry);
+            writePending(id, entry);
             return;
         }
         for (ReceivedScore s : entry.scores()) {
@@ -181,17 +198,17 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                         : "scorer " + s.scorer() + " returned " + s.status() + ": " + s.reason();
                 deadLetter(entry.candidate(), "joiner:" + kind, why, null);
                 (s.status() == ScoreStatus.INVALID ? metrics.deadInvalid : metrics.deadFailed).increment();
-                settle(id, entry);
+                settle(id, entry, decoded);
                 return;
             }
         }
         if (entry.scores().size() < composition.scorers().size()) {
-            pending.put(id, entry);
+            writePending(id, entry);
             return;
         }
         Candidate candidate = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
         emit(id, entry, candidate);
-        settle(id, entry);
+        settle(id, entry, candidate);
     }
 
     private void emit(String id, PendingJoin entry, Candidate candidate) {
@@ -212,12 +229,27 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         metrics.recordJoined(combined.logReward(), combined.clamped());
     }
 
-    /** Replaces the entry by a done marker kept for the de-duplication retention. */
-    private void settle(String id, PendingJoin entry) {
+    /**
+     * Moves the entry from the pending store to the settled index. {@code decoded} is the candidate when it is at
+     * hand (null: decoded again here for its sampler and creation time).
+     */
+    private void settle(String id, PendingJoin entry, Candidate decoded) {
         deadlines.delete(deadlineKey(entry.deadline(), id));
-        PendingJoin done = PendingJoin.settled(now() + config.dedupRetention().toMillis());
-        deadlines.put(deadlineKey(done.deadline(), id), new byte[0]);
-        pending.put(id, done);
+        pending.delete(id);
+        Candidate candidate = decoded;
+        if (candidate == null) {
+            try {
+                candidate = candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
+            } catch (RuntimeException e) {
+                rethrowIfRegistryOutage(e);
+                candidate = null; // it decoded when it came; without its sampler only its id is remembered
+            }
+        }
+        if (candidate == null) {
+            settled.add(id, "", Long.MIN_VALUE);
+        } else {
+            settled.add(id, candidate.getSamplerId(), candidate.getCreatedAt().toEpochMilli());
+        }
     }
 
     /** The punctuator: settles every entry whose deadline has passed. */
@@ -231,31 +263,70 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
         }
         for (Bytes key : expired) {
             deadlines.delete(key);
+            if (key.get().length < Long.BYTES) {
+                LOG.warn("dropping a malformed deadline index key of {} bytes in task {}", key.get().length, context().taskId());
+                continue;
+            }
             ByteBuffer buffer = ByteBuffer.wrap(key.get());
             long deadline = buffer.getLong();
             String id = new String(key.get(), Long.BYTES, key.get().length - Long.BYTES, StandardCharsets.UTF_8);
-            PendingJoin entry = pending.get(id);
+            PendingJoin entry = readPending(id);
             if (entry == null || entry.deadline() != deadline) {
                 continue;
             }
             if (entry.done()) {
+                // a de-duplication marker written before the settled index existed
                 pending.delete(id);
+                settled.add(id, "", Long.MIN_VALUE);
             } else if (entry.candidate() != null) {
                 List<String> missing = composition.names().stream().filter(n -> entry.scoreOf(n).isEmpty()).toList();
                 deadLetter(entry.candidate(), "joiner:timeout", "no score from " + String.join(", ", missing)
                         + " within " + format(config.joinTimeout()), null);
                 metrics.deadTimeout.increment();
-                settle(id, entry);
+                settle(id, entry, null);
             } else {
+                String forgotten = settled.evicted() == 0 ? "" : "; or it was settled before the newest "
+                        + config.settledCapacity() + " settled candidates of this partition, which are all the joiner remembers";
                 for (ReceivedScore s : entry.scores()) {
                     deadLetter(s.raw(), "joiner:orphan-score", "candidate " + id + " did not arrive within "
                             + format(config.joinTimeout()) + " of its score from " + s.scorer()
-                            + " (scores must be keyed by candidate id, like the candidates, to meet them)", null);
+                            + " (scores must be keyed by candidate id, like the candidates, to meet them)" + forgotten, null);
                     metrics.deadOrphanScore.increment();
                 }
                 pending.delete(id);
             }
         }
+    }
+
+    /**
+     * The pending entry of {@code id}, or null. A value that does not read (it came from a corrupt changelog or
+     * store) is dead-lettered as it is, with the changelog as its source and the candidate id as its key, and
+     * dropped, so the join goes on instead of failing the stream thread on it again and again.
+     */
+    private PendingJoin readPending(String id) {
+        byte[] bytes = pending.get(id);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return state.deserialize(null, bytes);
+        } catch (RuntimeException e) {
+            String changelog = context().applicationId() + "-" + RewardJoiner.PENDING_STORE + "-changelog";
+            RawRecord raw = new RawRecord(changelog, context().taskId().partition(), -1L, now(),
+                    id.getBytes(StandardCharsets.UTF_8), bytes);
+            deadLetter(raw, "joiner:state", "unreadable joiner state for candidate " + id + " (" + e.getMessage()
+                    + "); dropped: what it held (the candidate record, its scores) is in this dead letter's value, "
+                    + "not in the join", e);
+            metrics.deadState.increment();
+            LOG.warn("joiner state of candidate {} in task {} does not read ({}); dead-lettered and dropped", id,
+                    context().taskId(), e.getMessage());
+            pending.delete(id);
+            return null;
+        }
+    }
+
+    private void writePending(String id, PendingJoin entry) {
+        pending.put(id, state.serialize(null, entry));
     }
 
     private void deadLetter(RawRecord raw, String stage, String reason, Throwable cause) {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * exactly once, either as a {@code ScoredCandidate} to {@code ddpp.rewards} (combined with
  * {@link org.ddpp.scorers.reward.RewardComposition#combine}) or as a {@code DeadLetter} to {@code ddpp.dlq}
  * (stage {@code joiner:timeout}, {@code joiner:failed}, {@code joiner:invalid}, {@code joiner:decode} or
- * {@code joiner:duplicate-candidate}) — never to the trainer as reward 0. Scores of scorers that are not
+ * {@code joiner:duplicate-candidate}; {@code joiner:state} for a value of its own state that does not read) — never to the trainer as reward 0. Scores of scorers that are not
  * required are ignored; scores whose candidate never arrives are dead-lettered as {@code joiner:orphan-score}.
  * The topology and the Streams properties come from static methods that the unit tests reuse. Streams does not
  * create its source topics: create them first ({@link org.ddpp.schemas.Topics#create}).
@@ -45,8 +45,10 @@ public final class RewardJoiner implements AutoCloseable {
     static final String JOIN_PROCESSOR = "join";
     static final String REWARDS_SINK = "rewards";
     static final String DLQ_SINK = "dead-letters";
-    /** State store of pending joins and de-duplication markers, keyed by candidate id. */
+    /** State store of pending joins, keyed by candidate id. */
     public static final String PENDING_STORE = "joiner-pending";
+    /** State store of the settled candidates ({@link SettledIndex}). */
+    public static final String SETTLED_STORE = "joiner-settled";
     /** State store indexing pending entries by deadline. */
     public static final String DEADLINE_STORE = "joiner-deadlines";
 
@@ -68,7 +70,7 @@ public final class RewardJoiner implements AutoCloseable {
     /**
      * The joiner's topology: byte-array sources on the candidates and scores topics (decoding happens inside,
      * so a bad record becomes a dead letter instead of stopping the application), the join processor with its
-     * two stores, and byte-array sinks to the rewards and dead-letter topics.
+     * three stores, and byte-array sinks to the rewards and dead-letter topics.
      */
     public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
         Topology topology = new Topology();
@@ -76,18 +78,20 @@ public final class RewardJoiner implements AutoCloseable {
         topology.addSource(SCORE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().scores());
         topology.addProcessor(JOIN_PROCESSOR, () -> new RewardJoinProcessor(config, registry, metrics), CANDIDATE_SOURCE, SCORE_SOURCE);
         topology.addStateStore(pendingStore(config), JOIN_PROCESSOR);
-        topology.addStateStore(deadlineStore(config), JOIN_PROCESSOR);
+        topology.addStateStore(bytesStore(config, DEADLINE_STORE), JOIN_PROCESSOR);
+        topology.addStateStore(bytesStore(config, SETTLED_STORE), JOIN_PROCESSOR);
         topology.addSink(REWARDS_SINK, config.topics().rewards(), new ByteArraySerializer(), new ByteArraySerializer(), JOIN_PROCESSOR);
         topology.addSink(DLQ_SINK, config.topics().dlq(), new ByteArraySerializer(), new ByteArraySerializer(), JOIN_PROCESSOR);
         return topology;
     }
 
-    private static StoreBuilder<KeyValueStore<String, PendingJoin>> pendingStore(JoinerConfig config) {
-        return Stores.keyValueStoreBuilder(supplier(config, PENDING_STORE), Serdes.String(), new PendingJoinSerde());
+    /** Values are {@link PendingJoinSerde} bytes, read by the processor so that a corrupt one becomes a dead letter. */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> pendingStore(JoinerConfig config) {
+        return Stores.keyValueStoreBuilder(supplier(config, PENDING_STORE), Serdes.String(), Serdes.ByteArray());
     }
 
-    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> deadlineStore(JoinerConfig config) {
-        return Stores.keyValueStoreBuilder(supplier(config, DEADLINE_STORE), Serdes.Bytes(), Serdes.ByteArray());
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> bytesStore(JoinerConfig config, String name) {
+        return Stores.keyValueStoreBuilder(supplier(config, name), Serdes.Bytes(), Serdes.ByteArray());
     }
 
     private static KeyValueBytesStoreSupplier supplier(JoinerConfig config, String name) {
@@ -150,7 +154,7 @@ public final class RewardJoiner implements AutoCloseable {
         }
         try {
             return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(PENDING_STORE,
-                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, PendingJoin>keyValueStore()))
+                    org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()))
                     .approximateNumEntries();
         } catch (RuntimeException e) {
             return Double.NaN; // rebalancing or restoring

@@ -87,7 +87,7 @@ public final class ScorerService implements AutoCloseable {
     private final Serializer<Score> scoreSerializer;
     private final StringSerializer keySerializer = new StringSerializer();
     private final ExecutorService callers;
-    private final ExecutorService workers;
+    private final CallPool workers;
     private final ScoringCall call;
     private final MetricsExporter exporter;
     private final Thread loop;
@@ -113,7 +113,7 @@ public final class ScorerService implements AutoCloseable {
         this.scoreSerializer = new AvroSerializer<>(registry, true, false);
         AtomicInteger threads = new AtomicInteger();
         this.callers = Executors.newFixedThreadPool(config.get(ScorerSettings.PARALLELISM), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
-        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-call-" + threads.incrementAndGet()));
+        this.workers = new CallPool(config.callThreads(), "ddpp-scorer-" + scorer.name() + "-call");
         this.call = new ScoringCall(scorer, workers, config, metrics);
         meters.bind(consumer);
         meters.bind(producer);
@@ -374,7 +374,7 @@ public final class ScorerService implements AutoCloseable {
         consumer.wakeup();
         Shutdown.stop(loop, Duration.ofSeconds(60), Duration.ofSeconds(15));
         callers.shutdownNow();
-        workers.shutdownNow();
+        workers.close();
         exporter.close();
         meters.close();
         LOG.info("scorer {} instance {} stopped: {} scored ({} ok, {} failed, {} invalid), {} skipped, {} dead letters",

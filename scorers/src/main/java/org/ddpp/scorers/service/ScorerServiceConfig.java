@@ -21,12 +21,21 @@ import org.ddpp.runtime.config.RoleConfigBuilder;
 public record ScorerServiceConfig(ClusterConnection connection, String scorer, Settings settings,
         io.micrometer.core.instrument.MeterRegistry meterRegistry) {
 
+    /** Call threads per unit of parallelism when {@code --call-threads} is 0 (its default). */
+    public static final int DEFAULT_CALL_THREADS_PER_CALL = 2;
+
     public ScorerServiceConfig {
         Objects.requireNonNull(connection, "connection is required");
         Objects.requireNonNull(scorer, "scorer is required");
         Objects.requireNonNull(settings, "settings");
         if (settings.get(ScorerSettings.INSTANCE_ID) == null) {
             throw new IllegalArgumentException("instance id is required");
+        }
+        int parallelism = settings.get(ScorerSettings.PARALLELISM);
+        int callThreads = settings.get(ScorerSettings.CALL_THREADS);
+        if (callThreads != 0 && callThreads < parallelism) {
+            throw new IllegalArgumentException("call threads (" + callThreads + ") must be at least the parallelism ("
+                    + parallelism + ")");
         }
     }
 
@@ -41,6 +50,16 @@ public record ScorerServiceConfig(ClusterConnection connection, String scorer, S
      */
     public String instanceId() {
         return get(ScorerSettings.INSTANCE_ID);
+    }
+
+    /**
+     * Threads that run scorer calls, counting calls abandoned at their timeout that still run: the
+     * {@link ScorerSettings#CALL_THREADS} value, or {@link #DEFAULT_CALL_THREADS_PER_CALL} times the parallelism when
+     * it is 0. When all are busy the next call waits for one up to the call timeout, then counts as timed out.
+     */
+    public int callThreads() {
+        int chosen = get(ScorerSettings.CALL_THREADS);
+        return chosen > 0 ? chosen : DEFAULT_CALL_THREADS_PER_CALL * get(ScorerSettings.PARALLELISM);
     }
 
     /** The topic names of this pipeline. */

@@ -22,6 +22,9 @@ public final class ScorerSettings {
             .doc("Candidates polled, scored and committed per transaction.").build();
     public static final Setting<Integer> PARALLELISM = Setting.integer("parallelism").defaultValue("1").positive()
             .doc("Scorer calls running at once.").build();
+    public static final Setting<Integer> CALL_THREADS = Setting.integer("call-threads").defaultValue("0").nonNegative()
+            .doc("Threads that run scorer calls, counting calls abandoned at their timeout that still run; when all are "
+                    + "busy the next call waits for one up to --call-timeout. At least --parallelism; 0 = twice --parallelism.").build();
     public static final Setting<Duration> CALL_TIMEOUT = Setting.duration("call-timeout").defaultValue("10s").positive()
             .doc("Time one scorer call may take before it is abandoned and retried.").build();
     public static final Setting<Integer> MAX_RETRIES = Setting.integer("max-retries").defaultValue("3").nonNegative()
@@ -37,7 +40,7 @@ public final class ScorerSettings {
     public static final Setting<Duration> METRICS_INTERVAL = RoleSettings.METRICS_INTERVAL;
 
     /** Every scorer-service setting. */
-    public static final List<Setting<?>> ALL = List.of(INSTANCE_ID, BATCH_SIZE, MAX_IN_FLIGHT, PARALLELISM, CALL_TIMEOUT,
+    public static final List<Setting<?>> ALL = List.of(INSTANCE_ID, BATCH_SIZE, MAX_IN_FLIGHT, PARALLELISM, CALL_THREADS, CALL_TIMEOUT,
             MAX_RETRIES, RETRY_BACKOFF, MAX_RETRY_BACKOFF, SESSION_TIMEOUT, TRANSACTION_TIMEOUT, METRICS_INTERVAL);
 
     public static final SettingGroup GROUP = new SettingGroup("scorer",

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,17 +18,19 @@ import org.slf4j.LoggerFactory;
  * Calls a {@link Scorer} on one batch with a timeout, retrying failures and timeouts with exponential back-off.
  * It always returns one result per candidate: when every attempt failed, each candidate is FAILED with the last
  * reason, so a broken scorer shows up downstream (the joiner dead-letters it) instead of stalling the service.
+ * Calls run on a bounded {@link CallPool}: an attempt waits for a free thread up to the call timeout, and counts
+ * as timed out when none became free.
  */
 final class ScoringCall {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringCall.class);
 
     private final Scorer scorer;
-    private final ExecutorService workers;
+    private final CallPool workers;
     private final ScorerServiceConfig config;
     private final ScorerMeters metrics;
 
-    ScoringCall(Scorer scorer, ExecutorService workers, ScorerServiceConfig config, ScorerMeters metrics) {
+    ScoringCall(Scorer scorer, CallPool workers, ScorerServiceConfig config, ScorerMeters metrics) {
         this.scorer = scorer;
         this.workers = workers;
         this.config = config;
@@ -47,7 +48,16 @@ final class ScoringCall {
                 backoff = min(backoff.multipliedBy(2), config.get(ScorerSettings.MAX_RETRY_BACKOFF));
             }
             long start = System.nanoTime();
-            Future<List<ScoreResult>> call = workers.submit(() -> scorer.score(batch));
+            Future<List<ScoreResult>> call = workers.submit(() -> scorer.score(batch), config.get(ScorerSettings.CALL_TIMEOUT));
+            if (call == null) {
+                metrics.timeouts.increment();
+                metrics.callFailures.increment();
+                reason = "no call thread free within " + config.get(ScorerSettings.CALL_TIMEOUT).toMillis() + " ms (all "
+                        + config.callThreads() + " still run earlier calls, some past their timeout)";
+                LOG.warn("scorer {} attempt {} of {} on {} candidates not started: {}", scorer.name(), attempt + 1,
+                        config.get(ScorerSettings.MAX_RETRIES) + 1, batch.size(), reason);
+                continue;
+            }
             metrics.calls.increment();
             try {
                 List<ScoreResult> results = call.get(config.get(ScorerSettings.CALL_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);

@@ -59,7 +59,7 @@ class JoinerCraftedRecordTest {
         JoinerConfig config = JoinerConfig.builder()
                 .setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
                 .opt(JoinerSettings.APPLICATION_ID, "joiner-crafted-test").optComposition(RewardComposition.parse("a=1", -20))
-                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10)).opt(JoinerSettings.DEDUP_RETENTION, Duration.ofSeconds(60))
+                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10))
                 .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofSeconds(1)).opt(JoinerSettings.IN_MEMORY_STATE, true)
                 .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-crafted-test")).build();
         Properties props = RewardJoiner.streamsProperties(config);

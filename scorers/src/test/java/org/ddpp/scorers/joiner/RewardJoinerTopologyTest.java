@@ -58,7 +58,7 @@ class RewardJoinerTopologyTest {
     void start() throws Exception {
         JoinerConfig config = JoinerConfig.builder().setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
                 .opt(JoinerSettings.APPLICATION_ID, "joiner-test").optComposition(RewardComposition.parse("a=1,b=0.5", -20))
-                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10)).opt(JoinerSettings.DEDUP_RETENTION, Duration.ofSeconds(60))
+                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10))
                 .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofSeconds(1)).opt(JoinerSettings.IN_MEMORY_STATE, true)
                 .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-test")).build();
         Properties props = RewardJoiner.streamsProperties(config);
@@ -148,15 +148,15 @@ class RewardJoinerTopologyTest {
         List<ScoredCandidate> out = readRewards();
         assertEquals(1, out.size());
         assertEquals(-1.0, out.get(0).getLogReward(), "the first score of a scorer counts");
-        assertEquals(3, (long) metrics.duplicateScores.count());
+        assertEquals(1, (long) metrics.duplicateScores.count(), "a second score of a scorer while the candidate waits");
+        assertEquals(2, (long) metrics.lateScores.count(), "scores after the candidate settled");
         sendCandidate("c1");
         assertEquals(List.of("joiner:duplicate-candidate"), readLetters().stream().map(DeadLetter::getStage).toList());
         assertTrue(rewards.isEmpty());
 
-        KeyValueStore<String, PendingJoin> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
-        assertTrue(pending.get("c1").done());
-        driver.advanceWallClockTime(Duration.ofSeconds(61));
-        assertEquals(null, pending.get("c1"), "the de-duplication marker expires after its retention");
+        KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
+        assertEquals(null, pending.get("c1"), "a settled candidate leaves the pending store for the settled index");
+        driver.advanceWallClockTime(Duration.ofHours(1));
         assertTrue(dlq.isEmpty());
     }
 
@@ -191,6 +191,20 @@ class RewardJoinerTopologyTest {
         assertEquals("joiner:orphan-score", orphans.get(0).getStage());
         assertEquals(TOPICS.scores(), orphans.get(0).getSourceTopic());
         assertEquals(3.0, (double) metrics.deadLetters());
+    }
+
+    @Test
+    void anUnreadableStateValueIsDeadLetteredAndDroppedInsteadOfFailingTheTask() {
+        KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(RewardJoiner.PENDING_STORE);
+        pending.put("c1", new byte[] {1, 0, 0});
+        sendScore("c1", "a", ScoreStatus.OK, -1.0);
+        List<DeadLetter> letters = readLetters();
+        assertEquals(List.of("joiner:state"), letters.stream().map(DeadLetter::getStage).toList());
+        assertTrue(letters.get(0).getReason().contains("unreadable joiner state for candidate c1"), letters.get(0).getReason());
+        sendCandidate("c1");
+        sendScore("c1", "b", ScoreStatus.OK, -1.0);
+        assertEquals(List.of("c1"), readRewards().stream().map(r -> r.getCandidate().getId()).toList());
+        assertEquals(1, metrics.corruptState());
     }
 
     @Test

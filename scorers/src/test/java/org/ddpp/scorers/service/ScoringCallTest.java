@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.ScoreStatus;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Retries, back-off and timeouts of one scorer call, without Kafka. */
 class ScoringCallTest {
 
-    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final CallPool workers = new CallPool(4, "test-call");
     private final ScorerMeters metrics = ScorerMeters.standalone();
     private final ScorerServiceConfig config = ScorerServiceConfig.builder()
             .setConnection(org.ddpp.runtime.ClusterConnection.local("x:1", "http://x")).setScorer("flaky").opt(ScorerSettings.INSTANCE_ID, "t").opt(ScorerSettings.MAX_RETRIES, 2)
@@ -27,7 +26,7 @@ class ScoringCallTest {
 
     @AfterEach
     void stop() {
-        workers.shutdownNow();
+        workers.close();
     }
 
     @Test
@@ -63,6 +62,35 @@ class ScoringCallTest {
         List<ScoreResult> miscounted = new ScoringCall(scorer(batch -> List.of(ScoreResult.ok(0))), workers, config, metrics)
                 .score(List.of(new Candidate(), new Candidate()));
         assertTrue(miscounted.get(0).reason().contains("returned 1 results for 2 candidates"), miscounted.get(0).reason());
+    }
+
+    @Test
+    void hungCallsHoldAtMostThePoolsThreadsAndLaterCallsWaitInsteadOfStartingMore() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Scorer deaf = scorer(batch -> { // ignores interrupts, like a stuck native call
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // keeps waiting
+                }
+            }
+            return batch.stream().map(c -> ScoreResult.ok(-1)).toList();
+        });
+        try (CallPool pool = new CallPool(2, "bounded-call")) {
+            ScoringCall call = new ScoringCall(deaf, pool, config, metrics);
+            for (int batch = 0; batch < 2; batch++) {
+                List<ScoreResult> results = call.score(List.of(new Candidate(), new Candidate(), new Candidate()));
+                assertEquals(3, results.size(), "one result per candidate, none lost");
+                assertTrue(results.stream().allMatch(r -> r.status() == ScoreStatus.FAILED), results.toString());
+            }
+            assertTrue(pool.threadsStarted() <= 2, pool.threadsStarted() + " threads for 6 hung attempts");
+            assertEquals(2, pool.busy());
+
+            release.countDown();
+            org.ddpp.testkit.Wait.atMost(Duration.ofSeconds(20)).until(() -> pool.busy() == 0);
+            assertEquals(List.of(ScoreResult.ok(-1)), call.score(List.of(new Candidate())), "the pool works again");
+        }
     }
 
     interface Body {

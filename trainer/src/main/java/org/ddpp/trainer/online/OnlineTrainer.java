@@ -233,6 +233,8 @@ public final class OnlineTrainer implements AutoCloseable {
             LOG.warn("trainer {} halted at step {} without a final checkpoint", config.run(), learner.stepCount());
             return;
         }
+        // The reader stops first, so the final checkpoint's offsets cover exactly the candidates counted as consumed.
+        reader.close();
         checkpoint();
         LOG.info("trainer {} stopped at step {} (policy version {}, {} candidates consumed, {} dead letters)",
                 config.run(), learner.stepCount(), version, reader.consumed(), reader.deadLettered());
@@ -366,7 +368,8 @@ public final class OnlineTrainer implements AutoCloseable {
         return sb.toString();
     }
 
-    static Map<Integer, Long> decodeOffsets(String text) {
+    /** The reader offsets a checkpoint stores in its manifest's {@code extra.offsets} (partition → next offset). */
+    public static Map<Integer, Long> decodeOffsets(String text) {
         Map<Integer, Long> out = new HashMap<>();
         if (text == null || text.isBlank()) {
             return out;

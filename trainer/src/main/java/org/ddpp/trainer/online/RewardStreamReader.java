@@ -61,6 +61,9 @@ public final class RewardStreamReader implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final Map<TopicPartition, Long> resumeOffsets;
     private final Map<Integer, Long> nextOffsets = new ConcurrentHashMap<>();
+    /** Offsets the group's last successful commit holds (flow control reads them); written by commit callbacks. */
+    private final Map<Integer, Long> groupHolds = new ConcurrentHashMap<>();
+    private long lastCommitNanos;
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong otherRuns = new AtomicLong();
@@ -164,10 +167,18 @@ public final class RewardStreamReader implements AutoCloseable {
                     Long before = nextOffsets.put(tp.partition(), position);
                     moved |= before == null || before != position;
                 }
-                if (moved) {
+                // Commit when the position moved, and again (at most once a second) while the group does not hold it:
+                // a commit that failed while a broker was gone is repeated even when no new record arrives — the
+                // samplers' flow control reads these offsets, and a stale one would hold them paused for good.
+                if (moved || (!groupHolds.equals(nextOffsets) && System.nanoTime() - lastCommitNanos > 1_000_000_000L)) {
+                    lastCommitNanos = System.nanoTime();
                     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                     nextOffsets.forEach((p, o) -> commit.put(new TopicPartition(rewardsTopic, p), new OffsetAndMetadata(o)));
-                    consumer.commitAsync(commit, null);
+                    consumer.commitAsync(commit, (offsets, e) -> {
+                        if (e == null) {
+                            offsets.forEach((tp, o) -> groupHolds.merge(tp.partition(), o.offset(), Math::max));
+                        }
+                    });
                 }
                 updateLag();
             }
@@ -314,7 +325,9 @@ public final class RewardStreamReader implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
+        if (!running.getAndSet(false) && !thread.isAlive()) {
+            return; // closed before
+        }
         consumer.wakeup();
         Shutdown.await(thread, Duration.ofSeconds(10));
     }

@@ -1,0 +1,51 @@
+package org.ddpp.ops.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI version of {@code ddpp chaos}: the same run on the grid loop of separate processes, with faults back to
+ * back until at least 20 (the deck holds every kind, so each is injected at least once), and no invariant may break:
+ * every candidate ends as exactly one reward or dead letter, no policy version is announced with two sha256, the
+ * trainer's intake matches the reward log, every poison record is dead-lettered by each stage that reads it, and
+ * the loop recovers from every fault.
+ *
+ * <p>Runs only with {@code DDPP_CHAOS=1}: it currently fails intermittently on a real liveness bug (after a kill -9
+ * of the single broker and its restart, rewards sometimes never flow again and every later candidate times out in
+ * the joiner), so it is kept out of {@code .ci/run} until that is fixed; see docs/architecture.md, "Fault injection".
+ */
+@EnabledIfEnvironmentVariable(named = "DDPP_CHAOS", matches = "1")
+class ChaosSuiteTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void twentyFaultsBreakNoInvariant() throws Exception {
+        ChaosSettings settings = ChaosSettings.builder()
+                .optDuration(Duration.ZERO)
+                .optMinFaults(20)
+                .optSeed(20261201L)
+                .optFaultGap(Duration.ofMillis(300), Duration.ofMillis(1500))
+                .optRecoveryTimeout(Duration.ofMinutes(2))
+                .optJoinTimeout(Duration.ofSeconds(10))
+                .optWorkDir(dir)
+                .build();
+        Map<String, Object> report = ChaosRun.run(settings);
+        String json = new ObjectMapper().writeValueAsString(report);
+        System.out.println(json);
+        assertTrue((int) report.get("faults_injected") >= 20, json);
+        assertEquals(FaultKind.values().length, ((Map<?, ?>) report.get("faults_by_kind")).size(), "every kind once: " + json);
+        assertEquals(0, report.get("invariant_violations"), json);
+        assertEquals(List.of(), report.get("violations"), json);
+        assertTrue((int) report.get("rewards") > 0 && (int) report.get("policy_versions") > 0, json);
+    }
+}
