@@ -9,7 +9,7 @@ import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
-import org.ddpp.runtime.config.RoleConfigBuilder;
+import org.ddpp.runtime.config.RunConfigBuilder;
 import org.ddpp.schemas.avro.CandidateSource;
 
 /**
@@ -68,24 +68,10 @@ public record SamplerConfig(
     }
 
     /** Collects and validates a {@link SamplerConfig}. */
-    public static final class Builder extends RoleConfigBuilder<Builder> {
-        private String run;
-        private Path pretrained;
+    public static final class Builder extends RunConfigBuilder<Builder> {
         private CandidateSource source = CandidateSource.POLICY;
 
         private Builder() {}
-
-        /** Run id (required). */
-        public Builder setRun(String v) {
-            run = v;
-            return this;
-        }
-
-        /** The run's pre-trained checkpoint directory (required). */
-        public Builder setPretrained(Path v) {
-            pretrained = v;
-            return this;
-        }
 
         /** Candidate source; default POLICY (follow the newest policy). */
         public Builder optSource(CandidateSource v) {
@@ -100,6 +86,8 @@ public record SamplerConfig(
         }
 
         public SamplerConfig build() {
+            String run = run();
+            Path pretrained = pretrained();
             if (run == null || run.isBlank()) {
                 throw new IllegalArgumentException("run is required");
             }

@@ -1,5 +1,6 @@
 package org.ddpp.ops.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ddpp.runtime.config.Setting;
@@ -8,16 +9,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A command whose scalar options are generated from its role's {@link Setting} list (with
- * {@code @Command(modelTransformer = SettingOptions.class)}); {@link #chosen()} gives what was parsed.
+ * A command whose scalar options are generated from its {@link Setting} list (with
+ * {@code @Command(modelTransformer = SettingOptions.class)}); {@link #chosen()} gives what was parsed. The role
+ * commands, {@code ddpp chaos}, {@code ddpp bench soak}, {@code ddpp broker} and {@code ddpp registry} are ones.
  */
-abstract class RoleCommand implements Callable<Integer>, SettingOptions.Source {
+public abstract class RoleCommand implements Callable<Integer>, SettingOptions.Source {
 
-    @Spec CommandSpec spec;
+    @Spec protected CommandSpec spec;
 
     private final List<Setting<?>> settings;
 
-    RoleCommand(List<Setting<?>> settings) {
+    protected RoleCommand(List<Setting<?>> settings) {
         this.settings = settings;
     }
 
@@ -27,7 +29,18 @@ abstract class RoleCommand implements Callable<Integer>, SettingOptions.Source {
     }
 
     /** The values of this command's settings as parsed (defaults included). */
-    final Settings chosen() {
+    protected final Settings chosen() {
         return SettingOptions.parsed(spec, settings);
+    }
+
+    /** The command's standard output (picocli's, so tests capture it). */
+    protected final PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Prints {@code value} as one line of JSON, for commands whose result a script reads. */
+    protected final void printJson(Object value) {
+        out().println(Json.line(value));
+        out().flush();
     }
 }

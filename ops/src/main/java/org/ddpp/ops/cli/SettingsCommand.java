@@ -2,6 +2,9 @@ package org.ddpp.ops.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ddpp.ops.BrokerSettings;
+import org.ddpp.ops.RegistrySettings;
+import org.ddpp.ops.chaos.ChaosSettings;
 import org.ddpp.ops.demo.DemoOptions;
 import org.ddpp.producers.SamplerSettings;
 import org.ddpp.runtime.config.ConfigurationReference;
@@ -22,7 +25,8 @@ public final class SettingsCommand implements Callable<Integer> {
 
     /** The groups the reference lists, in its order. */
     public static final List<SettingGroup> GROUPS = List.of(SamplerSettings.GROUP, ScorerSettings.GROUP,
-            JoinerSettings.GROUP, TrainerSettings.GROUP, DemoOptions.GROUP);
+            JoinerSettings.GROUP, TrainerSettings.GROUP, DemoOptions.GROUP, BrokerSettings.GROUP, RegistrySettings.GROUP,
+            ChaosSettings.GROUP, ChaosSettings.SOAK_GROUP);
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,8 +41,8 @@ public final class SettingsCommand implements Callable<Integer> {
                 connection options every role command shares (`--bootstrap-servers`, `--schema-registry`, `--client-config`,
                 `--topic-prefix`, `--topic-suffix`, `--startup-timeout`, `--shutdown-timeout`, `--metrics-port`,
                 `--metrics-host`) are described in [architecture.md](architecture.md#configuration-and-the-role-runtime);
-                the offline commands (`pretrain`, `fine-tune`, `sample`, `bench`) still declare their options themselves
-                (`./ddpp <command> --help`).""", GROUPS);
+                the offline commands (`pretrain`, `fine-tune`, `sample`, `bench` but `soak`) still declare their options
+                themselves (`./ddpp <command> --help`).""", GROUPS);
     }
 
     @Override

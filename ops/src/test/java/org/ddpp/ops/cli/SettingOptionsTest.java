@@ -19,7 +19,8 @@ class SettingOptionsTest {
     @Test
     void everySettingIsAFlagWithItsDefault() {
         for (SettingGroup group : SettingsCommand.GROUPS) {
-            String help = CliRun.of(group.name(), "--help").out().replaceAll("\\s+", " ");
+            String[] command = (group.name() + " --help").split(" ");
+            String help = CliRun.of(command).out().replaceAll("\\s+", " ");
             for (Setting<?> s : group.settings()) {
                 assertTrue(help.contains(s.flag()), group.name() + " lacks " + s.flag() + ":\n" + help);
                 if (!s.isSwitch() && s.defaultText() != null) {

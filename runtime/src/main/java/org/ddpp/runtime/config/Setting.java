@@ -91,7 +91,7 @@ public final class Setting<T> {
         }
         for (Check<T> check : checks) {
             if (!check.test().test(value)) {
-                throw new IllegalArgumentException(label() + " must be " + check.requirement() + ", got " + value);
+                throw new IllegalArgumentException(label() + " must be " + check.requirement() + ", got " + type.write(value));
             }
         }
         return value;
@@ -147,6 +147,16 @@ public final class Setting<T> {
         /** At least {@code min} (numbers). */
         public Builder<T> atLeast(long min) {
             return check(">= " + min, v -> ((Number) v).longValue() >= min && ((Number) v).doubleValue() >= min);
+        }
+
+        /** From {@code min} to {@code max}, both included (whole numbers), e.g. a port. */
+        public Builder<T> between(long min, long max) {
+            return check("between " + min + " and " + max, v -> ((Number) v).longValue() >= min && ((Number) v).longValue() <= max);
+        }
+
+        /** A TCP port, 0 included (pick a free one). */
+        public Builder<T> port() {
+            return between(0, 65_535);
         }
 
         /** Not empty or blank (text). */

@@ -6,7 +6,7 @@ import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
-import org.ddpp.runtime.config.RoleConfigBuilder;
+import org.ddpp.runtime.config.RunConfigBuilder;
 import org.ddpp.diffusion.train.DdppConfig;
 
 /**
@@ -74,22 +74,10 @@ public record OnlineTrainerConfig(
     }
 
     /** {@code set*} for required settings, {@code opt*} for the rest. */
-    public static final class Builder extends RoleConfigBuilder<Builder> {
-        private String run;
-        private Path pretrained;
+    public static final class Builder extends RunConfigBuilder<Builder> {
         private Path stateDir;
         private DdppConfig ddpp = DdppConfig.builder().build();
         private NetworkShape logZShape = NetworkShape.of(64, 1, 4);
-
-        public Builder setRun(String v) {
-            run = v;
-            return this;
-        }
-
-        public Builder setPretrained(Path v) {
-            pretrained = v;
-            return this;
-        }
 
         public Builder setStateDir(Path v) {
             stateDir = v;
@@ -107,7 +95,7 @@ public record OnlineTrainerConfig(
         }
 
         public OnlineTrainerConfig build() {
-            return new OnlineTrainerConfig(run, connection(), pretrained, stateDir, ddpp, logZShape, settings(), meterRegistry());
+            return new OnlineTrainerConfig(run(), connection(), pretrained(), stateDir, ddpp, logZShape, settings(), meterRegistry());
         }
     }
 
