@@ -28,41 +28,14 @@ import picocli.CommandLine.Option;
         description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
 public final class DemoCommand extends RoleCommand {
 
-    @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
-    double minutes;
-
-    @Option(names = "--task", defaultValue = "grid", description = "Task with a profile: grid, protein, mnist, sentiment (default: ${DEFAULT-VALUE}).")
-    String task;
-
-    @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 = any free port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--no-dashboard", description = "Do not serve the dashboard.")
-    boolean noDashboard;
-
     /** Without --bootstrap-servers (flag, environment or client config) the demo starts its embedded broker; without
      * --schema-registry it starts our registry against the given cluster. */
     @picocli.CommandLine.Mixin ConnectionOptions connection;
 
     @picocli.CommandLine.Mixin RewardOptions reward;
 
-    @Option(names = "--run", description = "Run id (default: <task>-demo-<time>).")
-    String run;
-
-    @Option(names = "--work-dir", description = "Broker data, trainer state and joiner state (default: a new temporary directory).")
-    Path workDir;
-
-    @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
-    Path cacheDir;
-
-    @Option(names = "--pretrain-steps", description = "Pre-training steps of the task's model if it is not cached (default: the task's; grid 3000).")
-    Integer pretrainSteps;
-
     @Option(names = "--external-scorer", description = "NAME=COMMAND of a scorer that runs outside the JVM, started by the demo; {bootstrap}, {registry} and {run} in COMMAND are replaced (default for garnier-sheet: /usr/bin/python3 scorers/external/python/scorer.py ...). Repeatable.")
     Map<String, String> externalScorers = new LinkedHashMap<>();
-
-    @Option(names = "--no-start-external", description = "Do not start external scorers; print the command to run them yourself instead.")
-    boolean noStartExternal;
 
     public DemoCommand() {
         super(DemoOptions.OPTIONS);
@@ -70,12 +43,16 @@ public final class DemoCommand extends RoleCommand {
 
     @Override
     public Integer call() throws Exception {
+        org.ddpp.runtime.config.Settings chosen = chosen();
+        String task = chosen.get(DemoOptions.TASK);
+        double minutes = chosen.get(DemoOptions.MINUTES);
+        String run = chosen.get(DemoOptions.RUN);
+        Path workDir = chosen.get(DemoOptions.WORK_DIR);
+        Path cacheDir = chosen.get(DemoOptions.CACHE_DIR);
+        Integer pretrainSteps = chosen.get(DemoOptions.PRETRAIN_STEPS);
         if (!org.ddpp.ops.tasks.TaskProfiles.names().contains(task)) {
             throw new IllegalArgumentException("unknown demo task '" + task + "' (known: "
                     + String.join(", ", org.ddpp.ops.tasks.TaskProfiles.names()) + ")");
-        }
-        if (minutes <= 0) {
-            throw new IllegalArgumentException("--minutes must be positive");
         }
         Path work = workDir != null ? workDir : Files.createTempDirectory("ddpp-demo-");
         Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
@@ -84,16 +61,16 @@ public final class DemoCommand extends RoleCommand {
                 .setWorkDir(work)
                 .optTask(task)
                 .optExternalScorers(commands(externalScorers))
-                .optStartExternal(!noStartExternal)
+                .optStartExternal(!chosen.get(DemoOptions.NO_START_EXTERNAL))
                 .optCluster(connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven())
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
                 .optLogRewardFloor(reward.floor)
-                .opt(chosen())
+                .opt(chosen)
                 .optMeterRegistry(connection.meterRegistry())
                 .build();
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter out = out();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -106,7 +83,8 @@ public final class DemoCommand extends RoleCommand {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
-            AutoCloseable dashboard = noDashboard ? null : DashboardLink.start(pipeline, port, out);
+            AutoCloseable dashboard = chosen.get(DemoOptions.NO_DASHBOARD) ? null
+                    : DashboardLink.start(pipeline, chosen.get(DemoOptions.DASHBOARD_PORT), out);
             AutoCloseable metricsEndpoint = connection.serveMetrics(() -> true,
                     () -> pipeline.trainer() != null && pipeline.trainer().stepCount() > 0);
             try {

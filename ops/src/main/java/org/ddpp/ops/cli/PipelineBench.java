@@ -14,6 +14,7 @@ import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.demo.RunAccounting;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
@@ -82,7 +83,7 @@ final class PipelineBench {
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root);
                 OfflineDdppLoop loop = new OfflineDdppLoop(reference, ExactRewards.of(settings.composition()),
-                        FineTuneConfig.builder().optSteps(steps).optLogRewardFloor(settings.composition().floor()).build(), root)) {
+                        FineTuneConfig.builder().opt(FineTuneSettings.STEPS, steps).opt(FineTuneSettings.LOG_REWARD_FLOOR, settings.composition().floor()).build(), root)) {
             return loop.run(null).stepsPerSecond();
         }
     }

@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command whose scalar options are generated from its {@link Setting} list (with
- * {@code @Command(modelTransformer = SettingOptions.class)}); {@link #chosen()} gives what was parsed. The role
- * commands, {@code ddpp chaos}, {@code ddpp bench soak}, {@code ddpp broker} and {@code ddpp registry} are ones.
+ * {@code @Command(modelTransformer = SettingOptions.class)}); {@link #chosen()} gives what was parsed. Every
+ * {@code ddpp} command that does work is one (the role commands, the offline commands and benchmarks, chaos,
+ * broker, registry); a command's few non-scalar or required options stay picocli annotations.
  */
 public abstract class RoleCommand implements Callable<Integer>, SettingOptions.Source {
 
@@ -31,6 +32,11 @@ public abstract class RoleCommand implements Callable<Integer>, SettingOptions.S
     /** The values of this command's settings as parsed (defaults included). */
     protected final Settings chosen() {
         return SettingOptions.parsed(spec, settings);
+    }
+
+    /** Whether {@code setting}'s flag was on the command line (not only its default). */
+    protected final boolean given(Setting<?> setting) {
+        return spec.commandLine().getParseResult().hasMatchedOption(setting.flag());
     }
 
     /** The command's standard output (picocli's, so tests capture it). */

@@ -1,6 +1,7 @@
 package org.ddpp.ops.cli;
 
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.ddpp.ops.BrokerSettings;
 import org.ddpp.ops.RegistrySettings;
@@ -24,9 +25,10 @@ import picocli.CommandLine.Command;
 public final class SettingsCommand implements Callable<Integer> {
 
     /** The groups the reference lists, in its order. */
-    public static final List<SettingGroup> GROUPS = List.of(SamplerSettings.GROUP, ScorerSettings.GROUP,
-            JoinerSettings.GROUP, TrainerSettings.GROUP, DemoOptions.GROUP, BrokerSettings.GROUP, RegistrySettings.GROUP,
-            ChaosSettings.GROUP, ChaosSettings.SOAK_GROUP);
+    public static final List<SettingGroup> GROUPS = java.util.stream.Stream.concat(Stream.of(SamplerSettings.GROUP,
+            ScorerSettings.GROUP, JoinerSettings.GROUP, TrainerSettings.GROUP, DemoOptions.GROUP, BrokerSettings.GROUP,
+            RegistrySettings.GROUP), Stream.concat(OfflineSettings.GROUPS.stream(), Stream.of(ChaosSettings.GROUP,
+            ChaosSettings.SOAK_GROUP))).toList();
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,9 +42,9 @@ public final class SettingsCommand implements Callable<Integer> {
                 same everywhere. Durations are written with a unit (`500ms`, `30s`, `2m`, `1h`, or ISO `PT30S`). The
                 connection options every role command shares (`--bootstrap-servers`, `--schema-registry`, `--client-config`,
                 `--topic-prefix`, `--topic-suffix`, `--startup-timeout`, `--shutdown-timeout`, `--metrics-port`,
-                `--metrics-host`) are described in [architecture.md](architecture.md#configuration-and-the-role-runtime);
-                the offline commands (`pretrain`, `fine-tune`, `sample`, `bench` but `soak`) still declare their options
-                themselves (`./ddpp <command> --help`).""", GROUPS);
+                `--metrics-host`) are described in [architecture.md](architecture.md#configuration-and-the-role-runtime).
+                Besides the settings below, a few commands have non-scalar or required options of their own (named in
+                their section; `./ddpp <command> --help` lists everything).""", GROUPS);
     }
 
     @Override

@@ -30,9 +30,32 @@ public final class DemoOptions {
     public static final Setting<Long> MAX_OUTSTANDING = SamplerSettings.MAX_OUTSTANDING;
     public static final Setting<Duration> JOIN_TIMEOUT = JoinerSettings.JOIN_TIMEOUT;
 
-    /** The settings {@code ddpp demo} offers as options. */
+    // what only the command line has: how long, which task, where, and the dashboard
+    public static final Setting<Double> MINUTES = Setting.decimal("minutes").defaultValue("10").positive()
+            .doc("How long to run.").build();
+    public static final Setting<String> TASK = Setting.text("task").defaultValue("grid").notBlank()
+            .doc("Task with a profile: grid, protein, mnist, sentiment.").build();
+    public static final Setting<Integer> DASHBOARD_PORT = Setting.integer("port").defaultValue("8080").port()
+            .doc("Dashboard port; 0 = any free port.").build();
+    public static final Setting<Boolean> NO_DASHBOARD = Setting.flag("no-dashboard")
+            .doc("Do not serve the dashboard.").build();
+    public static final Setting<String> RUN = Setting.text("run").notBlank()
+            .doc("Run id (default: <task>-demo-<time>).").build();
+    public static final Setting<java.nio.file.Path> WORK_DIR = Setting.path("work-dir")
+            .doc("Broker data, trainer state and joiner state (default: a new temporary directory).").build();
+    public static final Setting<Boolean> NO_START_EXTERNAL = Setting.flag("no-start-external")
+            .doc("Do not start external scorers; print the command to run them yourself instead.").build();
+    /** Also {@code ddpp bench pipeline} and {@code ddpp bench <task>}. */
+    public static final Setting<java.nio.file.Path> CACHE_DIR = Setting.path("cache-dir")
+            .doc("Cache of data and pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).").build();
+    /** Also the benchmarks: pre-training steps when the model is not cached; null = the task's. */
+    public static final Setting<Integer> PRETRAIN_STEPS = Setting.integer("pretrain-steps").nonNegative()
+            .doc("Pre-training steps when the model is not cached (default: the task's; grid 3000, ddpp bench grid --quick 1500).").build();
+
+    /** The settings {@code ddpp demo} offers as options (besides the connection and reward options and --external-scorer). */
     public static final List<Setting<?>> OPTIONS = List.of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
-            PUBLISH_EVERY, FRESH_PER_STEP);
+            PUBLISH_EVERY, FRESH_PER_STEP, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, RUN, WORK_DIR, NO_START_EXTERNAL,
+            CACHE_DIR, PRETRAIN_STEPS);
 
     public static final SettingGroup GROUP = new SettingGroup("demo",
             "`ddpp demo`: the whole online loop in one process. Library-only settings of `DemoSettings` besides: "
