@@ -23,12 +23,12 @@ public final class BrokerSettings {
             .doc("Do not create the ddpp topics on start.").build();
     public static final Setting<Integer> NODE_ID = Setting.integer("node-id").defaultValue("1").nonNegative()
             .doc("This node's id in the cluster.").build();
-    public static final Setting<String> QUORUM_VOTERS = Setting.text("controller-quorum-voters")
-            .doc("The KRaft quorum, this node included, as ID@HOST:PORT[,...], e.g. "
+    public static final Setting<String> QUORUM_VOTERS = Setting.text("controller-quorum-voters").valueLabel("ID@HOST:PORT[,...]")
+            .doc("The KRaft quorum, this node included, e.g. "
                     + "1@10.0.0.1:9093,2@10.0.0.2:9093,3@10.0.0.3:9093 (default: this node alone). "
                     + "Needs --controller-port and --cluster-id.").build();
-    public static final Setting<String> CLUSTER_ID = Setting.text("cluster-id")
-            .doc("Cluster id (a base64 UUID) every member formats its storage with (default: a new one, for a one-node cluster).").build();
+    public static final Setting<String> CLUSTER_ID = Setting.text("cluster-id").valueLabel("UUID")
+            .doc("Cluster id every member formats its storage with (base64 UUID; default: a new one, for a one-node cluster).").build();
 
     /** Every setting of {@code ddpp broker}. */
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, PORT, CONTROLLER_PORT, HOST, NO_TOPICS, NODE_ID,

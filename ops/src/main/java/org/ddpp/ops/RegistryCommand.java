@@ -12,7 +12,6 @@ import org.ddpp.registry.RegistryServer;
 import org.ddpp.registry.RegistryTls;
 import org.ddpp.runtime.config.Settings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,13 +25,11 @@ import picocli.CommandLine.Option;
         description = "Run a Confluent-compatible schema registry whose storage is a compacted Kafka topic.")
 public final class RegistryCommand extends RoleCommand {
 
-    @Mixin org.ddpp.ops.cli.ConnectionOptions connection;
-
     /** Environment variable read for {@code --tls-keystore-password} when the option is not given. */
     public static final String TLS_PASSWORD_ENV = "DDPP_REGISTRY_TLS_KEYSTORE_PASSWORD";
 
     public RegistryCommand() {
-        super(RegistrySettings.ALL);
+        super(withConnection(RegistrySettings.ALL));
     }
 
     @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:" + TLS_PASSWORD_ENV + "}",
@@ -49,7 +46,7 @@ public final class RegistryCommand extends RoleCommand {
         if (tlsKeystore == null && spec.commandLine().getParseResult().hasMatchedOption("--tls-keystore-password")) {
             throw new IllegalArgumentException("--tls-keystore-password needs --tls-keystore");
         }
-        org.ddpp.runtime.ClusterConnection cluster = connection.connection();
+        org.ddpp.runtime.ClusterConnection cluster = connection().connection();
         RegistryServer.Builder builder = RegistryServer.builder()
                 .setConnection(cluster)
                 .optPort(chosen.get(RegistrySettings.PORT))
@@ -59,14 +56,14 @@ public final class RegistryCommand extends RoleCommand {
                 .optTls(tlsKeystore == null ? null
                         : new RegistryTls(tlsKeystore, tlsKeystorePassword, chosen.get(RegistrySettings.TLS_KEYSTORE_TYPE)))
                 .checkSettings();
-        org.ddpp.runtime.StartupCheck.requireKafka(cluster, connection.startupTimeout());
+        org.ddpp.runtime.StartupCheck.requireKafka(cluster, connection().startupTimeout());
         RegistryServer registry = builder.start();
         System.out.println(registry.url());
         System.out.println("ddpp registry: schema registry listening on " + registry.url() + ", storage topic "
                 + topic + " on " + cluster.bootstrapServers() + (users == null ? "" : ", basic authentication from " + users));
         System.out.flush();
         return org.ddpp.runtime.RoleLifecycle.run("registry", org.ddpp.runtime.RoleLifecycle.role(registry, () -> true, () -> null),
-                connection.shutdownTimeout());
+                connection().shutdownTimeout());
     }
 
     /** Prints the users-file form of a password read from the terminal (without echo) or the first line of stdin. */

@@ -22,14 +22,14 @@ public final class RegistrySettings {
             .doc("Host to listen on.").build();
     public static final Setting<String> TOPIC = Setting.text("topic").defaultValue("_schemas").notBlank()
             .doc("Compacted storage topic.").build();
-    public static final Setting<Path> USERS = Setting.path("users")
-            .doc("Require HTTP basic authentication from the users in this file: one 'user: password,role' per line"
+    public static final Setting<Path> USERS = Setting.path("users").valueLabel("FILE")
+            .doc("Require HTTP basic authentication from the users in FILE: one 'user: password,role' per line"
                     + " (Jetty/Confluent property-file format, # comments), role read-only or read-write, password"
                     + " plaintext or PBKDF2-SHA256:... from 'ddpp registry hash-password'. Missing or wrong"
                     + " credentials get 401, writes by read-only users 403. Default: no authentication.").build();
-    public static final Setting<Path> TLS_KEYSTORE = Setting.path("tls-keystore")
+    public static final Setting<Path> TLS_KEYSTORE = Setting.path("tls-keystore").valueLabel("FILE")
             .doc("Serve https only, with the private key and certificate in this key store. Default: plain http.").build();
-    public static final Setting<String> TLS_KEYSTORE_TYPE = Setting.text("tls-keystore-type").defaultValue(RegistryTls.DEFAULT_TYPE)
+    public static final Setting<String> TLS_KEYSTORE_TYPE = Setting.text("tls-keystore-type").valueLabel("TYPE").defaultValue(RegistryTls.DEFAULT_TYPE)
             .doc("Key store type, PKCS12 or JKS.").build();
 
     /** Every setting of {@code ddpp registry} that is not a connection option. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RunConfigBuilder;
@@ -38,12 +39,8 @@ public record SamplerConfig(
         long seed,
         Path downloadDir,
         Settings settings,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured {
 
-    /** The value of one of the {@link SamplerSettings}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
 
     /** The topic names of this pipeline. */
     public TopicNames topics() {

@@ -3,6 +3,7 @@ package org.ddpp.ops.chaos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.SettingGroup;
 import org.ddpp.runtime.config.Settings;
@@ -18,7 +19,7 @@ import org.ddpp.runtime.config.SettingsBuilder;
  *
  * @param settings the chosen values of {@link #ALL} and {@link #SOAK}
  */
-public record ChaosSettings(Settings settings) {
+public record ChaosSettings(Settings settings) implements Configured {
 
     public static final Setting<Double> MINUTES = Setting.decimal("minutes").defaultValue("10").nonNegative()
             .doc("How long faults are injected.").build();
@@ -84,10 +85,6 @@ public record ChaosSettings(Settings settings) {
         return settings.get(FAULT_GAP_MAX);
     }
 
-    /** The value of one of the settings. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
 
     /** How long faults are injected ({@code --minutes}). */
     public Duration duration() {

@@ -10,7 +10,6 @@ import org.ddpp.trainer.offline.GridBenchmark;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.TrainerSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code ddpp bench}: benchmarks that print one JSON object each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -58,10 +57,9 @@ public final class BenchCommand extends CommandGroup {
     public static final class Pipeline extends RoleCommand {
 
         /** Without --bootstrap-servers the bench runs on the embedded stack. */
-        @Mixin ConnectionOptions connection;
 
         public Pipeline() {
-            super(OfflineSettings.BENCH_PIPELINE_COMMAND);
+            super(withConnection(OfflineSettings.BENCH_PIPELINE_COMMAND));
         }
 
         @Override
@@ -71,7 +69,7 @@ public final class BenchCommand extends CommandGroup {
             printJson(PipelineBench.run(chosen.get(OfflineSettings.SECONDS), chosen.get(OfflineSettings.OFFLINE_STEPS),
                     chosen.get(TrainerSettings.FRESH_PER_STEP),
                     cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
-                    connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven()));
+                    connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven()));
             return 0;
         }
     }

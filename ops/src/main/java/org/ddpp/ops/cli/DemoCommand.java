@@ -28,9 +28,6 @@ import picocli.CommandLine.Option;
         description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
 public final class DemoCommand extends RoleCommand {
 
-    /** Without --bootstrap-servers (flag, environment or client config) the demo starts its embedded broker; without
-     * --schema-registry it starts our registry against the given cluster. */
-    @picocli.CommandLine.Mixin ConnectionOptions connection;
 
     @picocli.CommandLine.Mixin RewardOptions reward;
 
@@ -38,7 +35,7 @@ public final class DemoCommand extends RoleCommand {
     Map<String, String> externalScorers = new LinkedHashMap<>();
 
     public DemoCommand() {
-        super(DemoOptions.OPTIONS);
+        super(withConnection(DemoOptions.OPTIONS));
     }
 
     @Override
@@ -62,13 +59,13 @@ public final class DemoCommand extends RoleCommand {
                 .optTask(task)
                 .optExternalScorers(commands(externalScorers))
                 .optStartExternal(!chosen.get(DemoOptions.NO_START_EXTERNAL))
-                .optCluster(connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven())
+                .optCluster(connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven())
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
                 .optLogRewardFloor(reward.floor)
                 .opt(chosen)
-                .optMeterRegistry(connection.meterRegistry())
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
         java.io.PrintWriter out = out();
         CountDownLatch stop = new CountDownLatch(1);
@@ -85,7 +82,7 @@ public final class DemoCommand extends RoleCommand {
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             AutoCloseable dashboard = chosen.get(DemoOptions.NO_DASHBOARD) ? null
                     : DashboardLink.start(pipeline, chosen.get(DemoOptions.DASHBOARD_PORT), out);
-            AutoCloseable metricsEndpoint = connection.serveMetrics(() -> true,
+            AutoCloseable metricsEndpoint = connection().serveMetrics(() -> true,
                     () -> pipeline.trainer() != null && pipeline.trainer().stepCount() > 0);
             try {
                 pipeline.startAll();

@@ -21,25 +21,23 @@ import picocli.CommandLine.Mixin;
                 + "required score is FAILED, INVALID or missing after the timeout. Scores of other scorers are ignored."})
 public final class JoinerCommand extends RoleCommand {
 
-    @Mixin ConnectionOptions connection;
-
     @Mixin RewardOptions reward;
 
     public JoinerCommand() {
-        super(JoinerSettings.ALL);
+        super(withConnection(JoinerSettings.ALL));
     }
 
     @Override
     public Integer call() throws Exception {
-        ClusterConnection cluster = connection.connection();
+        ClusterConnection cluster = connection().connection();
         RewardComposition composition = reward.composition(RewardComposition.DEFAULT_SPEC);
         JoinerConfig config = JoinerConfig.builder()
                 .setConnection(cluster)
                 .optComposition(composition)
                 .opt(chosen())
-                .optMeterRegistry(connection.meterRegistry())
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
-        StartupCheck.require(cluster, connection.startupTimeout());
+        StartupCheck.require(cluster, connection().startupTimeout());
         ServiceLifetime.ensureTopics(cluster);
         RewardJoiner joiner = RewardJoiner.start(config);
         System.out.println("ddpp joiner: log R = max(" + composition.floor() + ", sum w_k log R_k) over " + config.composition().spec()
@@ -48,11 +46,11 @@ public final class JoinerCommand extends RoleCommand {
         System.out.flush();
         java.util.function.BooleanSupplier alive = () -> joiner.state() != KafkaStreams.State.ERROR
                 && joiner.state() != KafkaStreams.State.NOT_RUNNING;
-        AutoCloseable endpoint = connection.serveMetrics(alive, () -> joiner.state() == KafkaStreams.State.RUNNING);
+        AutoCloseable endpoint = connection().serveMetrics(alive, () -> joiner.state() == KafkaStreams.State.RUNNING);
         return RoleLifecycle.run("joiner", RoleLifecycle.role(() -> {
             joiner.close();
             endpoint.close();
         }, alive, () -> joiner.state() == KafkaStreams.State.ERROR
-                ? new IllegalStateException("Kafka Streams is in state ERROR") : null), connection.shutdownTimeout());
+                ? new IllegalStateException("Kafka Streams is in state ERROR") : null), connection().shutdownTimeout());
     }
 }

@@ -19,6 +19,7 @@ public abstract class RoleCommand implements Callable<Integer>, SettingOptions.S
     @Spec protected CommandSpec spec;
 
     private final List<Setting<?>> settings;
+    private ConnectionOptions connection;
 
     protected RoleCommand(List<Setting<?>> settings) {
         this.settings = settings;
@@ -32,6 +33,22 @@ public abstract class RoleCommand implements Callable<Integer>, SettingOptions.S
     /** The values of this command's settings as parsed (defaults included). */
     protected final Settings chosen() {
         return SettingOptions.parsed(spec, settings);
+    }
+
+    /**
+     * The shared connection options as parsed (resolved once); for commands whose list includes
+     * {@link ConnectionOptions#ALL} ({@link #withConnection}).
+     */
+    protected final ConnectionOptions connection() {
+        if (connection == null) {
+            connection = ConnectionOptions.of(chosen());
+        }
+        return connection;
+    }
+
+    /** {@link ConnectionOptions#ALL} followed by {@code own}: the settings of a command that talks to a cluster. */
+    protected static List<Setting<?>> withConnection(List<Setting<?>> own) {
+        return java.util.stream.Stream.concat(ConnectionOptions.ALL.stream(), own.stream()).toList();
     }
 
     /** Whether {@code setting}'s flag was on the command line (not only its default). */

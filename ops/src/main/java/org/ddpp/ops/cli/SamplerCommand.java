@@ -22,8 +22,6 @@ import picocli.CommandLine.Option;
                 + "on ddpp.candidates under flow control; follow ddpp.policy; report on ddpp.metrics. Stops cleanly on SIGTERM.")
 public final class SamplerCommand extends RoleCommand {
 
-    @Mixin ConnectionOptions connection;
-
     @Mixin RunOptions runOptions;
 
     static final class Mode {
@@ -38,17 +36,17 @@ public final class SamplerCommand extends RoleCommand {
     Mode mode = new Mode();
 
     public SamplerCommand() {
-        super(SamplerSettings.OPTIONS);
+        super(withConnection(SamplerSettings.OPTIONS));
     }
 
     @Override
     public Integer call() throws Exception {
         SamplerConfig config = SamplerConfig.builder()
-                .setRun(runOptions.run).setConnection(connection.connection()).setPretrained(runOptions.pretrained)
+                .setRun(runOptions.run).setConnection(connection().connection()).setPretrained(runOptions.pretrained)
                 .optSource(mode.replay ? CandidateSource.REPLAY : mode.pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
                 .opt(chosen())
-                .opt(SamplerSettings.STARTUP_TIMEOUT, connection.startupTimeout())
-                .optMeterRegistry(connection.meterRegistry())
+                .opt(SamplerSettings.STARTUP_TIMEOUT, connection().startupTimeout())
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
         Checkpoint.open(runOptions.pretrained); // a bad directory is reported before any connection attempt
         SamplerService.checkReachable(config);
@@ -58,11 +56,11 @@ public final class SamplerCommand extends RoleCommand {
                 + ", publishing to " + config.topics().candidates() + " on " + config.connection().bootstrapServers());
         System.out.flush();
         // samples until SIGTERM or --max-candidates
-        AutoCloseable endpoint = connection.serveMetrics(() -> !awaitStopped(service), () -> !awaitStopped(service));
+        AutoCloseable endpoint = connection().serveMetrics(() -> !awaitStopped(service), () -> !awaitStopped(service));
         return RoleLifecycle.run("sampler " + config.samplerId(), RoleLifecycle.role(() -> {
             service.close();
             endpoint.close();
-        }, () -> !awaitStopped(service), service::failure), connection.shutdownTimeout());
+        }, () -> !awaitStopped(service), service::failure), connection().shutdownTimeout());
     }
 
     private static boolean awaitStopped(SamplerService service) {

@@ -9,7 +9,6 @@ import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
 import org.ddpp.scorers.service.ScorerSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +22,6 @@ import picocli.CommandLine.Option;
                 "Built-in scorers: see --list."})
 public final class ScorerCommand extends RoleCommand {
 
-    @Mixin ConnectionOptions connection;
-
     @Option(names = "--scorer", description = "Scorer name, required unless --list (see --list).")
     String scorer;
 
@@ -32,7 +29,7 @@ public final class ScorerCommand extends RoleCommand {
     boolean list;
 
     public ScorerCommand() {
-        super(ScorerSettings.ALL);
+        super(withConnection(ScorerSettings.ALL));
     }
 
     @Override
@@ -46,23 +43,23 @@ public final class ScorerCommand extends RoleCommand {
         if (scorer == null) {
             throw new IllegalArgumentException("--scorer is required (known: " + String.join(", ", Scorers.names()) + ")");
         }
-        ClusterConnection cluster = connection.connection();
+        ClusterConnection cluster = connection().connection();
         ScorerServiceConfig config = ScorerServiceConfig.builder()
                 .setConnection(cluster)
                 .setScorer(Scorers.byName(scorer).name())
                 .opt(chosen())
-                .optMeterRegistry(connection.meterRegistry())
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
-        StartupCheck.require(cluster, connection.startupTimeout());
+        StartupCheck.require(cluster, connection().startupTimeout());
         ServiceLifetime.ensureTopics(cluster);
         ScorerService service = ScorerService.start(config);
         System.out.println("ddpp scorer: " + scorer + " instance " + config.instanceId() + " scoring "
                 + config.topics().candidates() + " -> " + config.topics().scores() + " on " + cluster.bootstrapServers());
         System.out.flush();
-        AutoCloseable endpoint = connection.serveMetrics(service::isRunning, service::isRunning);
+        AutoCloseable endpoint = connection().serveMetrics(service::isRunning, service::isRunning);
         return RoleLifecycle.run("scorer " + scorer, RoleLifecycle.role(() -> {
             service.close();
             endpoint.close();
-        }, service::isRunning, service::failure), connection.shutdownTimeout());
+        }, service::isRunning, service::failure), connection().shutdownTimeout());
     }
 }

@@ -38,7 +38,7 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
     static OptionSpec option(Setting<?> setting) {
         OptionSpec.Builder b = OptionSpec.builder(setting.flag())
                 .description(description(setting))
-                .paramLabel("<" + camel(setting.key()) + ">")
+                .paramLabel(setting.valueLabel() != null ? setting.valueLabel() : "<" + camel(setting.key()) + ">")
                 .type(setting.type().javaType())
                 .converters(text -> {
                     try {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 public final class SettingsCommand implements Callable<Integer> {
 
     /** The groups the reference lists, in its order. */
-    public static final List<SettingGroup> GROUPS = java.util.stream.Stream.concat(Stream.of(SamplerSettings.GROUP,
+    public static final List<SettingGroup> GROUPS = java.util.stream.Stream.concat(Stream.of(ConnectionOptions.GROUP, SamplerSettings.GROUP,
             ScorerSettings.GROUP, JoinerSettings.GROUP, TrainerSettings.GROUP, DemoOptions.GROUP, BrokerSettings.GROUP,
             RegistrySettings.GROUP), Stream.concat(OfflineSettings.GROUPS.stream(), Stream.of(ChaosSettings.GROUP,
             ChaosSettings.SOAK_GROUP))).toList();
@@ -39,10 +39,9 @@ public final class SettingsCommand implements Callable<Integer> {
                 each role's `*Settings` class, package `org.ddpp.runtime.config` for the types); do not edit by hand — a unit
                 test fails when this page and the definitions differ. Each role's config builder takes these settings through
                 `opt(setting, value)`, and each command generates these options from them, so flag, default and doc are the
-                same everywhere. Durations are written with a unit (`500ms`, `30s`, `2m`, `1h`, or ISO `PT30S`). The
-                connection options every role command shares (`--bootstrap-servers`, `--schema-registry`, `--client-config`,
-                `--topic-prefix`, `--topic-suffix`, `--startup-timeout`, `--shutdown-timeout`, `--metrics-port`,
-                `--metrics-host`) are described in [architecture.md](architecture.md#configuration-and-the-role-runtime).
+                same everywhere. Durations are written with a unit (`500ms`, `30s`, `2m`, `1h`, or ISO `PT30S`). The first section
+                lists the connection settings every command that talks to a cluster shares (how they fall back to the
+                environment and the client-config file: [architecture.md](architecture.md#configuration-and-the-role-runtime)).
                 Besides the settings below, a few commands have non-scalar or required options of their own (named in
                 their section; `./ddpp <command> --help` lists everything).""", GROUPS);
     }

@@ -2,7 +2,6 @@ package org.ddpp.ops.cli;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -14,7 +13,6 @@ import org.ddpp.runtime.StartupCheck;
 import org.ddpp.schemas.TopicSpec;
 import org.ddpp.schemas.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code ddpp topics}: prepares a cluster for a pipeline before any role starts (a deployment's one-shot step):
@@ -27,14 +25,16 @@ import picocli.CommandLine.Mixin;
 public final class TopicsCommand extends CommandGroup {
 
     /** A topics subcommand: the connection options, and its work once Kafka and the registry answer. */
-    abstract static class OnCluster implements Callable<Integer> {
+    abstract static class OnCluster extends RoleCommand {
 
-        @Mixin ConnectionOptions connection;
+        OnCluster() {
+            super(ConnectionOptions.ALL);
+        }
 
         @Override
         public final Integer call() {
-            ClusterConnection cluster = connection.connection();
-            StartupCheck.require(cluster, connection.startupTimeout());
+            ClusterConnection cluster = connection().connection();
+            StartupCheck.require(cluster, connection().startupTimeout());
             return run(cluster);
         }
 
@@ -43,7 +43,7 @@ public final class TopicsCommand extends CommandGroup {
     }
 
     /** {@code ddpp topics create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
             description = {"Create every missing ddpp topic (replication from --replication-factor/--min-insync-replicas, "
                     + "by default 3/2 on a cluster of three or more brokers) and register the value schemas; "
                     + "existing topics are left as they are. Prints one line per topic."})
@@ -59,7 +59,7 @@ public final class TopicsCommand extends CommandGroup {
     }
 
     /** {@code ddpp topics describe}. */
-    @Command(name = "describe", mixinStandardHelpOptions = true,
+    @Command(name = "describe", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
             description = "Print each ddpp topic's partitions, replication factor, min.insync.replicas and cleanup policy.")
     static final class Describe extends OnCluster {
 

@@ -6,7 +6,6 @@ import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
 import org.ddpp.runtime.config.Settings;
-import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import org.ddpp.trainer.online.OnlineTrainerConfig;
@@ -20,20 +19,18 @@ import picocli.CommandLine.Option;
         description = "Run the online DDPP-LB trainer: consume ddpp.rewards, train, publish policy versions on ddpp.policy, report on ddpp.metrics, checkpoint with offsets. Stops cleanly on SIGTERM.")
 public final class TrainerCommand extends RoleCommand {
 
-    @Mixin ConnectionOptions connection;
-
     @Mixin RunOptions runOptions;
 
     @Option(names = "--state-dir", required = true, description = "Directory for the trainer's checkpoint and published weights; an existing checkpoint there is resumed.")
     Path stateDir;
 
     public TrainerCommand() {
-        super(TrainerSettings.OPTIONS);
+        super(withConnection(TrainerSettings.OPTIONS));
     }
 
     @Override
     public Integer call() throws Exception {
-        ClusterConnection cluster = connection.connection();
+        ClusterConnection cluster = connection().connection();
         Settings chosen = chosen();
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
                 .setRun(runOptions.run).setConnection(cluster)
@@ -41,11 +38,10 @@ public final class TrainerCommand extends RoleCommand {
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(chosen.get(TrainerSettings.LR))
                         .optLogZLearningRate(chosen.get(TrainerSettings.LOGZ_LR))
                         .optWarmupSteps(chosen.get(TrainerSettings.WARMUP)).build())
-                .optLogZShape(NetworkShape.of(64, 1, 4))
                 .opt(chosen)
-                .optMeterRegistry(connection.meterRegistry())
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
-        StartupCheck.require(cluster, connection.startupTimeout());
+        StartupCheck.require(cluster, connection().startupTimeout());
         ServiceLifetime.ensureTopics(cluster);
         OnlineTrainer trainer = OnlineTrainer.create(config, null);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -59,7 +55,7 @@ public final class TrainerCommand extends RoleCommand {
         training.start();
         System.out.println("trainer " + runOptions.run + " weights at http://" + config.get(TrainerSettings.HTTP_HOST) + ":" + trainer.weightsPort() + "/policies/");
         System.out.flush();
-        AutoCloseable endpoint = connection.serveMetrics(training::isAlive, () -> training.isAlive() && trainer.stepCount() > 0);
+        AutoCloseable endpoint = connection().serveMetrics(training::isAlive, () -> training.isAlive() && trainer.stepCount() > 0);
         AutoCloseable stop = () -> {
             trainer.stop(); // the training thread writes its final checkpoint and returns
             training.join();
@@ -67,6 +63,6 @@ public final class TrainerCommand extends RoleCommand {
             endpoint.close();
         };
         return RoleLifecycle.run("trainer " + runOptions.run, RoleLifecycle.role(stop, training::isAlive, failure::get),
-                connection.shutdownTimeout());
+                connection().shutdownTimeout());
     }
 }

@@ -2,6 +2,7 @@ package org.ddpp.ops.demo;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.SettingsBuilder;
@@ -44,7 +45,7 @@ public record DemoSettings(
         java.util.Map<String, java.util.List<String>> externalScorers,
         boolean startExternal,
         Settings settings,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured {
 
     public DemoSettings {
         Objects.requireNonNull(run, "run");
@@ -54,10 +55,6 @@ public record DemoSettings(
         Objects.requireNonNull(settings, "settings");
     }
 
-    /** The value of one of the {@link DemoOptions}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
 
     public static Builder builder() {
         return new Builder();

@@ -13,9 +13,9 @@ public final class RoleSettings {
 
     /**
      * How long a role waits at start for Kafka and the registry ({@code --startup-timeout} of every role command,
-     * which the connection options declare with the same default as {@code StartupCheck.DEFAULT_TIMEOUT}).
+     * among the connection options; the same default as {@code StartupCheck.DEFAULT_TIMEOUT}).
      */
-    public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup-timeout").defaultValue("15s")
+    public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup-timeout").defaultValue("15s").valueLabel("DURATION")
             .positive().doc("Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses "
                     + "the credentials, within this time.").build();
 }

@@ -27,6 +27,7 @@ public final class Setting<T> {
     private final String defaultText;
     private final T defaultValue;
     private final String doc;
+    private final String label;
     private final List<Check<T>> checks;
 
     private Setting(Builder<T> b) {
@@ -34,6 +35,7 @@ public final class Setting<T> {
         this.type = b.type;
         this.defaultText = b.defaultText;
         this.doc = Objects.requireNonNull(b.doc, () -> "setting " + b.key + " needs a doc");
+        this.label = b.label;
         this.checks = List.copyOf(b.checks);
         this.defaultValue = b.defaultText == null ? null : b.type.parse(b.defaultText);
         if (defaultValue != null) {
@@ -67,6 +69,9 @@ public final class Setting<T> {
 
     /** One or two sentences: what the setting does (without the default, which is appended where shown). */
     public String doc() { return doc; }
+
+    /** How the value is shown in a usage line ({@code HOST:PORT[,...]}, {@code FILE}); null = from the key. */
+    public String valueLabel() { return label; }
 
     /** Whether this is an off-by-default switch (a flag without a value). */
     public boolean isSwitch() { return type == ValueType.BOOLEAN && Boolean.FALSE.equals(defaultValue); }
@@ -113,6 +118,7 @@ public final class Setting<T> {
         private final ValueType<T> type;
         private String defaultText;
         private String doc;
+        private String label;
         private final List<Check<T>> checks = new ArrayList<>();
 
         private Builder(String key, ValueType<T> type) {
@@ -127,6 +133,9 @@ public final class Setting<T> {
         public Builder<T> defaultValue(String text) { this.defaultText = text; return this; }
 
         public Builder<T> doc(String text) { this.doc = text; return this; }
+
+        /** How the value is shown in a usage line, e.g. {@code FILE} (default: the key in camel case). */
+        public Builder<T> valueLabel(String text) { this.label = text; return this; }
 
         /** A rule: {@code requirement} completes "must be …" in the error message. */
         public Builder<T> check(String requirement, Predicate<T> test) {

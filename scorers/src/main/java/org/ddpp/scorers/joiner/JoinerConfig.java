@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RoleConfigBuilder;
@@ -22,7 +23,7 @@ import org.ddpp.scorers.reward.RewardComposition;
  * @param meterRegistry where the joiner's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record JoinerConfig(ClusterConnection connection, RewardComposition composition, Settings settings,
-        MeterRegistry meterRegistry) {
+        MeterRegistry meterRegistry) implements Configured {
 
     public JoinerConfig {
         Objects.requireNonNull(connection, "connection is required");
@@ -30,10 +31,6 @@ public record JoinerConfig(ClusterConnection connection, RewardComposition compo
         Objects.requireNonNull(settings, "settings");
     }
 
-    /** The value of one of the {@link JoinerSettings}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
 
     /** The topic names of this pipeline. */
     public TopicNames topics() {

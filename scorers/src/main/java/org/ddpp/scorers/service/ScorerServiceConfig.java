@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Objects;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RoleConfigBuilder;
@@ -19,7 +20,7 @@ import org.ddpp.runtime.config.RoleConfigBuilder;
  * @param meterRegistry where the instance's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
 public record ScorerServiceConfig(ClusterConnection connection, String scorer, Settings settings,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured {
 
     /** Call threads per unit of parallelism when {@code --call-threads} is 0 (its default). */
     public static final int DEFAULT_CALL_THREADS_PER_CALL = 2;
@@ -39,10 +40,6 @@ public record ScorerServiceConfig(ClusterConnection connection, String scorer, S
         }
     }
 
-    /** The value of one of the {@link ScorerSettings}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
 
     /**
      * Stable id of this instance among the instances of the scorer; a restarted instance with the same id takes

@@ -1,11 +1,16 @@
 package org.ddpp.trainer.offline;
 
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.train.DdppConfig;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.SettingsBuilder;
+import org.ddpp.trainer.learner.LearnerConfig;
+import org.ddpp.trainer.learner.LearnerOptions;
+import org.ddpp.trainer.learner.LearnerSetup;
 
 /**
  * Settings of the offline DDPP loop (the paper's algorithm in one process): a replay buffer refilled every
@@ -13,24 +18,19 @@ import org.ddpp.runtime.config.SettingsBuilder;
  * exploration source (the pre-trained model or the prior data) and the rest from the current policy. Built with
  * {@link #builder()}: the scalar settings are {@link FineTuneSettings#CONFIG} given through
  * {@code opt(setting, value)} (defaults and docs there); the DDPP config and the log-Z shape have their own
- * {@code opt*}.
+ * {@code opt*} ({@link LearnerOptions}).
  *
- * @param ddpp loss and optimiser settings
- * @param logZShape architecture of the log-Z network; default d=64, 1 layer, 4 heads
+ * @param learner  DDPP loss and optimiser settings and the log-Z network's shape
  * @param settings the {@link FineTuneSettings#CONFIG} values
  */
-public record FineTuneConfig(DdppConfig ddpp, NetworkShape logZShape, Settings settings) {
+public record FineTuneConfig(LearnerSetup learner, Settings settings) implements Configured, LearnerConfig {
 
     public FineTuneConfig {
-        Objects.requireNonNull(ddpp, "ddpp");
-        Objects.requireNonNull(logZShape, "logZShape");
+        Objects.requireNonNull(learner, "learner");
         Objects.requireNonNull(settings, "settings");
     }
 
-    /** The value of one of the {@link FineTuneSettings}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
+
 
     public int steps() { return get(FineTuneSettings.STEPS); }
 
@@ -65,7 +65,7 @@ public record FineTuneConfig(DdppConfig ddpp, NetworkShape logZShape, Settings s
 
     /** These settings with another DDPP objective (e.g. IS next to LB in a comparison). */
     public FineTuneConfig withObjective(org.ddpp.diffusion.train.Objective objective) {
-        return new FineTuneConfig(ddpp.toBuilder().optObjective(objective).build(), logZShape, settings);
+        return new FineTuneConfig(learner.withDdpp(ddpp().toBuilder().optObjective(objective).build()), settings);
     }
 
     /**
@@ -88,22 +88,17 @@ public record FineTuneConfig(DdppConfig ddpp, NetworkShape logZShape, Settings s
     }
 
     /** Builder with documented defaults; every setting is optional. */
-    public static final class Builder extends SettingsBuilder<Builder> {
-        private DdppConfig ddpp = DdppConfig.builder().build();
-        private NetworkShape logZShape = NetworkShape.of(64, 1, 4);
+    public static final class Builder extends SettingsBuilder<Builder> implements LearnerOptions<Builder> {
+        private LearnerSetup learner = LearnerSetup.defaults();
 
-        public Builder optDdpp(DdppConfig v) {
-            ddpp = v;
-            return this;
-        }
-
-        public Builder optLogZShape(NetworkShape v) {
-            logZShape = v;
+        @Override
+        public Builder learner(UnaryOperator<LearnerSetup> change) {
+            learner = change.apply(learner);
             return this;
         }
 
         public FineTuneConfig build() {
-            return new FineTuneConfig(ddpp, logZShape, settings());
+            return new FineTuneConfig(learner, settings());
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.ddpp.trainer.offline;
 
 import java.util.List;
-import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.diffusion.train.Objective;
 import org.ddpp.diffusion.train.Proposal;
@@ -68,7 +67,7 @@ public final class FineTuneSettings {
 
     /**
      * The fine-tune {@code values} describe (every setting of {@link #ALL} not among them at its default): the DDPP
-     * settings make its {@link DdppConfig}, the log-Z network is d=64, 1 layer, 4 heads. A bad objective or proposal
+     * settings make its {@link DdppConfig}, the log-Z network has the default shape. A bad objective or proposal
      * is one readable {@link IllegalArgumentException}.
      */
     public static FineTuneConfig.Builder config(Settings values) {
@@ -87,6 +86,6 @@ public final class FineTuneSettings {
                 .optIsSamples(values.get(IS_SAMPLES))
                 .optProposal(prop)
                 .build();
-        return FineTuneConfig.builder().optDdpp(ddpp).optLogZShape(NetworkShape.of(64, 1, 4)).opt(values);
+        return FineTuneConfig.builder().optDdpp(ddpp).opt(values);
     }
 }

@@ -2,26 +2,31 @@ package org.ddpp.trainer.online;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.config.Configured;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RunConfigBuilder;
 import org.ddpp.diffusion.train.DdppConfig;
+import org.ddpp.trainer.learner.LearnerConfig;
+import org.ddpp.trainer.learner.LearnerOptions;
+import org.ddpp.trainer.learner.LearnerSetup;
 
 /**
  * Settings of the online (Kafka) trainer. Required ({@code set*}): run id, Kafka and registry addresses, the
  * pre-trained checkpoint and the trainer's state directory; the scalar settings are {@link TrainerSettings} given
- * through {@code opt(setting, value)} (defaults and docs there); DDPP, log-Z shape and meter registry have their own
- * {@code opt*}.
+ * through {@code opt(setting, value)} (defaults and docs there); DDPP, log-Z shape ({@link LearnerOptions}) and
+ * meter registry have their own {@code opt*}.
  *
  * @param run run id; only scored candidates of this run are trained on
  * @param connection Kafka (with its client security settings), registry and topic names
  * @param pretrained the run's pre-trained checkpoint (policy version 0 and the frozen reference)
  * @param stateDir where the trainer keeps its checkpoint ({@code stateDir/checkpoint}) and published weights
  *     ({@code stateDir/policies})
- * @param ddpp DDPP-LB settings (objective must be LB: IS needs reward calls the stream cannot make)
- * @param logZShape log-Z network architecture; default d=64, 1 layer, 4 heads
+ * @param learner DDPP-LB settings (objective must be LB: IS needs reward calls the stream cannot make) and the
+ *     log-Z network's shape (default {@link LearnerSetup#DEFAULT_LOGZ_SHAPE})
  * @param settings the {@link TrainerSettings} values. {@code fresh-per-step}: how many new scored candidates the
  *     trainer takes in per DDPP step once the buffer holds {@code initial-fill}; 0 = as many as arrive. Reading no
  *     faster than training needs leaves the rest in Kafka, so the samplers' flow control pauses them and the CPU goes
@@ -33,10 +38,9 @@ public record OnlineTrainerConfig(
         ClusterConnection connection,
         Path pretrained,
         Path stateDir,
-        DdppConfig ddpp,
-        NetworkShape logZShape,
+        LearnerSetup learner,
         Settings settings,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured, LearnerConfig {
 
     public OnlineTrainerConfig {
         Objects.requireNonNull(run, "run");
@@ -51,15 +55,12 @@ public record OnlineTrainerConfig(
             throw new IllegalArgumentException("initial fill (" + initialFill + ") must be at least the batch size ("
                     + batchSize + "), or the trainer waits forever for its first batch");
         }
-        if (ddpp.objective() != org.ddpp.diffusion.train.Objective.LB) {
+        if (learner.ddpp().objective() != org.ddpp.diffusion.train.Objective.LB) {
             throw new IllegalArgumentException("the online trainer runs DDPP-LB only (IS needs reward calls per step)");
         }
     }
 
-    /** The value of one of the {@link TrainerSettings}. */
-    public <T> T get(Setting<T> setting) {
-        return settings.get(setting);
-    }
+
 
     public Path checkpointDir() {
         return stateDir.resolve("checkpoint");
@@ -74,28 +75,23 @@ public record OnlineTrainerConfig(
     }
 
     /** {@code set*} for required settings, {@code opt*} for the rest. */
-    public static final class Builder extends RunConfigBuilder<Builder> {
+    public static final class Builder extends RunConfigBuilder<Builder> implements LearnerOptions<Builder> {
         private Path stateDir;
-        private DdppConfig ddpp = DdppConfig.builder().build();
-        private NetworkShape logZShape = NetworkShape.of(64, 1, 4);
+        private LearnerSetup learner = LearnerSetup.defaults();
 
         public Builder setStateDir(Path v) {
             stateDir = v;
             return this;
         }
 
-        public Builder optDdpp(DdppConfig v) {
-            ddpp = v;
-            return this;
-        }
-
-        public Builder optLogZShape(NetworkShape v) {
-            logZShape = v;
+        @Override
+        public Builder learner(UnaryOperator<LearnerSetup> change) {
+            learner = change.apply(learner);
             return this;
         }
 
         public OnlineTrainerConfig build() {
-            return new OnlineTrainerConfig(run(), connection(), pretrained(), stateDir, ddpp, logZShape, settings(), meterRegistry());
+            return new OnlineTrainerConfig(run(), connection(), pretrained(), stateDir, learner, settings(), meterRegistry());
         }
     }
 
