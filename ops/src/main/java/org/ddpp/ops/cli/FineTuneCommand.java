@@ -24,12 +24,6 @@ import picocli.CommandLine.Option;
         description = "Fine-tune a pre-trained model toward the task's reward with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
 public final class FineTuneCommand extends RoleCommand {
 
-    @Option(names = "--pretrained", required = true, description = "Checkpoint directory written by 'ddpp pretrain'.")
-    Path pretrained;
-
-    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-    Path out;
-
     public FineTuneCommand() {
         super(OfflineSettings.FINETUNE_COMMAND);
     }
@@ -37,6 +31,8 @@ public final class FineTuneCommand extends RoleCommand {
     @Override
     public Integer call() throws Exception {
         Settings chosen = chosen();
+        Path pretrained = chosen.get(OfflineSettings.PRETRAINED);
+        Path out = chosen.get(OfflineSettings.OUT);
         String task = chosen.get(OfflineSettings.TASK);
         Checkpoint source = Checkpoint.open(pretrained);
         Task t = source.task();

@@ -41,6 +41,12 @@ public final class OfflineSettings {
             .doc("Adam learning rate.").build();
     public static final Setting<Long> PRETRAIN_SEED = Setting.longValue("seed").defaultValue("7")
             .doc("Seed of pre-training: weights, data and masking.").build();
+    public static final Setting<Path> OUT = Setting.path("out").required()
+            .doc("Checkpoint directory to write.").build();
+    public static final Setting<Path> PRETRAINED = Setting.path("pretrained").required()
+            .doc("Checkpoint directory written by 'ddpp pretrain'.").build();
+    public static final Setting<Path> CHECKPOINT = Setting.path("checkpoint").required()
+            .doc("Checkpoint directory (pre-trained or fine-tuned).").build();
     /** Pre-training steps of a benchmark or the demo when the model is not cached; null = the task's. */
     public static final Setting<Integer> PRETRAIN_STEPS = DemoOptions.PRETRAIN_STEPS;
     public static final Setting<Path> CACHE_DIR = DemoOptions.CACHE_DIR;
@@ -120,10 +126,10 @@ public final class OfflineSettings {
     public static final Setting<Integer> ROUNDS = Setting.integer("rounds").defaultValue("1").between(1, 100)
             .doc("How many times the three faults are injected.").build();
 
-    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, PRETRAIN_STEPS_OF_PRETRAIN,
+    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, PRETRAIN_STEPS_OF_PRETRAIN,
             PRETRAIN_BATCH_SIZE, PRETRAIN_LR, PRETRAIN_SEED), MODEL);
-    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK), FineTuneSettings.ALL);
-    public static final List<Setting<?>> SAMPLE_COMMAND = List.of(SAMPLER, SAMPLER_STEPS, NO_CACHE,
+    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT), FineTuneSettings.ALL);
+    public static final List<Setting<?>> SAMPLE_COMMAND = List.of(CHECKPOINT, SAMPLER, SAMPLER_STEPS, NO_CACHE,
             SAMPLE_SEED_OF_SAMPLE, JSON);
     public static final List<Setting<?>> BENCH_GRID_COMMAND = concat(List.of(QUICK, PRETRAIN_SEED, PRETRAIN_STEPS,
             EVAL_EVERY, REWARD, SUITE), FineTuneSettings.ALL, MODEL);
@@ -139,9 +145,9 @@ public final class OfflineSettings {
 
     /** The groups of the configuration reference, in its order. */
     public static final List<SettingGroup> GROUPS = List.of(
-            new SettingGroup("pretrain", "`ddpp pretrain`: MDLM pre-training on a task's prior data (and `--out`, required).", PRETRAIN_COMMAND),
-            new SettingGroup("finetune", "`ddpp finetune`: the offline DDPP loop from a pre-trained checkpoint (and `--pretrained`, `--out`, required).", FINETUNE_COMMAND),
-            new SettingGroup("sample", "`ddpp sample`: sequences from a checkpoint's policy (and `--checkpoint`, required, and `-n`/`--count`, default 16).", SAMPLE_COMMAND),
+            new SettingGroup("pretrain", "`ddpp pretrain`: MDLM pre-training on a task's prior data.", PRETRAIN_COMMAND),
+            new SettingGroup("finetune", "`ddpp finetune`: the offline DDPP loop from a pre-trained checkpoint.", FINETUNE_COMMAND),
+            new SettingGroup("sample", "`ddpp sample`: sequences from a checkpoint's policy (and `-n`/`--count`, default 16).", SAMPLE_COMMAND),
             new SettingGroup("bench grid", "`ddpp bench grid`: pre-train and fine-tune on the 2-D grid with exact evaluation.", BENCH_GRID_COMMAND),
             new SettingGroup("bench methods", "`ddpp bench methods`: the inference-time baselines next to DDPP on the grid.", BENCH_METHODS_COMMAND),
             new SettingGroup("bench protein", "`ddpp bench protein`, `mnist`, `sentiment`: the baselines next to DDPP on a real task; unset values are the task profile's.", BENCH_TASK_COMMAND),

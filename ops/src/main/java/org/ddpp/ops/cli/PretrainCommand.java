@@ -23,9 +23,6 @@ import picocli.CommandLine.Option;
         description = "Pre-train a masked diffusion model (MDLM ELBO) on a task's prior data; writes a checkpoint and prints a JSON summary.")
 public final class PretrainCommand extends RoleCommand {
 
-    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-    Path out;
-
     public PretrainCommand() {
         super(OfflineSettings.PRETRAIN_COMMAND);
     }
@@ -33,6 +30,7 @@ public final class PretrainCommand extends RoleCommand {
     @Override
     public Integer call() throws Exception {
         Settings chosen = chosen();
+        Path out = chosen.get(OfflineSettings.OUT);
         Task t = Tasks.byName(chosen.get(OfflineSettings.TASK));
         int steps = chosen.get(OfflineSettings.PRETRAIN_STEPS_OF_PRETRAIN);
         long seed = chosen.get(OfflineSettings.PRETRAIN_SEED);

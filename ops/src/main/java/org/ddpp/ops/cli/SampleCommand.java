@@ -20,9 +20,6 @@ import picocli.CommandLine.Option;
         description = "Draw sequences from a checkpoint's policy and print them, one per line.")
 public final class SampleCommand extends RoleCommand {
 
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (pre-trained or fine-tuned).")
-    Path checkpoint;
-
     @Option(names = {"-n", "--count"}, defaultValue = "16", description = "Number of sequences (default: ${DEFAULT-VALUE}).")
     int count;
 
@@ -36,6 +33,7 @@ public final class SampleCommand extends RoleCommand {
             throw new IllegalArgumentException("--count must be >= 1");
         }
         Settings chosen = chosen();
+        Path checkpoint = chosen.get(OfflineSettings.CHECKPOINT);
         String sampler = chosen.get(OfflineSettings.SAMPLER);
         boolean json = chosen.get(OfflineSettings.JSON);
         Sampler s = switch (sampler) {

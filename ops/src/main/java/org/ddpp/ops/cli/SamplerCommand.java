@@ -1,15 +1,17 @@
 package org.ddpp.ops.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.producers.SamplerConfig;
 import org.ddpp.producers.SamplerService;
 import org.ddpp.producers.SamplerSettings;
+import org.ddpp.runtime.config.RoleSettings;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.schemas.avro.CandidateSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,8 +23,6 @@ import picocli.CommandLine.Option;
         description = "Run a sampler: sample the run's newest policy (or the pinned pre-trained model) and publish candidates "
                 + "on ddpp.candidates under flow control; follow ddpp.policy; report on ddpp.metrics. Stops cleanly on SIGTERM.")
 public final class SamplerCommand extends RoleCommand {
-
-    @Mixin RunOptions runOptions;
 
     static final class Mode {
         @Option(names = "--pinned", description = "Pin to the pre-trained model: never swap, candidates have source PRETRAINED (exploration).")
@@ -41,18 +41,21 @@ public final class SamplerCommand extends RoleCommand {
 
     @Override
     public Integer call() throws Exception {
+        Settings chosen = chosen();
+        String run = chosen.get(RoleSettings.RUN);
+        Path pretrained = chosen.get(RoleSettings.PRETRAINED);
         SamplerConfig config = SamplerConfig.builder()
-                .setRun(runOptions.run).setConnection(connection().connection()).setPretrained(runOptions.pretrained)
+                .setRun(run).setConnection(connection().connection()).setPretrained(pretrained)
                 .optSource(mode.replay ? CandidateSource.REPLAY : mode.pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
-                .opt(chosen())
+                .opt(chosen)
                 .opt(SamplerSettings.STARTUP_TIMEOUT, connection().startupTimeout())
                 .optMeterRegistry(connection().meterRegistry())
                 .build();
-        Checkpoint.open(runOptions.pretrained); // a bad directory is reported before any connection attempt
+        Checkpoint.open(pretrained); // a bad directory is reported before any connection attempt
         SamplerService.checkReachable(config);
         ServiceLifetime.ensureTopics(config.connection());
         SamplerService service = SamplerService.start(config);
-        System.out.println("ddpp sampler " + config.samplerId() + ": run " + runOptions.run + ", source " + config.source()
+        System.out.println("ddpp sampler " + config.samplerId() + ": run " + run + ", source " + config.source()
                 + ", publishing to " + config.topics().candidates() + " on " + config.connection().bootstrapServers());
         System.out.flush();
         // samples until SIGTERM or --max-candidates

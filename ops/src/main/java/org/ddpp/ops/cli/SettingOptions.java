@@ -47,6 +47,7 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
                         throw new CommandLine.TypeConversionException(e.getMessage());
                     }
                 });
+        b.required(setting.required());
         if (setting.isSwitch()) {
             b.arity("0").defaultValue("false");
         } else if (setting.defaultText() != null) {

@@ -42,7 +42,7 @@ public final class SettingsCommand implements Callable<Integer> {
                 same everywhere. Durations are written with a unit (`500ms`, `30s`, `2m`, `1h`, or ISO `PT30S`). The first section
                 lists the connection settings every command that talks to a cluster shares (how they fall back to the
                 environment and the client-config file: [architecture.md](architecture.md#configuration-and-the-role-runtime)).
-                Besides the settings below, a few commands have non-scalar or required options of their own (named in
+                Besides the settings below, a few commands have non-scalar options of their own (named in
                 their section; `./ddpp <command> --help` lists everything).""", GROUPS);
     }
 

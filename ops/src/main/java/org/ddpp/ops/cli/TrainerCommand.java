@@ -1,28 +1,21 @@
 package org.ddpp.ops.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.RoleLifecycle;
 import org.ddpp.runtime.StartupCheck;
+import org.ddpp.runtime.config.RoleSettings;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import org.ddpp.trainer.online.OnlineTrainerConfig;
 import org.ddpp.trainer.online.TrainerSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ddpp trainer}: the online DDPP-LB trainer as its own process against any Kafka cluster. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run the online DDPP-LB trainer: consume ddpp.rewards, train, publish policy versions on ddpp.policy, report on ddpp.metrics, checkpoint with offsets. Stops cleanly on SIGTERM.")
 public final class TrainerCommand extends RoleCommand {
-
-    @Mixin RunOptions runOptions;
-
-    @Option(names = "--state-dir", required = true, description = "Directory for the trainer's checkpoint and published weights; an existing checkpoint there is resumed.")
-    Path stateDir;
 
     public TrainerCommand() {
         super(withConnection(TrainerSettings.OPTIONS));
@@ -32,9 +25,10 @@ public final class TrainerCommand extends RoleCommand {
     public Integer call() throws Exception {
         ClusterConnection cluster = connection().connection();
         Settings chosen = chosen();
+        String run = chosen.get(RoleSettings.RUN);
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
-                .setRun(runOptions.run).setConnection(cluster)
-                .setPretrained(runOptions.pretrained).setStateDir(stateDir)
+                .setRun(run).setConnection(cluster)
+                .setPretrained(chosen.get(RoleSettings.PRETRAINED)).setStateDir(chosen.get(TrainerSettings.STATE_DIR))
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(chosen.get(TrainerSettings.LR))
                         .optLogZLearningRate(chosen.get(TrainerSettings.LOGZ_LR))
                         .optWarmupSteps(chosen.get(TrainerSettings.WARMUP)).build())
@@ -51,9 +45,9 @@ public final class TrainerCommand extends RoleCommand {
             } catch (Throwable e) {
                 failure.set(e);
             }
-        }, "ddpp-trainer-" + runOptions.run);
+        }, "ddpp-trainer-" + run);
         training.start();
-        System.out.println("trainer " + runOptions.run + " weights at http://" + config.get(TrainerSettings.HTTP_HOST) + ":" + trainer.weightsPort() + "/policies/");
+        System.out.println("trainer " + run + " weights at http://" + config.get(TrainerSettings.HTTP_HOST) + ":" + trainer.weightsPort() + "/policies/");
         System.out.flush();
         AutoCloseable endpoint = connection().serveMetrics(training::isAlive, () -> training.isAlive() && trainer.stepCount() > 0);
         AutoCloseable stop = () -> {
@@ -62,7 +56,7 @@ public final class TrainerCommand extends RoleCommand {
             trainer.close();
             endpoint.close();
         };
-        return RoleLifecycle.run("trainer " + runOptions.run, RoleLifecycle.role(stop, training::isAlive, failure::get),
+        return RoleLifecycle.run("trainer " + run, RoleLifecycle.role(stop, training::isAlive, failure::get),
                 connection().shutdownTimeout());
     }
 }

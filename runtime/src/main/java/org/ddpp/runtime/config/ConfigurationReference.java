@@ -20,7 +20,7 @@ public final class ConfigurationReference {
             b.append("| flag | type | default | rules | what it does |\n|---|---|---|---|---|\n");
             for (Setting<?> s : group.settings()) {
                 b.append("| `").append(s.flag()).append("` | ").append(s.type().name()).append(" | ")
-                        .append(s.defaultText() == null ? "—" : "`" + s.defaultText() + "`").append(" | ")
+                        .append(s.required() ? "required" : s.defaultText() == null ? "—" : "`" + s.defaultText() + "`").append(" | ")
                         .append(String.join(", ", s.requirements())).append(" | ")
                         .append(cell(s.doc())).append(" |\n");
             }

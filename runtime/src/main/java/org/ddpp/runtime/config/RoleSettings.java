@@ -1,5 +1,6 @@
 package org.ddpp.runtime.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Settings that several roles share, defined once here so their default and doc cannot differ between roles. */
@@ -18,4 +19,12 @@ public final class RoleSettings {
     public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup-timeout").defaultValue("15s").valueLabel("DURATION")
             .positive().doc("Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses "
                     + "the credentials, within this time.").build();
+
+    /** The run a streaming role (sampler, trainer) belongs to. */
+    public static final Setting<String> RUN = Setting.text("run").defaultValue("grid-demo").notBlank()
+            .doc("Run id: the role works on this run's candidates and policy versions only.").build();
+
+    /** The run's pre-trained checkpoint (sampler, trainer). */
+    public static final Setting<Path> PRETRAINED = Setting.path("pretrained").required()
+            .doc("The run's pre-trained checkpoint directory (policy version 0, the architecture and the frozen reference).").build();
 }

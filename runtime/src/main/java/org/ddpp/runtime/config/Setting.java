@@ -28,6 +28,7 @@ public final class Setting<T> {
     private final T defaultValue;
     private final String doc;
     private final String label;
+    private final boolean required;
     private final List<Check<T>> checks;
 
     private Setting(Builder<T> b) {
@@ -36,6 +37,10 @@ public final class Setting<T> {
         this.defaultText = b.defaultText;
         this.doc = Objects.requireNonNull(b.doc, () -> "setting " + b.key + " needs a doc");
         this.label = b.label;
+        this.required = b.required;
+        if (required && b.defaultText != null) {
+            throw new IllegalArgumentException("setting " + b.key + " is required, so it has no default");
+        }
         this.checks = List.copyOf(b.checks);
         this.defaultValue = b.defaultText == null ? null : b.type.parse(b.defaultText);
         if (defaultValue != null) {
@@ -72,6 +77,9 @@ public final class Setting<T> {
 
     /** How the value is shown in a usage line ({@code HOST:PORT[,...]}, {@code FILE}); null = from the key. */
     public String valueLabel() { return label; }
+
+    /** Whether a command that offers this setting refuses to run without it (then it has no default). */
+    public boolean required() { return required; }
 
     /** Whether this is an off-by-default switch (a flag without a value). */
     public boolean isSwitch() { return type == ValueType.BOOLEAN && Boolean.FALSE.equals(defaultValue); }
@@ -119,6 +127,7 @@ public final class Setting<T> {
         private String defaultText;
         private String doc;
         private String label;
+        private boolean required;
         private final List<Check<T>> checks = new ArrayList<>();
 
         private Builder(String key, ValueType<T> type) {
@@ -133,6 +142,9 @@ public final class Setting<T> {
         public Builder<T> defaultValue(String text) { this.defaultText = text; return this; }
 
         public Builder<T> doc(String text) { this.doc = text; return this; }
+
+        /** A command that offers the setting refuses to run without it (picocli's "Missing required option"). */
+        public Builder<T> required() { this.required = true; return this; }
 
         /** How the value is shown in a usage line, e.g. {@code FILE} (default: the key in camel case). */
         public Builder<T> valueLabel(String text) { this.label = text; return this; }

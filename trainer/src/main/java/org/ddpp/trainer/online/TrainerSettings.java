@@ -2,6 +2,7 @@ package org.ddpp.trainer.online;
 
 import java.time.Duration;
 import java.util.List;
+import org.ddpp.runtime.config.RoleSettings;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.SettingGroup;
 
@@ -14,6 +15,9 @@ public final class TrainerSettings {
 
     private TrainerSettings() {}
 
+    /** Where the trainer keeps its checkpoint and published weights (required; the config's {@code setStateDir}). */
+    public static final Setting<java.nio.file.Path> STATE_DIR = Setting.path("state-dir").required()
+            .doc("Directory for the trainer's checkpoint and published weights; an existing checkpoint there is resumed.").build();
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("batch-size").defaultValue("64").positive()
             .doc("Samples per DDPP step.").build();
     public static final Setting<Integer> BUFFER = Setting.integer("buffer").defaultValue("10000").positive()
@@ -51,7 +55,7 @@ public final class TrainerSettings {
             .doc("Published weight files kept on disk.").build();
 
     /** The settings {@code ddpp trainer} offers as options. */
-    public static final List<Setting<?>> OPTIONS = List.of(BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
+    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
             CHECKPOINT_EVERY, MAX_STEPS, FRESH_PER_STEP, INITIAL_FILL, LR, LOGZ_LR, WARMUP, HTTP_HOST, HTTP_PORT, SEED);
 
     public static final SettingGroup GROUP = new SettingGroup("trainer",
