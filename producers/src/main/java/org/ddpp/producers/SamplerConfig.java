@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Configured;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RunConfigBuilder;
 import org.ddpp.schemas.avro.CandidateSource;

@@ -13,7 +13,6 @@ import org.ddpp.ops.demo.DemoPipeline;
 import org.ddpp.ops.demo.DemoSettings;
 import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.demo.RunAccounting;
-import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import picocli.CommandLine.Command;

@@ -17,7 +17,6 @@ import org.ddpp.trainer.offline.FineTuneConfig;
 import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code ddpp finetune}: steers a pre-trained checkpoint toward the task's reward with DDPP, offline. */
 @Command(name = "finetune", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,

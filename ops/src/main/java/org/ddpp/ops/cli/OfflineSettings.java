@@ -33,7 +33,7 @@ public final class OfflineSettings {
     // pre-training
     public static final Setting<String> TASK = Setting.text("task").defaultValue("grid").notBlank()
             .doc("Task to model; ddpp finetune: must match the pre-trained checkpoint.").build();
-    public static final Setting<Integer> PRETRAIN_STEPS_OF_PRETRAIN = Setting.integer("steps").defaultValue("3000").nonNegative()
+    public static final Setting<Integer> PRETRAIN_OPTIMISER_STEPS = Setting.integer("steps").defaultValue("3000").nonNegative()
             .doc("Optimiser steps.").build();
     public static final Setting<Integer> PRETRAIN_BATCH_SIZE = Setting.integer("batch-size").defaultValue("128").positive()
             .doc("Sequences per step.").build();
@@ -58,7 +58,7 @@ public final class OfflineSettings {
             .doc("Steps T of the ancestral sampler.").build();
     public static final Setting<Boolean> NO_CACHE = Setting.flag("no-cache")
             .doc("Re-run the network even when no position changed.").build();
-    public static final Setting<Long> SAMPLE_SEED_OF_SAMPLE = Setting.longValue("seed").defaultValue("1")
+    public static final Setting<Long> SAMPLING_SEED = Setting.longValue("seed").defaultValue("1")
             .doc("Sampling seed.").build();
     public static final Setting<Boolean> JSON = Setting.flag("json")
             .doc("Print one JSON object per sequence (tokens and rendering).").build();
@@ -126,11 +126,11 @@ public final class OfflineSettings {
     public static final Setting<Integer> ROUNDS = Setting.integer("rounds").defaultValue("1").between(1, 100)
             .doc("How many times the three faults are injected.").build();
 
-    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, PRETRAIN_STEPS_OF_PRETRAIN,
+    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, PRETRAIN_OPTIMISER_STEPS,
             PRETRAIN_BATCH_SIZE, PRETRAIN_LR, PRETRAIN_SEED), MODEL);
     public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT), FineTuneSettings.ALL);
     public static final List<Setting<?>> SAMPLE_COMMAND = List.of(CHECKPOINT, SAMPLER, SAMPLER_STEPS, NO_CACHE,
-            SAMPLE_SEED_OF_SAMPLE, JSON);
+            SAMPLING_SEED, JSON);
     public static final List<Setting<?>> BENCH_GRID_COMMAND = concat(List.of(QUICK, PRETRAIN_SEED, PRETRAIN_STEPS,
             EVAL_EVERY, REWARD, SUITE), FineTuneSettings.ALL, MODEL);
     public static final List<Setting<?>> BENCH_METHODS_COMMAND = concat(List.of(METHODS_TASK, METHODS_SAMPLES, BEST_OF,

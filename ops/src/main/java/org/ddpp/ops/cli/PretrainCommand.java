@@ -16,7 +16,6 @@ import org.ddpp.runtime.config.Settings;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.offline.Pretraining;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code ddpp pretrain}: trains a masked diffusion model on a task's prior data and writes a checkpoint. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
@@ -32,7 +31,7 @@ public final class PretrainCommand extends RoleCommand {
         Settings chosen = chosen();
         Path out = chosen.get(OfflineSettings.OUT);
         Task t = Tasks.byName(chosen.get(OfflineSettings.TASK));
-        int steps = chosen.get(OfflineSettings.PRETRAIN_STEPS_OF_PRETRAIN);
+        int steps = chosen.get(OfflineSettings.PRETRAIN_OPTIMISER_STEPS);
         long seed = chosen.get(OfflineSettings.PRETRAIN_SEED);
         PretrainConfig config = new PretrainConfig(OfflineSettings.shape(chosen), steps,
                 chosen.get(OfflineSettings.PRETRAIN_BATCH_SIZE), chosen.get(OfflineSettings.PRETRAIN_LR), 1.0, seed);

@@ -45,7 +45,7 @@ public final class SampleCommand extends RoleCommand {
         Checkpoint cp = Checkpoint.open(checkpoint);
         try (NDManager root = NDManager.newBaseManager();
                 Mdm model = cp.loadPolicy(root)) {
-            int[][] xs = s.sample(model, count, new SplittableRandom(chosen.get(OfflineSettings.SAMPLE_SEED_OF_SAMPLE)));
+            int[][] xs = s.sample(model, count, new SplittableRandom(chosen.get(OfflineSettings.SAMPLING_SEED)));
             for (int[] x : xs) {
                 if (json) {
                     Map<String, Object> row = new LinkedHashMap<>();

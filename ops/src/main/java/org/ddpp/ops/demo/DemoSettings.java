@@ -3,7 +3,6 @@ package org.ddpp.ops.demo;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.ddpp.runtime.config.Configured;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.SettingsBuilder;
 import org.ddpp.scorers.reward.RewardComposition;

@@ -7,7 +7,6 @@ import java.util.Objects;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.runtime.config.Configured;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.RoleConfigBuilder;
 import org.ddpp.scorers.reward.RewardComposition;

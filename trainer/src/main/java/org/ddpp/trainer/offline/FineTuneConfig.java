@@ -2,10 +2,7 @@ package org.ddpp.trainer.offline;
 
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import org.ddpp.diffusion.model.NetworkShape;
-import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.runtime.config.Configured;
-import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.runtime.config.SettingsBuilder;
 import org.ddpp.trainer.learner.LearnerConfig;
