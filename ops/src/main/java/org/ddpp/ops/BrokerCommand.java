@@ -2,9 +2,11 @@ package org.ddpp.ops;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import org.ddpp.testkit.EmbeddedKafka;
+import org.ddpp.ops.cli.RoleCommand;
+import org.ddpp.ops.cli.SettingOptions;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.schemas.Topics;
+import org.ddpp.testkit.EmbeddedKafka;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,44 +14,17 @@ import picocli.CommandLine.Option;
  * {@code ddpp broker}: a real Kafka KRaft node (broker + controller) in this process: on its own a one-node cluster
  * for one machine with the project's topics created, or with {@code --node-id}, {@code --controller-quorum-voters}
  * and {@code --cluster-id} one member of a multi-node cluster. Prints {@code HOST:PORT} as its first line on stdout
- * once clients can connect; stops cleanly on SIGTERM.
+ * once clients can connect; stops cleanly on SIGTERM. Its options are {@link BrokerSettings#ALL}.
  */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = {"Run a Kafka 4.3.1 KRaft node (broker + controller) in this process: a one-node cluster, or with "
                 + "--node-id, --controller-quorum-voters and --cluster-id one member of a cluster (then its topics "
                 + "are created by 'ddpp topics create' once the cluster is up)."})
-public final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand extends RoleCommand {
 
-    @Option(names = "--data-dir", defaultValue = "runs/kafka",
-            description = "Directory for the broker's logs and metadata; kept across restarts (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--port", defaultValue = "9092",
-            description = "Client (PLAINTEXT) port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--controller-port", defaultValue = "0",
-            description = "KRaft controller port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int controllerPort;
-
-    @Option(names = "--host", defaultValue = EmbeddedKafka.Builder.DEFAULT_HOST,
-            description = "Host to bind and advertise (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--no-topics", description = "Do not create the ddpp topics on start.")
-    boolean noTopics;
-
-    @Option(names = "--node-id", defaultValue = "1", description = "This node's id in the cluster (default: ${DEFAULT-VALUE}).")
-    int nodeId;
-
-    @Option(names = "--controller-quorum-voters", paramLabel = "ID@HOST:PORT[,...]",
-            description = "The KRaft quorum, this node included, e.g. 1@10.0.0.1:9093,2@10.0.0.2:9093,3@10.0.0.3:9093 "
-                    + "(default: this node alone). Needs --controller-port and --cluster-id.")
-    String quorumVoters;
-
-    @Option(names = "--cluster-id", paramLabel = "UUID",
-            description = "Cluster id every member formats its storage with (base64 UUID; default: a new one, for a one-node cluster).")
-    String clusterId;
+    public BrokerCommand() {
+        super(BrokerSettings.ALL);
+    }
 
     @Option(names = "--broker-property", paramLabel = "KEY=VALUE",
             description = "Any other Kafka broker property, e.g. log.retention.hours=48; repeatable.")
@@ -57,15 +32,18 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
-        }
+        Settings chosen = chosen();
+        Path dataDir = chosen.get(BrokerSettings.DATA_DIR);
+        int controllerPort = chosen.get(BrokerSettings.CONTROLLER_PORT);
+        String quorumVoters = chosen.get(BrokerSettings.QUORUM_VOTERS);
+        String clusterId = chosen.get(BrokerSettings.CLUSTER_ID);
+        int nodeId = chosen.get(BrokerSettings.NODE_ID);
         EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
                 .setDataDir(dataDir)
-                .optPort(port)
+                .optPort(chosen.get(BrokerSettings.PORT))
                 .optControllerPort(controllerPort)
-                .optHost(host)
-                .optTopics(noTopics ? List.of() : Topics.all());
+                .optHost(chosen.get(BrokerSettings.HOST))
+                .optTopics(chosen.get(BrokerSettings.NO_TOPICS) ? List.of() : Topics.all());
         brokerProperties.forEach(builder::optBrokerProperty);
         if (quorumVoters != null) {
             if (clusterId == null || controllerPort == 0) {

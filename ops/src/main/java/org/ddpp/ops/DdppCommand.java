@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             org.ddpp.ops.cli.JoinerCommand.class,
             org.ddpp.ops.cli.TopicsCommand.class,
             org.ddpp.ops.cli.SteerCommand.class,
+            org.ddpp.ops.cli.SettingsCommand.class,
             org.ddpp.ops.chaos.ChaosCommand.class
         })
 public final class DdppCommand implements Runnable {

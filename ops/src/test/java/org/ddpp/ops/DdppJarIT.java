@@ -73,7 +73,7 @@ class DdppJarIT {
         Process process = start(List.of("broker", "--port", "70000"), "bad");
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, process.exitValue());
-        assertEquals(List.of("ddpp broker: --port must be between 0 and 65535, got 70000"),
+        assertEquals(List.of("ddpp broker: port must be between 0 and 65535, got 70000"),
                 Files.readAllLines(dir.resolve("bad.err")));
     }
 

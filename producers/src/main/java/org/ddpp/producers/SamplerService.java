@@ -29,6 +29,7 @@ import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
 import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.runtime.StartupCheck;
 import org.ddpp.runtime.UnreachableAtStartException;
 import org.ddpp.schemas.Topics;
@@ -91,7 +92,7 @@ public final class SamplerService implements AutoCloseable {
         this.keys = Topics.CANDIDATES.keySerde(registry, true).serializer();
         this.candidates = Topics.CANDIDATES.valueSerde(registry, true).serializer();
         this.factory = new CandidateFactory(task, config.run(), config.samplerId(), config.source());
-        if (config.maxOutstanding() > 0) {
+        if (config.get(SamplerSettings.MAX_OUTSTANDING) > 0) {
             org.ddpp.runtime.TopicNames t = config.topics();
             SettledCounter counter = new SettledCounter(
                     new KafkaConsumer<>(counterProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -102,7 +103,7 @@ public final class SamplerService implements AutoCloseable {
         } else {
             this.backlog = java.util.OptionalLong::empty;
         }
-        this.gate = new FlowGate(backlog, config.maxOutstanding(), config.flowRefresh().toNanos(), System::nanoTime);
+        this.gate = new FlowGate(backlog, config.get(SamplerSettings.MAX_OUTSTANDING), config.get(SamplerSettings.FLOW_REFRESH).toNanos(), System::nanoTime);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false),
                 config.topics().dlq());
         this.rejections = new PolicyRejections(deadLetters, metrics, config.samplerId());
@@ -110,8 +111,8 @@ public final class SamplerService implements AutoCloseable {
             this.follower = new PolicyFollower(config.run(), config.topics().policy(),
                     new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                     Topics.POLICY.valueSerde(registry, true).deserializer(),
-                    new PolicyFetcher(config.downloadDir(), config.fetchConnectTimeout(), config.fetchTimeout(),
-                            config.allowFileWeights(), config.maxWeightsBytes()),
+                    new PolicyFetcher(config.downloadDir(), config.get(SamplerSettings.FETCH_CONNECT_TIMEOUT), config.get(SamplerSettings.FETCH_TIMEOUT),
+                            config.get(SamplerSettings.ALLOW_FILE_WEIGHTS), config.get(SamplerSettings.MAX_WEIGHTS_SIZE)),
                     rejections, metrics, live::version);
             this.followerThread = new Thread(follower, "ddpp-policy-" + config.samplerId());
             this.followerThread.setDaemon(true);
@@ -119,11 +120,11 @@ public final class SamplerService implements AutoCloseable {
             this.follower = null;
             this.followerThread = null;
         }
-        this.sampler = new AncestralSampler(config.samplerSteps(), true, true, new MaskSchedule());
+        this.sampler = new AncestralSampler(config.get(SamplerSettings.SAMPLER_STEPS), true, true, new MaskSchedule());
         meters.bind(producer);
         Map<String, String> labels = Map.of("task", task.name(), "sampling", sampler.describe(),
                 "trainer_group", config.trainerGroupId());
-        this.exporter = MetricsExporter.start(meters, config.connection(), config.metricsInterval(),
+        this.exporter = MetricsExporter.start(meters, config.connection(), config.get(SamplerSettings.METRICS_INTERVAL),
                 () -> labels);
         this.samplerThread = new Thread(this::loop, "ddpp-sampler-" + config.samplerId());
         this.samplerThread.setDaemon(true);
@@ -147,9 +148,9 @@ public final class SamplerService implements AutoCloseable {
         }
         LOG.info("sampler {} started: run {}, task {}, source {}, batch {}, {}, seed {}, max outstanding {} (trainer group {}), "
                         + "max stale versions {}", config.samplerId(), config.run(), service.task.name(), config.source(),
-                config.batchSize(), service.sampler.describe(), config.seed(),
-                config.maxOutstanding() == 0 ? "off" : config.maxOutstanding(), config.trainerGroupId(),
-                config.maxStaleVersions());
+                config.get(SamplerSettings.BATCH_SIZE), service.sampler.describe(), config.seed(),
+                config.get(SamplerSettings.MAX_OUTSTANDING) == 0 ? "off" : config.get(SamplerSettings.MAX_OUTSTANDING), config.trainerGroupId(),
+                config.get(SamplerSettings.MAX_STALE_VERSIONS));
         if (service.followerThread != null) {
             service.followerThread.start();
         }
@@ -162,7 +163,7 @@ public final class SamplerService implements AutoCloseable {
      * within the start-up timeout ({@link #start} calls it; a command may call it before preparing topics).
      */
     public static void checkReachable(SamplerConfig config) {
-        StartupCheck.require(config.connection(), config.startupTimeout());
+        StartupCheck.require(config.connection(), config.get(SamplerSettings.STARTUP_TIMEOUT));
         try {
             config.connection().registryClient().register(AvroSerializer.subject(config.topics().candidates(), false),
                     Candidate.getClassSchema().toString());
@@ -212,7 +213,7 @@ public final class SamplerService implements AutoCloseable {
         long lastProgress = lastTick;
         long lastErrorLog = 0;
         try {
-            while (running && (config.maxCandidates() == 0 || metrics.published.get() < config.maxCandidates())) {
+            while (running && (config.get(SamplerSettings.MAX_CANDIDATES) == 0 || metrics.published.get() < config.get(SamplerSettings.MAX_CANDIDATES))) {
                 long now = System.nanoTime();
                 if (metrics.paused) {
                     metrics.pausedSeconds.increment((now - lastTick) / 1e9);
@@ -225,7 +226,7 @@ public final class SamplerService implements AutoCloseable {
                 try {
                     if (follower != null) {
                         installReady();
-                        if (!follower.caughtUp() || staleness(live.version()) > config.maxStaleVersions()) {
+                        if (!follower.caughtUp() || staleness(live.version()) > config.get(SamplerSettings.MAX_STALE_VERSIONS)) {
                             Thread.sleep(20); // swap first: wait for the newer version to be fetched and verified
                             continue;
                         }
@@ -245,7 +246,7 @@ public final class SamplerService implements AutoCloseable {
                             }
                         }
                         metrics.paused = true;
-                        Thread.sleep(Math.min(config.flowRefresh().toMillis(), 100));
+                        Thread.sleep(Math.min(config.get(SamplerSettings.FLOW_REFRESH).toMillis(), 100));
                         continue;
                     }
                     if (metrics.paused) {
@@ -318,15 +319,15 @@ public final class SamplerService implements AutoCloseable {
     }
 
     private void sampleAndPublish(long seed) {
-        int n = config.batchSize();
-        if (config.maxCandidates() > 0) {
-            n = (int) Math.min(n, config.maxCandidates() - metrics.published.get());
+        int n = config.get(SamplerSettings.BATCH_SIZE);
+        if (config.get(SamplerSettings.MAX_CANDIDATES) > 0) {
+            n = (int) Math.min(n, config.get(SamplerSettings.MAX_CANDIDATES) - metrics.published.get());
         }
         long version = live == null ? 0 : live.version();
         int[][] tokens = live == null
                 ? task.samplePrior(n, new SplittableRandom(seed))
                 : sampler.sample(live.model(), n, new SplittableRandom(seed));
-        if (follower != null && staleness(version) > config.maxStaleVersions()) {
+        if (follower != null && staleness(version) > config.get(SamplerSettings.MAX_STALE_VERSIONS)) {
             metrics.staleBatchesDropped.increment();
             return; // the policy moved on while sampling; swap first, then sample again
         }
@@ -384,12 +385,7 @@ public final class SamplerService implements AutoCloseable {
     }
 
     private static boolean join(Thread thread) {
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !thread.isAlive();
+        return Shutdown.await(thread, Duration.ofSeconds(30));
     }
 
     private static Map<String, Object> producerProperties(SamplerConfig config) {

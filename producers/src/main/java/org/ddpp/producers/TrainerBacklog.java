@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.ddpp.runtime.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,11 +144,7 @@ public final class TrainerBacklog implements Backlog {
     @Override
     public void close() {
         counter.stop();
-        try {
-            counterThread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.await(counterThread, Duration.ofSeconds(10));
         admin.close(Duration.ofSeconds(5));
     }
 }

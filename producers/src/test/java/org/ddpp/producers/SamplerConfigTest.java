@@ -25,16 +25,16 @@ class SamplerConfigTest {
         SamplerConfig c = minimal().build();
         assertEquals(CandidateSource.POLICY, c.source());
         assertTrue(c.follows());
-        assertEquals(64, c.batchSize());
-        assertEquals(64, c.samplerSteps());
-        assertEquals(2048, c.maxOutstanding());
-        assertEquals(2, c.maxStaleVersions());
+        assertEquals(64, c.get(SamplerSettings.BATCH_SIZE));
+        assertEquals(64, c.get(SamplerSettings.SAMPLER_STEPS));
+        assertEquals(2048, c.get(SamplerSettings.MAX_OUTSTANDING));
+        assertEquals(2, c.get(SamplerSettings.MAX_STALE_VERSIONS));
         assertEquals("ddpp-trainer-r1", c.trainerGroupId());
         assertEquals("ddpp.candidates", c.topics().candidates());
         assertEquals("ddpp.policy", c.topics().policy());
         assertTrue(c.samplerId().startsWith("r1-policy-"), c.samplerId());
         assertNotEquals(c.samplerId(), minimal().build().samplerId());
-        SamplerConfig pinned = minimal().optPinned(true).optSeed(9).build();
+        SamplerConfig pinned = minimal().optPinned(true).opt(SamplerSettings.SEED, 9L).build();
         assertEquals(CandidateSource.PRETRAINED, pinned.source());
         assertEquals(9, pinned.seed());
         assertTrue(pinned.samplerId().startsWith("r1-pretrained-"));
@@ -51,8 +51,8 @@ class SamplerConfigTest {
     @Test
     void badValuesAreRejectedWithTheirName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().setRun(" ").build()).getMessage().contains("run"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optBatchSize(0).build()).getMessage().contains("batch size"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optMaxOutstanding(-1).build()).getMessage().contains("max outstanding"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().optMaxStaleVersions(-1).build()).getMessage().contains("stale"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().opt(SamplerSettings.BATCH_SIZE, 0).build()).getMessage().contains("batch size"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().opt(SamplerSettings.MAX_OUTSTANDING, -1L).build()).getMessage().contains("max outstanding"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().opt(SamplerSettings.MAX_STALE_VERSIONS, -1).build()).getMessage().contains("stale"));
     }
 }

@@ -100,7 +100,7 @@ class SamplerFlowTest {
     void followsVerifiedPolicyVersionsAndDeadLettersABadOne() throws Exception {
         String run = "sampling-follow-" + UUID.randomUUID();
         TopicNames topics = createTopics(run + ".");
-        SamplerConfig config = base(run, topics).optSamplerId("follower").optMaxOutstanding(0).build();
+        SamplerConfig config = base(run, topics).opt(SamplerSettings.SAMPLER_ID, "follower").opt(SamplerSettings.MAX_OUTSTANDING, 0L).build();
         AvroDeserializer<Candidate> candidates = new AvroDeserializer<>(registry, Candidate.class);
         try (SamplerService sampler = SamplerService.start(config);
                 KafkaConsumer<byte[], byte[]> consumer = stack.consumer(topics.candidates())) {
@@ -162,8 +162,8 @@ class SamplerFlowTest {
         TopicNames topics = createTopics(run + ".");
         int bound = 20;
         int batch = 8;
-        SamplerConfig config = base(run, topics).optPinned(true).optMaxOutstanding(bound)
-                .optFlowRefresh(Duration.ofMillis(100)).build();
+        SamplerConfig config = base(run, topics).optPinned(true).opt(SamplerSettings.MAX_OUTSTANDING, (long) bound)
+                .opt(SamplerSettings.FLOW_REFRESH, Duration.ofMillis(100)).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             Wait.atMost(GUARD).alias("the sampler pauses at the bound")
                     .until(() -> sampler.published() >= bound && sampler.paused());
@@ -244,7 +244,7 @@ class SamplerFlowTest {
             }
         });
         server.start();
-        SamplerConfig config = base(run, topics).optMaxStaleVersions(0).optMaxOutstanding(0).build();
+        SamplerConfig config = base(run, topics).opt(SamplerSettings.MAX_STALE_VERSIONS, 0).opt(SamplerSettings.MAX_OUTSTANDING, 0L).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             Wait.atMost(GUARD).alias("the sampler publishes version 0")
                     .until(() -> sampler.published() >= 16);
@@ -270,7 +270,7 @@ class SamplerFlowTest {
     void aReplaySamplerPublishesPriorDataAndStopsAfterMaxCandidates() throws Exception {
         String run = "sampling-replay-" + UUID.randomUUID();
         TopicNames topics = createTopics(run + ".");
-        SamplerConfig config = base(run, topics).optSource(CandidateSource.REPLAY).optMaxCandidates(12).build();
+        SamplerConfig config = base(run, topics).optSource(CandidateSource.REPLAY).opt(SamplerSettings.MAX_CANDIDATES, 12L).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             assertTrue(sampler.awaitStopped(Duration.ofSeconds(60)));
             assertEquals(12, sampler.published());
@@ -289,8 +289,8 @@ class SamplerFlowTest {
 
     private static SamplerConfig.Builder base(String run, TopicNames topics) {
         return SamplerConfig.builder().setRun(run).setConnection(stack.connection(topics)).setPretrained(pretrained)
-                .optBatchSize(8).optSamplerSteps(4).optSeed(5).optMetricsInterval(Duration.ofMillis(500))
-                .optDownloadDir(dir.resolve("downloads")).optAllowFileWeights(true);
+                .opt(SamplerSettings.BATCH_SIZE, 8).opt(SamplerSettings.SAMPLER_STEPS, 4).opt(SamplerSettings.SEED, 5L).opt(SamplerSettings.METRICS_INTERVAL, Duration.ofMillis(500))
+                .opt(SamplerSettings.DOWNLOAD_DIR, dir.resolve("downloads")).opt(SamplerSettings.ALLOW_FILE_WEIGHTS, true);
     }
 
     private static TopicNames createTopics(String prefix) throws Exception {

@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.TopicSpec;
 import org.ddpp.schemas.Topics;
 import org.slf4j.Logger;
@@ -180,11 +181,7 @@ final class SchemaLog implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            reader.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.await(reader, Duration.ofSeconds(10));
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }

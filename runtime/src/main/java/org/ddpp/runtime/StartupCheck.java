@@ -43,6 +43,11 @@ public final class StartupCheck {
             throw new UnreachableAtStartException("interrupted while connecting to Kafka at " + connection.bootstrapServers(), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the admin's own timeout equals the wait's, so either may fire first: the same answer for both
+                throw new UnreachableAtStartException("cannot reach Kafka at " + connection.bootstrapServers() + " within "
+                        + timeout.toMillis() / 1000.0 + " s", cause);
+            }
             String why = cause instanceof AuthenticationException || cause instanceof AuthorizationException
                     ? "refused the credentials: " + cause.getMessage() : cause.toString();
             throw new UnreachableAtStartException("Kafka at " + connection.bootstrapServers() + " " + why, cause);

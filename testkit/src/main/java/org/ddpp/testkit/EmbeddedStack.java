@@ -3,6 +3,7 @@ package org.ddpp.testkit;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.ddpp.registry.RegistryServer;
+import org.ddpp.runtime.Shutdown;
 
 /**
  * The single-machine streaming backbone in one object: an {@link EmbeddedKafka} broker with the project's topics
@@ -49,11 +50,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            registry.close();
-        } finally {
-            kafka.close();
-        }
+        Shutdown.closeAll("embedded stack", registry, kafka);
     }
 
     /** Builds and starts an {@link EmbeddedStack}. */

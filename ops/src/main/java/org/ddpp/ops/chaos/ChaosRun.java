@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.ddpp.ops.RoleProcesses;
 import org.ddpp.runtime.ClusterConnection;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.TopicSpec;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
@@ -84,15 +85,8 @@ public final class ChaosRun {
             try {
                 report = inject(dir);
             } finally {
-                if (poison != null) {
-                    poison.close();
-                }
-                if (ledger != null) {
-                    ledger.close();
-                }
-                if (admin != null) {
-                    admin.close(Duration.ofSeconds(5));
-                }
+                Admin clients = admin;
+                Shutdown.closeAll("chaos run", poison, ledger, clients == null ? null : () -> clients.close(Duration.ofSeconds(5)));
             }
         }
         boolean keep = settings.keepWorkDir() || settings.workDir() != null || (int) report.get("invariant_violations") > 0;

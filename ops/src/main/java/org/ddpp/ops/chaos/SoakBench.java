@@ -36,8 +36,12 @@ public final class SoakBench {
     /** One sample of one process. */
     record Sample(double minutes, double rssMb, double heapAfterGcMb, int threads, int openFiles) {}
 
-    /** Runs the loop for {@code duration}, sampling every {@code interval}; returns the report. */
-    public static Map<String, Object> run(ChaosSettings settings, Duration interval) throws Exception {
+    /**
+     * Runs the loop for {@link ChaosSettings#SOAK_MINUTES}, sampling every {@link ChaosSettings#SOAK_INTERVAL};
+     * returns the report.
+     */
+    public static Map<String, Object> run(ChaosSettings settings) throws Exception {
+        Duration interval = settings.get(ChaosSettings.SOAK_INTERVAL);
         Path dir = settings.workDir() != null ? Files.createDirectories(settings.workDir()) : Files.createTempDirectory("ddpp-soak-");
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         Map<String, Object> report = new LinkedHashMap<>();
@@ -56,7 +60,7 @@ public final class SoakBench {
             RoleProcesses roles = cluster.roles();
             List<String> names = new ArrayList<>(List.of(GridCluster.BROKER, GridCluster.REGISTRY));
             names.addAll(cluster.pipelineRoles());
-            long end = started + settings.duration().toNanos();
+            long end = started + settings.soakDuration().toNanos();
             long next = System.nanoTime();
             while (true) {
                 String died = roles.died();

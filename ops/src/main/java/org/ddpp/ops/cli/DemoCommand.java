@@ -5,15 +5,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ddpp.diffusion.train.DdppLearner;
+import org.ddpp.ops.demo.DemoOptions;
 import org.ddpp.ops.demo.DemoPipeline;
 import org.ddpp.ops.demo.DemoSettings;
 import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.demo.RunAccounting;
-import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
 import picocli.CommandLine.Command;
@@ -24,71 +23,32 @@ import picocli.CommandLine.Option;
  * existing cluster), samplers, scorers, the reward joiner and the online trainer — with a progress line every few
  * seconds, the live dashboard, and a summary whose last line is one JSON object.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Run the online loop on one machine (embedded Kafka + registry by default) with a live dashboard; Ctrl-C or --minutes stops it and prints a summary ending in one JSON line.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends RoleCommand {
 
-    @Option(names = "--minutes", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
-    double minutes;
-
-    @Option(names = "--task", defaultValue = "grid", description = "Task with a profile: grid, protein, mnist, sentiment (default: ${DEFAULT-VALUE}).")
-    String task;
-
-    @Option(names = "--port", defaultValue = "8080", description = "Dashboard port; 0 = any free port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--no-dashboard", description = "Do not serve the dashboard.")
-    boolean noDashboard;
-
-    /** Without --bootstrap-servers (flag, environment or client config) the demo starts its embedded broker; without
-     * --schema-registry it starts our registry against the given cluster. */
-    @picocli.CommandLine.Mixin ConnectionOptions connection;
 
     @picocli.CommandLine.Mixin RewardOptions reward;
-
-    @Option(names = "--run", description = "Run id (default: <task>-demo-<time>).")
-    String run;
-
-    @Option(names = "--work-dir", description = "Broker data, trainer state and joiner state (default: a new temporary directory).")
-    Path workDir;
-
-    @Option(names = "--cache-dir", description = "Cache of pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
-    Path cacheDir;
-
-    @Option(names = "--pretrain-steps", description = "Pre-training steps of the task's model if it is not cached (default: the task's; grid 3000).")
-    Integer pretrainSteps;
 
     @Option(names = "--external-scorer", description = "NAME=COMMAND of a scorer that runs outside the JVM, started by the demo; {bootstrap}, {registry} and {run} in COMMAND are replaced (default for garnier-sheet: /usr/bin/python3 scorers/external/python/scorer.py ...). Repeatable.")
     Map<String, String> externalScorers = new LinkedHashMap<>();
 
-    @Option(names = "--no-start-external", description = "Do not start external scorers; print the command to run them yourself instead.")
-    boolean noStartExternal;
-
-    @Option(names = "--evaluation-samples", defaultValue = "128", description = "Policy samples per published version for the mean log R and quality figures of tasks without an exact evaluation (default: ${DEFAULT-VALUE}).")
-    int evaluationSamples;
-
-    @Option(names = "--samplers", defaultValue = "1", description = "Samplers following the newest policy (default: ${DEFAULT-VALUE}).")
-    int samplers;
-
-    @Option(names = "--pinned-samplers", defaultValue = "1", description = "Samplers pinned to the pre-trained model, the exploration source (default: ${DEFAULT-VALUE}).")
-    int pinned;
-
-    @Option(names = "--publish-every", defaultValue = "50", description = "Trainer steps between policy versions (default: ${DEFAULT-VALUE}).")
-    int publishEvery;
-
-    @Option(names = "--fresh-per-step", defaultValue = "16", description = "New scored candidates the trainer takes in per step; 0 = all that arrive (default: ${DEFAULT-VALUE}).")
-    int freshPerStep;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    public DemoCommand() {
+        super(withConnection(DemoOptions.OPTIONS));
+    }
 
     @Override
     public Integer call() throws Exception {
+        org.ddpp.runtime.config.Settings chosen = chosen();
+        String task = chosen.get(DemoOptions.TASK);
+        double minutes = chosen.get(DemoOptions.MINUTES);
+        String run = chosen.get(DemoOptions.RUN);
+        Path workDir = chosen.get(DemoOptions.WORK_DIR);
+        Path cacheDir = chosen.get(DemoOptions.CACHE_DIR);
+        Integer pretrainSteps = chosen.get(DemoOptions.PRETRAIN_STEPS);
         if (!org.ddpp.ops.tasks.TaskProfiles.names().contains(task)) {
             throw new IllegalArgumentException("unknown demo task '" + task + "' (known: "
                     + String.join(", ", org.ddpp.ops.tasks.TaskProfiles.names()) + ")");
-        }
-        if (minutes <= 0) {
-            throw new IllegalArgumentException("--minutes must be positive");
         }
         Path work = workDir != null ? workDir : Files.createTempDirectory("ddpp-demo-");
         Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
@@ -97,20 +57,16 @@ public final class DemoCommand implements Callable<Integer> {
                 .setWorkDir(work)
                 .optTask(task)
                 .optExternalScorers(commands(externalScorers))
-                .optStartExternal(!noStartExternal)
-                .optEvaluationSamples(evaluationSamples)
-                .optCluster(connection.clusterGiven() ? connection.connection() : null, !connection.registryGiven())
+                .optStartExternal(!chosen.get(DemoOptions.NO_START_EXTERNAL))
+                .optCluster(connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven())
                 .optCacheDir(cache)
                 .optPretrain(pretrainSteps == null ? null : pretrainWithSteps(task, cache, pretrainSteps))
                 .optComposition(reward.given() ? reward.composition(null) : null)
                 .optLogRewardFloor(reward.floor)
-                .optFollowingSamplers(samplers)
-                .optPinnedSamplers(pinned)
-                .optPublishEvery(publishEvery)
-                .optFreshPerStep(freshPerStep)
-                .optMeterRegistry(connection.meterRegistry())
+                .opt(chosen)
+                .optMeterRegistry(connection().meterRegistry())
                 .build();
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter out = out();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -123,8 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
-            AutoCloseable dashboard = noDashboard ? null : DashboardLink.start(pipeline, port, out);
-            AutoCloseable metricsEndpoint = connection.serveMetrics(() -> true,
+            AutoCloseable dashboard = chosen.get(DemoOptions.NO_DASHBOARD) ? null
+                    : DashboardLink.start(pipeline, chosen.get(DemoOptions.DASHBOARD_PORT), out);
+            AutoCloseable metricsEndpoint = connection().serveMetrics(() -> true,
                     () -> pipeline.trainer() != null && pipeline.trainer().stepCount() > 0);
             try {
                 pipeline.startAll();
@@ -139,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 out.println("demo: stopping samplers and draining the pipeline ...");
                 out.flush();
-                RunAccounting.Report accounting = pipeline.drain(settings.joinTimeout().plusSeconds(30));
+                RunAccounting.Report accounting = pipeline.drain(settings.get(DemoOptions.JOIN_TIMEOUT).plusSeconds(30));
                 OnlineTrainer trainer = pipeline.trainer();
                 long steps = trainer == null ? 0 : trainer.stepCount();
                 long versions = trainer == null ? 0 : trainer.policyVersion();

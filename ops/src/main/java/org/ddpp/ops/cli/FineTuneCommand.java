@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
@@ -13,42 +12,33 @@ import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.diffusion.task.Task;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ddpp finetune}: steers a pre-trained checkpoint toward the task's reward with DDPP, offline. */
-@Command(name = "finetune", mixinStandardHelpOptions = true,
+@Command(name = "finetune", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Fine-tune a pre-trained model toward the task's reward with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
-public final class FineTuneCommand implements Callable<Integer> {
+public final class FineTuneCommand extends RoleCommand {
 
-    @Option(names = "--task", defaultValue = "grid", description = "Task; must match the pre-trained checkpoint (default: ${DEFAULT-VALUE}).")
-    String task;
-
-    @Option(names = "--pretrained", required = true, description = "Checkpoint directory written by 'ddpp pretrain'.")
-    Path pretrained;
-
-    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-    Path out;
-
-    @Mixin FineTuneOptions options;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
+    public FineTuneCommand() {
+        super(OfflineSettings.FINETUNE_COMMAND);
     }
 
     @Override
     public Integer call() throws Exception {
+        Settings chosen = chosen();
+        Path pretrained = chosen.get(OfflineSettings.PRETRAINED);
+        Path out = chosen.get(OfflineSettings.OUT);
+        String task = chosen.get(OfflineSettings.TASK);
         Checkpoint source = Checkpoint.open(pretrained);
         Task t = source.task();
         if (!t.name().equals(task)) {
             throw new IllegalArgumentException("--task " + task + " does not match the checkpoint's task " + t.name());
         }
-        FineTuneConfig config = options.toBuilder(2000).build();
+        FineTuneConfig config = FineTuneSettings.config(chosen).build();
         RewardFunction reward = TaskRewards.defaultReward(t);
         Map<String, Object> summary = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
@@ -73,8 +63,7 @@ public final class FineTuneCommand implements Callable<Integer> {
                 summary.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
             }
         }
-        out().println(Json.line(summary));
-        out().flush();
+        printJson(summary);
         return 0;
     }
 }

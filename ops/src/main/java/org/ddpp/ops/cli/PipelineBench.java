@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.ops.demo.DemoOptions;
 import org.ddpp.ops.demo.DemoPipeline;
 import org.ddpp.ops.demo.DemoSettings;
 import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.demo.RunAccounting;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.online.OnlineTrainer;
@@ -31,7 +33,7 @@ final class PipelineBench {
         Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
         DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
                 .setWorkDir(work).optCacheDir(cacheDir).optCluster(cluster, startRegistry).optPretrain(PretrainConfig.defaults())
-                .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).optFreshPerStep(freshPerStep).build();
+                .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).opt(DemoOptions.FRESH_PER_STEP, freshPerStep).build();
         Map<String, Object> out = new LinkedHashMap<>();
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             pipeline.startAll();
@@ -44,7 +46,7 @@ final class PipelineBench {
             double p50 = trainer.latencies().quantile(0.5);
             double p99 = trainer.latencies().quantile(0.99);
             long consumed = trainer.consumed();
-            RunAccounting.Report report = pipeline.drain(settings.joinTimeout().plusSeconds(30));
+            RunAccounting.Report report = pipeline.drain(settings.get(DemoOptions.JOIN_TIMEOUT).plusSeconds(30));
             // DJL's PyTorch engine allows one gradient collector per process: the online trainer must be stopped
             // before the offline loop trains (which also keeps the two measurements from competing for CPU).
             long versions = trainer.policyVersion();
@@ -81,7 +83,7 @@ final class PipelineBench {
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root);
                 OfflineDdppLoop loop = new OfflineDdppLoop(reference, ExactRewards.of(settings.composition()),
-                        FineTuneConfig.builder().optSteps(steps).optLogRewardFloor(settings.composition().floor()).build(), root)) {
+                        FineTuneConfig.builder().opt(FineTuneSettings.STEPS, steps).opt(FineTuneSettings.LOG_REWARD_FLOOR, settings.composition().floor()).build(), root)) {
             return loop.run(null).stepsPerSecond();
         }
     }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.eval.GridEvaluation;
@@ -13,47 +12,29 @@ import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.diffusion.task.Task;
 import org.ddpp.diffusion.task.Tasks;
 import org.ddpp.diffusion.train.MdlmPretrainer;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.offline.Pretraining;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code ddpp pretrain}: trains a masked diffusion model on a task's prior data and writes a checkpoint. */
-@Command(name = "pretrain", mixinStandardHelpOptions = true,
+@Command(name = "pretrain", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Pre-train a masked diffusion model (MDLM ELBO) on a task's prior data; writes a checkpoint and prints a JSON summary.")
-public final class PretrainCommand implements Callable<Integer> {
+public final class PretrainCommand extends RoleCommand {
 
-    @Option(names = "--task", defaultValue = "grid", description = "Task to model (default: ${DEFAULT-VALUE}).")
-    String task;
-
-    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
-    Path out;
-
-    @Option(names = "--steps", defaultValue = "3000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--batch-size", defaultValue = "128", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--seed", defaultValue = "7", description = "Seed of weights, data and masking (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Mixin ModelOptions model;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
+    public PretrainCommand() {
+        super(OfflineSettings.PRETRAIN_COMMAND);
     }
 
     @Override
     public Integer call() throws Exception {
-        Task t = Tasks.byName(task);
-        PretrainConfig config = new PretrainConfig(model.shape(), steps, batchSize, lr, 1.0, seed);
+        Settings chosen = chosen();
+        Path out = chosen.get(OfflineSettings.OUT);
+        Task t = Tasks.byName(chosen.get(OfflineSettings.TASK));
+        int steps = chosen.get(OfflineSettings.PRETRAIN_OPTIMISER_STEPS);
+        long seed = chosen.get(OfflineSettings.PRETRAIN_SEED);
+        PretrainConfig config = new PretrainConfig(OfflineSettings.shape(chosen), steps,
+                chosen.get(OfflineSettings.PRETRAIN_BATCH_SIZE), chosen.get(OfflineSettings.PRETRAIN_LR), 1.0, seed);
         Map<String, Object> summary = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager()) {
             Pretraining.Result result = Pretraining.run(t, config, root);
@@ -73,8 +54,7 @@ public final class PretrainCommand implements Callable<Integer> {
             result.trainer().close();
             result.model().close();
         }
-        out().println(Json.line(summary));
-        out().flush();
+        printJson(summary);
         return 0;
     }
 }

@@ -5,46 +5,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import org.ddpp.diffusion.MaskSchedule;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.sample.FirstHitSampler;
 import org.ddpp.diffusion.sample.Sampler;
+import org.ddpp.runtime.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ddpp sample}: draws sequences from a checkpoint's policy and prints them. */
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(name = "sample", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = "Draw sequences from a checkpoint's policy and print them, one per line.")
-public final class SampleCommand implements Callable<Integer> {
-
-    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (pre-trained or fine-tuned).")
-    Path checkpoint;
+public final class SampleCommand extends RoleCommand {
 
     @Option(names = {"-n", "--count"}, defaultValue = "16", description = "Number of sequences (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--sampler", defaultValue = "ancestral", description = "ancestral (T steps, cached) or first-hit (one position per step) (default: ${DEFAULT-VALUE}).")
-    String sampler;
-
-    @Option(names = "--sampler-steps", defaultValue = "64", description = "Steps T of the ancestral sampler (default: ${DEFAULT-VALUE}).")
-    int steps;
-
-    @Option(names = "--no-cache", description = "Re-run the network even when no position changed.")
-    boolean noCache;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Print one JSON object per sequence (tokens and rendering).")
-    boolean json;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
+    public SampleCommand() {
+        super(OfflineSettings.SAMPLE_COMMAND);
     }
 
     @Override
@@ -52,15 +32,20 @@ public final class SampleCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1");
         }
+        Settings chosen = chosen();
+        Path checkpoint = chosen.get(OfflineSettings.CHECKPOINT);
+        String sampler = chosen.get(OfflineSettings.SAMPLER);
+        boolean json = chosen.get(OfflineSettings.JSON);
         Sampler s = switch (sampler) {
-            case "ancestral" -> new AncestralSampler(steps, !noCache, true, new MaskSchedule());
+            case "ancestral" -> new AncestralSampler(chosen.get(OfflineSettings.SAMPLER_STEPS),
+                    !chosen.get(OfflineSettings.NO_CACHE), true, new MaskSchedule());
             case "first-hit" -> new FirstHitSampler();
             default -> throw new IllegalArgumentException("--sampler must be ancestral or first-hit, got '" + sampler + "'");
         };
         Checkpoint cp = Checkpoint.open(checkpoint);
         try (NDManager root = NDManager.newBaseManager();
                 Mdm model = cp.loadPolicy(root)) {
-            int[][] xs = s.sample(model, count, new SplittableRandom(seed));
+            int[][] xs = s.sample(model, count, new SplittableRandom(chosen.get(OfflineSettings.SAMPLING_SEED)));
             for (int[] x : xs) {
                 if (json) {
                     Map<String, Object> row = new LinkedHashMap<>();

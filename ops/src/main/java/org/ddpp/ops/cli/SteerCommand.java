@@ -1,61 +1,59 @@
 package org.ddpp.ops.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.StartupCheck;
+import org.ddpp.runtime.config.Setting;
+import org.ddpp.runtime.config.SettingGroup;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.RewardConfig;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.scorers.reward.RewardConfigLog;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ddpp steer}: changes what a run is steered toward while it runs, by publishing the run's next
  * {@link RewardConfig} version to {@code ddpp.reward-config}; {@code --show} prints the versions the log holds.
  */
-@Command(name = "steer", mixinStandardHelpOptions = true,
+@Command(name = "steer", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
         description = {"Publish the next reward configuration of a run (log R = max(floor, beta * sum_k w_k log R_k)) to "
                 + "ddpp.reward-config, or print its history with --show."})
-public final class SteerCommand implements Callable<Integer> {
+public final class SteerCommand extends RoleCommand {
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    public static final Setting<String> RUN = Setting.text("run").required().notBlank().doc("The run to steer.").build();
+    public static final Setting<String> REWARD = Setting.text("reward").valueLabel("NAME=W[,NAME=W...]")
+            .doc("Required scorers and weights of the new version; weight 1 when omitted.").build();
+    public static final Setting<Double> FLOOR = Setting.decimal("floor").defaultValue("-20")
+            .check("finite and negative", v -> v < 0 && !v.isInfinite()).doc("Floor on the combined log R.").build();
+    public static final Setting<Double> BETA = Setting.decimal("beta").defaultValue("1")
+            .check("finite and positive", v -> v > 0 && !v.isInfinite()).doc("Temperature on the weighted sum.").build();
+    public static final Setting<String> REASON = Setting.text("reason").doc("Why, in a few words; kept with the version.").build();
+    public static final Setting<String> SET_BY = Setting.text("set-by").doc("Who sets it (default: the user name).").build();
+    public static final Setting<Boolean> SHOW = Setting.flag("show").doc("Print the run's versions instead of publishing one.").build();
 
-    @Mixin ConnectionOptions connection;
+    /** Every steer setting. */
+    public static final List<Setting<?>> ALL = List.of(RUN, REWARD, FLOOR, BETA, REASON, SET_BY, SHOW);
 
-    @Option(names = "--run", required = true, description = "The run to steer.")
-    String run;
+    public static final SettingGroup GROUP = new SettingGroup("steer",
+            "`ddpp steer`: publishes a run's next reward configuration to `ddpp.reward-config`, or prints its history.", ALL);
 
-    @Option(names = "--reward", paramLabel = "NAME=W[,NAME=W...]",
-            description = "Required scorers and weights of the new version; weight 1 when omitted.")
-    String reward;
-
-    @Option(names = "--floor", defaultValue = "" + RewardComposition.DEFAULT_FLOOR,
-            description = "Floor on the combined log R (default: ${DEFAULT-VALUE}).")
-    double floor;
-
-    @Option(names = "--beta", defaultValue = "1", description = "Temperature on the weighted sum (default: ${DEFAULT-VALUE}).")
-    double beta;
-
-    @Option(names = "--reason", description = "Why, in a few words; kept with the version.")
-    String reason;
-
-    @Option(names = "--set-by", description = "Who sets it (default: the user name).")
-    String setBy = System.getProperty("user.name", "unknown");
-
-    @Option(names = "--show", description = "Print the run's versions instead of publishing one.")
-    boolean show;
+    public SteerCommand() {
+        super(withConnection(ALL));
+    }
 
     @Override
     public Integer call() {
+        Settings chosen = chosen();
+        String run = chosen.get(RUN);
+        boolean show = chosen.get(SHOW);
+        String reward = chosen.get(REWARD);
         if (show == (reward != null)) {
             throw new IllegalArgumentException("give either --reward (publish a new version) or --show");
         }
-        ClusterConnection cluster = connection.connection();
-        StartupCheck.require(cluster, connection.startupTimeout());
-        RewardConfigLog log = new RewardConfigLog(cluster, connection.startupTimeout());
+        ClusterConnection cluster = connection().connection();
+        StartupCheck.require(cluster, connection().startupTimeout());
+        RewardConfigLog log = new RewardConfigLog(cluster, connection().startupTimeout());
         java.io.PrintWriter out = spec.commandLine().getOut();
         if (show) {
             List<RewardConfig> history = log.history(run);
@@ -66,10 +64,11 @@ public final class SteerCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        RewardComposition composition = RewardComposition.parse(reward, floor);
+        RewardComposition composition = RewardComposition.parse(reward, chosen.get(FLOOR));
         cluster.createMissingTopics();
         Topics.registerValueSchemas(cluster.cachedRegistry(), List.of(Topics.REWARD_CONFIG));
-        RewardConfig published = log.publish(run, composition, beta, setBy, reason);
+        String setBy = chosen.get(SET_BY) != null ? chosen.get(SET_BY) : System.getProperty("user.name", "unknown");
+        RewardConfig published = log.publish(run, composition, chosen.get(BETA), setBy, chosen.get(REASON));
         out.println("run " + run + " steered: " + RewardConfigLog.describe(published));
         out.flush();
         return 0;

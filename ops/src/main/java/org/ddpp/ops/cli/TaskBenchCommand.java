@@ -5,17 +5,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.train.Objective;
 import org.ddpp.ops.demo.PretrainedCache;
 import org.ddpp.ops.tasks.TaskProfiles;
+import org.ddpp.runtime.config.Settings;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.tasks.TaskBenchmark;
 import org.ddpp.trainer.tasks.TaskProfile;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ddpp bench <task>} for a task with a {@link TaskProfile}: the pre-trained model (from the cache, or
@@ -23,77 +24,41 @@ import picocli.CommandLine.Option;
  * JSON object on stdout and {@code <report-dir>/<task>.md} with the task's pictures. Settings not given on the
  * command line are the profile's.
  */
-public abstract class TaskBenchCommand implements Callable<Integer> {
+public abstract class TaskBenchCommand extends RoleCommand {
 
     private final String task;
 
-    @Option(names = "--samples", defaultValue = "512", description = "Samples K drawn per method (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--best-of", defaultValue = "10", description = "N of best-of-N (default: ${DEFAULT-VALUE}).")
-    int bestOf;
-
-    @Option(names = "--svdd-candidates", defaultValue = "8", description = "M of SVDD, proposals per sequence and step; 0 skips SVDD (default: ${DEFAULT-VALUE}).")
-    int svddCandidates;
-
-    @Option(names = "--svdd-alpha", defaultValue = "0", description = "SVDD selection temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
-    double svddAlpha;
-
-    @Option(names = "--steps", description = "DDPP fine-tuning steps (default: the task's).")
-    Integer steps;
-
-    @Option(names = "--lr", description = "Policy learning rate (default: the task's).")
-    Double lr;
-
-    @Option(names = "--pretrain-steps", description = "Pre-training steps when the model is not cached (default: the task's).")
-    Integer pretrainSteps;
-
-    @Option(names = "--seed", description = "Pre-training seed (default: the task's).")
-    Long seed;
-
-    @Option(names = "--finetune-seed", description = "Seed of fine-tuning (default: the task's).")
-    Long finetuneSeed;
-
-    @Option(names = "--sample-seed", defaultValue = "13", description = "Seed of every method's sampling (default: ${DEFAULT-VALUE}).")
-    long sampleSeed;
-
-    @Option(names = "--with-is", description = "Also fine-tune with DDPP-IS (16 reward calls per training sample).")
-    boolean withIs;
-
-    @Option(names = "--hamming-subsample", defaultValue = "500", description = "Samples whose pairs enter the mean Hamming distance (default: ${DEFAULT-VALUE}).")
-    int hammingSubsample;
-
-    @Option(names = "--report-dir", defaultValue = "reports", description = "Where <task>.md and its pictures go (default: ${DEFAULT-VALUE}).")
-    Path reportDir;
-
-    @Option(names = "--cache-dir", description = "Cache of data and pre-trained models (default: $DDPP_CACHE or ~/.cache/ddpp).")
-    Path cacheDir;
-
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
     protected TaskBenchCommand(String task) {
+        super(OfflineSettings.BENCH_TASK_COMMAND);
         this.task = task;
     }
 
     @Override
     public Integer call() throws Exception {
+        Settings chosen = chosen();
+        Path cacheDir = chosen.get(OfflineSettings.CACHE_DIR);
         Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
         long wallStart = System.nanoTime();
         try (TaskProfile profile = TaskProfiles.create(task, cache); NDManager root = NDManager.newBaseManager()) {
             PretrainConfig pre = profile.pretrain();
+            Integer pretrainSteps = chosen.get(OfflineSettings.PRETRAIN_STEPS);
             if (pretrainSteps != null) {
                 pre = pre.withSteps(pretrainSteps);
             }
+            Long seed = chosen.get(OfflineSettings.TASK_SEED);
             if (seed != null) {
                 pre = pre.withSeed(seed);
             }
             FineTuneConfig.Builder ft = profile.fineTune();
+            Integer steps = chosen.get(OfflineSettings.TASK_STEPS);
             if (steps != null) {
-                ft.optSteps(steps);
+                ft.opt(FineTuneSettings.STEPS, steps);
             }
+            Long finetuneSeed = chosen.get(OfflineSettings.TASK_FINETUNE_SEED);
             if (finetuneSeed != null) {
-                ft.optSeed(finetuneSeed);
+                ft.opt(FineTuneSettings.SEED, finetuneSeed);
             }
+            Double lr = chosen.get(OfflineSettings.TASK_LR);
             if (lr != null) {
                 ft.optDdpp(ft.build().ddpp().toBuilder().optPolicyLearningRate(lr).build());
             }
@@ -102,16 +67,18 @@ public abstract class TaskBenchCommand implements Callable<Integer> {
             Path checkpoint = new PretrainedCache(cache).ensure(profile.task(), pre);
             double preSeconds = (System.nanoTime() - preStart) / 1e9;
             try (Mdm reference = Checkpoint.open(checkpoint).loadPolicy(root)) {
-                TaskBenchmark bench = new TaskBenchmark(profile, new TaskBenchmark.Settings(samples, bestOf, svddCandidates,
-                        svddAlpha, hammingSubsample, sampleSeed, reportDir, withIs ? List.of(Objective.IS) : List.of()));
+                TaskBenchmark bench = new TaskBenchmark(profile, new TaskBenchmark.Settings(chosen.get(OfflineSettings.TASK_SAMPLES),
+                        chosen.get(OfflineSettings.BEST_OF), chosen.get(OfflineSettings.SVDD_CANDIDATES),
+                        chosen.get(OfflineSettings.SVDD_ALPHA), chosen.get(OfflineSettings.HAMMING_SUBSAMPLE),
+                        chosen.get(OfflineSettings.SAMPLE_SEED), chosen.get(OfflineSettings.REPORT_DIR),
+                        chosen.get(OfflineSettings.WITH_IS) ? List.of(Objective.IS) : List.of()));
                 Map<String, Object> result = new LinkedHashMap<>(bench.run(reference, finetune, root));
                 result.put("pretrained_checkpoint", checkpoint.toString());
                 result.put("pretrain", Map.of("d_model", pre.shape().dModel(), "layers", pre.shape().layers(),
                         "steps", pre.steps(), "batch_size", pre.batchSize(), "seed", pre.seed()));
                 result.put("pretrain_or_load_s", preSeconds);
                 result.put("total_wall_s", (System.nanoTime() - wallStart) / 1e9);
-                spec.commandLine().getOut().println(Json.line(result));
-                spec.commandLine().getOut().flush();
+                printJson(result);
             }
         }
         return 0;

@@ -2,7 +2,6 @@ package org.ddpp.ops.cli;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -14,7 +13,6 @@ import org.ddpp.runtime.StartupCheck;
 import org.ddpp.schemas.TopicSpec;
 import org.ddpp.schemas.Topics;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code ddpp topics}: prepares a cluster for a pipeline before any role starts (a deployment's one-shot step):
@@ -24,28 +22,35 @@ import picocli.CommandLine.Mixin;
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Prepare or inspect the pipeline's topics on a cluster.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.Describe.class})
-public final class TopicsCommand implements Runnable {
+public final class TopicsCommand extends CommandGroup {
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    /** A topics subcommand: the connection options, and its work once Kafka and the registry answer. */
+    abstract static class OnCluster extends RoleCommand {
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+        OnCluster() {
+            super(ConnectionOptions.ALL);
+        }
+
+        @Override
+        public final Integer call() {
+            ClusterConnection cluster = connection().connection();
+            StartupCheck.require(cluster, connection().startupTimeout());
+            return run(cluster);
+        }
+
+        /** The exit code of the work on {@code cluster}. */
+        abstract int run(ClusterConnection cluster);
     }
 
     /** {@code ddpp topics create}. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
             description = {"Create every missing ddpp topic (replication from --replication-factor/--min-insync-replicas, "
                     + "by default 3/2 on a cluster of three or more brokers) and register the value schemas; "
                     + "existing topics are left as they are. Prints one line per topic."})
-    static final class Create implements Callable<Integer> {
-
-        @Mixin ConnectionOptions connection;
+    static final class Create extends OnCluster {
 
         @Override
-        public Integer call() {
-            ClusterConnection cluster = connection.connection();
-            StartupCheck.require(cluster, connection.startupTimeout());
+        int run(ClusterConnection cluster) {
             Set<String> created = cluster.createMissingTopics();
             Topics.registerValueSchemas(cluster.cachedRegistry(), cluster.topics().specs());
             describe(cluster, created);
@@ -54,16 +59,12 @@ public final class TopicsCommand implements Runnable {
     }
 
     /** {@code ddpp topics describe}. */
-    @Command(name = "describe", mixinStandardHelpOptions = true,
+    @Command(name = "describe", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
             description = "Print each ddpp topic's partitions, replication factor, min.insync.replicas and cleanup policy.")
-    static final class Describe implements Callable<Integer> {
-
-        @Mixin ConnectionOptions connection;
+    static final class Describe extends OnCluster {
 
         @Override
-        public Integer call() {
-            ClusterConnection cluster = connection.connection();
-            StartupCheck.require(cluster, connection.startupTimeout());
+        int run(ClusterConnection cluster) {
             return describe(cluster, Set.of()) ? 0 : 1;
         }
     }

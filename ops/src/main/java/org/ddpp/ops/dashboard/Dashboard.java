@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.slf4j.Logger;
@@ -93,10 +94,7 @@ public final class Dashboard implements AutoCloseable {
         }
         LOG.info("stopping dashboard at {}", url);
         int port = server.getPort();
-        events.close();
-        server.stop();
-        context.close();
-        follower.close();
+        Shutdown.closeAll("dashboard", events, server::stop, context, follower);
         awaitReleased(host, port, Duration.ofSeconds(5));
     }
 

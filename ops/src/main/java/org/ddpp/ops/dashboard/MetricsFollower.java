@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Metrics;
 import org.slf4j.Logger;
@@ -152,10 +153,6 @@ final class MetricsFollower implements AutoCloseable {
             return;
         }
         consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.await(thread, Duration.ofSeconds(5));
     }
 }

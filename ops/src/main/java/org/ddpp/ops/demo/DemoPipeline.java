@@ -21,8 +21,12 @@ import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.ops.tasks.TaskProfiles;
+import org.ddpp.producers.SamplerSettings;
 import org.ddpp.scorers.Scorers;
+import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.scorers.service.ScorerSettings;
+import org.ddpp.trainer.online.TrainerSettings;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.ddpp.registry.RegistryServer;
 import org.ddpp.testkit.EmbeddedStack;
@@ -143,7 +147,7 @@ public final class DemoPipeline implements AutoCloseable {
         demoMeters.gauge("policy_version", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.version());
         demoMeters.gauge("step", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.step());
         Map<String, String> labels = Map.of("task", profile.task().name());
-        this.demoExporter = MetricsExporter.start(demoMeters, connection, settings.metricsInterval(), () -> labels);
+        this.demoExporter = MetricsExporter.start(demoMeters, connection, settings.get(DemoOptions.METRICS_INTERVAL), () -> labels);
         record(new PolicyEvaluator.Evaluated(0, 0, start));
     }
 
@@ -170,7 +174,7 @@ public final class DemoPipeline implements AutoCloseable {
         LogRewardFloor floored = new LogRewardFloor(profile.reward(), composition.floor());
         return (model, version) -> {
             AncestralSampler sampler = new AncestralSampler(samplerSteps, true, true, new MaskSchedule());
-            int[][] xs = sampler.sample(model, settings.evaluationSamples(), new java.util.SplittableRandom(7919L * version + 1));
+            int[][] xs = sampler.sample(model, settings.get(DemoOptions.EVALUATION_SAMPLES), new java.util.SplittableRandom(7919L * version + 1));
             Map<String, Double> out = new LinkedHashMap<>();
             out.put(MEAN_LOG_R, java.util.Arrays.stream(floored.logReward(xs)).average().orElseThrow());
             profile.quality(xs, null).forEach((k, val) -> {
@@ -198,10 +202,10 @@ public final class DemoPipeline implements AutoCloseable {
         }
         startJoiner();
         startTrainer();
-        for (int i = 0; i < settings.pinnedSamplers(); i++) {
+        for (int i = 0; i < settings.get(DemoOptions.PINNED_SAMPLERS); i++) {
             startSampler(true, i);
         }
-        for (int i = 0; i < settings.followingSamplers(); i++) {
+        for (int i = 0; i < settings.get(DemoOptions.FOLLOWING_SAMPLERS); i++) {
             startSampler(false, i);
         }
         return this;
@@ -211,7 +215,7 @@ public final class DemoPipeline implements AutoCloseable {
     public ScorerService startScorer(String name) {
         ScorerService s = ScorerService.start(ScorerServiceConfig.builder()
                 .setConnection(connection).setScorer(name)
-                .optInstanceId(name + "-" + (scorerInstances++)).optMetricsInterval(settings.metricsInterval())
+                .opt(ScorerSettings.INSTANCE_ID, name + "-" + (scorerInstances++)).opt(ScorerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .optMeterRegistry(settings.meterRegistry()).build());
         scorers.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(s);
         return s;
@@ -251,22 +255,22 @@ public final class DemoPipeline implements AutoCloseable {
 
     public void startJoiner() {
         joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(connection)
-                .optApplicationId("ddpp-joiner-" + settings.run())
-                .optComposition(composition).optJoinTimeout(settings.joinTimeout())
-                .optStateDir(settings.workDir().resolve("joiner-state"))
-                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build());
+                .opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner-" + settings.run())
+                .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, settings.get(DemoOptions.JOIN_TIMEOUT))
+                .opt(JoinerSettings.STATE_DIR, settings.workDir().resolve("joiner-state"))
+                .opt(JoinerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL)).optMeterRegistry(settings.meterRegistry()).build());
     }
 
     public SamplerService startSampler(boolean pinned, int index) throws IOException {
         SamplerService s = SamplerService.start(SamplerConfig.builder()
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained)
-                .optSamplerId((pinned ? "pinned-" : "policy-") + index)
+                .opt(SamplerSettings.SAMPLER_ID, (pinned ? "pinned-" : "policy-") + index)
                 .optPinned(pinned)
                 .optSource(pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
-                .optSeed(1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
-                .optMaxOutstanding(settings.maxOutstanding())
-                .optMetricsInterval(settings.metricsInterval())
+                .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
+                .opt(SamplerSettings.MAX_OUTSTANDING, settings.get(DemoOptions.MAX_OUTSTANDING))
+                .opt(SamplerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .optMeterRegistry(settings.meterRegistry())
                 .build());
         samplers.add(s);
@@ -279,9 +283,9 @@ public final class DemoPipeline implements AutoCloseable {
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
                 .optDdpp(profile.fineTune().build().ddpp())
-                .optPublishEvery(settings.publishEvery()).optCheckpointEvery(settings.checkpointEvery())
-                .optFreshPerStep(settings.freshPerStep())
-                .optMetricsInterval(settings.metricsInterval()).optMeterRegistry(settings.meterRegistry()).build();
+                .opt(TrainerSettings.PUBLISH_EVERY, settings.get(DemoOptions.PUBLISH_EVERY)).opt(TrainerSettings.CHECKPOINT_EVERY, settings.get(DemoOptions.CHECKPOINT_EVERY))
+                .opt(TrainerSettings.FRESH_PER_STEP, settings.get(DemoOptions.FRESH_PER_STEP))
+                .opt(TrainerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL)).optMeterRegistry(settings.meterRegistry()).build();
         if (evaluator == null) {
             evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
         }

@@ -1,14 +1,17 @@
 package org.ddpp.ops.demo;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
+import org.ddpp.runtime.config.Configured;
+import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.SettingsBuilder;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.offline.PretrainConfig;
 
 /**
  * Everything that shapes one run of the online pipeline in one process (the demo, the end-to-end tests and
- * {@code ddpp bench pipeline}). Build with {@link #builder()}; {@code set*} are required, {@code opt*} optional.
+ * {@code ddpp bench pipeline}). Build with {@link #builder()}; {@code set*} are required, the scalar settings are
+ * {@link DemoOptions} given through {@code opt(setting, value)}, the others have their own {@code opt*}.
  *
  * @param run run id stamped on every record
  * @param connection the cluster to use; null = start the embedded broker and registry
@@ -25,15 +28,7 @@ import org.ddpp.trainer.offline.PretrainConfig;
  *     scorer that is neither a Java scorer nor listed here is started from its known default (garnier-sheet: the
  *     Python scorer in {@code scorers/external/python}) unless {@code startExternal} is false
  * @param startExternal whether the demo starts external scorers itself (default true); false = the user runs them
- * @param evaluationSamples samples per published version for tasks without an exact evaluation (default 128)
- * @param followingSamplers samplers that follow the newest policy (default 1)
- * @param pinnedSamplers samplers pinned to the pre-trained model, the exploration source (default 1)
- * @param publishEvery trainer steps between policy versions (default 50)
- * @param checkpointEvery trainer steps between checkpoints (default 200)
- * @param maxOutstanding flow-control bound on candidates not yet consumed by the trainer (default 2048)
- * @param freshPerStep new candidates the trainer takes in per step (default 16; see OnlineTrainerConfig)
- * @param joinTimeout how long the joiner waits for a missing score before dead-lettering (default: the joiner's, 60 s)
- * @param metricsInterval how often every role publishes metrics (default 2 s)
+ * @param settings the {@link DemoOptions} values: samplers, evaluation, and what the demo passes to its roles
  * @param meterRegistry the one registry every role's meters go to (the demo's {@code /metrics}); null = none
  */
 public record DemoSettings(
@@ -48,36 +43,24 @@ public record DemoSettings(
         double logRewardFloor,
         java.util.Map<String, java.util.List<String>> externalScorers,
         boolean startExternal,
-        int evaluationSamples,
-        int followingSamplers,
-        int pinnedSamplers,
-        int publishEvery,
-        int checkpointEvery,
-        long maxOutstanding,
-        int freshPerStep,
-        Duration joinTimeout,
-        Duration metricsInterval,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        Settings settings,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured {
 
     public DemoSettings {
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(task, "task");
         externalScorers = java.util.Map.copyOf(externalScorers);
-        if (evaluationSamples < 1) {
-            throw new IllegalArgumentException("evaluation samples must be >= 1");
-        }
-        if (followingSamplers < 0 || pinnedSamplers < 1) {
-            throw new IllegalArgumentException("need at least one pinned (exploration) sampler and no negative counts");
-        }
+        Objects.requireNonNull(settings, "settings");
     }
+
 
     public static Builder builder() {
         return new Builder();
     }
 
     /** Builder; unset options keep the documented defaults. */
-    public static final class Builder {
+    public static final class Builder extends SettingsBuilder<Builder> {
         private String run;
         private org.ddpp.runtime.ClusterConnection connection;
         private boolean startRegistry;
@@ -89,15 +72,6 @@ public record DemoSettings(
         private double logRewardFloor = RewardComposition.DEFAULT_FLOOR;
         private java.util.Map<String, java.util.List<String>> externalScorers = java.util.Map.of();
         private boolean startExternal = true;
-        private int evaluationSamples = 128;
-        private int followingSamplers = 1;
-        private int pinnedSamplers = 1;
-        private int publishEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_PUBLISH_EVERY;
-        private int checkpointEvery = org.ddpp.trainer.online.OnlineTrainerConfig.DEFAULT_CHECKPOINT_EVERY;
-        private long maxOutstanding = org.ddpp.producers.SamplerConfig.DEFAULT_MAX_OUTSTANDING;
-        private int freshPerStep = 16;
-        private Duration joinTimeout = org.ddpp.scorers.joiner.JoinerConfig.DEFAULT_JOIN_TIMEOUT;
-        private Duration metricsInterval = Duration.ofSeconds(2);
         private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
         public Builder setRun(String v) {
@@ -135,11 +109,6 @@ public record DemoSettings(
             return this;
         }
 
-        public Builder optEvaluationSamples(int v) {
-            evaluationSamples = v;
-            return this;
-        }
-
         public Builder optCacheDir(Path v) {
             cacheDir = v;
             return this;
@@ -161,56 +130,14 @@ public record DemoSettings(
             return this;
         }
 
-        public Builder optFollowingSamplers(int v) {
-            followingSamplers = v;
-            return this;
-        }
-
-        public Builder optPinnedSamplers(int v) {
-            pinnedSamplers = v;
-            return this;
-        }
-
-        public Builder optPublishEvery(int v) {
-            publishEvery = v;
-            return this;
-        }
-
-        public Builder optCheckpointEvery(int v) {
-            checkpointEvery = v;
-            return this;
-        }
-
-        public Builder optMaxOutstanding(long v) {
-            maxOutstanding = v;
-            return this;
-        }
-
-        public Builder optFreshPerStep(int v) {
-            freshPerStep = v;
-            return this;
-        }
-
-        public Builder optJoinTimeout(Duration v) {
-            joinTimeout = v;
-            return this;
-        }
-
         public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) {
             meterRegistry = v;
             return this;
         }
 
-        public Builder optMetricsInterval(Duration v) {
-            metricsInterval = v;
-            return this;
-        }
-
         public DemoSettings build() {
             return new DemoSettings(run, connection, startRegistry, workDir, task, cacheDir, pretrain, composition, logRewardFloor,
-                    externalScorers, startExternal, evaluationSamples,
-                    followingSamplers, pinnedSamplers, publishEvery, checkpointEvery, maxOutstanding, freshPerStep, joinTimeout,
-                    metricsInterval, meterRegistry);
+                    externalScorers, startExternal, settings(), meterRegistry);
         }
     }
 }

@@ -3,8 +3,9 @@ package org.ddpp.ops.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.ddpp.runtime.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +60,6 @@ public final class ExternalScorerProcess implements AutoCloseable {
             LOG.warn("external scorer {} had already exited with {}; see {}", name, process.exitValue(), log);
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Shutdown.stop(process, Duration.ofSeconds(10), Duration.ofSeconds(5));
     }
 }

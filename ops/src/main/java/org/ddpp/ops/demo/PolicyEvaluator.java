@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
@@ -14,6 +15,7 @@ import org.ddpp.diffusion.checkpoint.ParameterIO;
 import org.ddpp.diffusion.checkpoint.PolicyWeights;
 import org.ddpp.diffusion.model.GradMode;
 import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.runtime.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,10 +96,6 @@ final class PolicyEvaluator implements AutoCloseable {
             closed = true;
             lock.notifyAll();
         }
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.await(thread, Duration.ofSeconds(30));
     }
 }

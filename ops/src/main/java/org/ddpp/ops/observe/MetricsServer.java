@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.ddpp.runtime.LocalPorts;
+import org.ddpp.runtime.Shutdown;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +92,6 @@ public final class MetricsServer implements AutoCloseable {
         if (!server.isRunning()) {
             return;
         }
-        server.stop();
-        context.close();
-        gc.close();
-        registry.close();
+        Shutdown.closeAll("metrics server", server::stop, context, gc, registry::close);
     }
 }

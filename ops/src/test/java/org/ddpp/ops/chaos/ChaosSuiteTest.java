@@ -28,13 +28,14 @@ class ChaosSuiteTest {
     @Test
     void twentyFaultsBreakNoInvariant() throws Exception {
         ChaosSettings settings = ChaosSettings.builder()
-                .optDuration(Duration.ZERO)
-                .optMinFaults(20)
-                .optSeed(20261201L)
-                .optFaultGap(Duration.ofMillis(300), Duration.ofMillis(1500))
-                .optRecoveryTimeout(Duration.ofMinutes(2))
-                .optJoinTimeout(Duration.ofSeconds(10))
-                .optWorkDir(dir)
+                .opt(ChaosSettings.MINUTES, 0.0)
+                .opt(ChaosSettings.MIN_FAULTS, 20)
+                .opt(ChaosSettings.SEED, 20261201L)
+                .opt(ChaosSettings.FAULT_GAP_MIN, Duration.ofMillis(300))
+                .opt(ChaosSettings.FAULT_GAP_MAX, Duration.ofMillis(1500))
+                .opt(ChaosSettings.RECOVERY_TIMEOUT, Duration.ofMinutes(2))
+                .opt(ChaosSettings.JOIN_TIMEOUT, Duration.ofSeconds(10))
+                .opt(ChaosSettings.WORK_DIR, dir)
                 .build();
         Map<String, Object> report = ChaosRun.run(settings);
         String json = new ObjectMapper().writeValueAsString(report);

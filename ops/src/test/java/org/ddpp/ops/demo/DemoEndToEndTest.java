@@ -41,9 +41,9 @@ class DemoEndToEndTest {
                 .setWorkDir(dir)
                 .optCacheDir(Path.of("target", "ddpp-cache"))
                 .optPretrain(PretrainConfig.defaults().withSteps(2000))
-                .optCheckpointEvery(100)
-                .optJoinTimeout(Duration.ofSeconds(10))
-                .optMetricsInterval(Duration.ofSeconds(1))
+                .opt(DemoOptions.CHECKPOINT_EVERY, 100)
+                .opt(DemoOptions.JOIN_TIMEOUT, Duration.ofSeconds(10))
+                .opt(DemoOptions.METRICS_INTERVAL, Duration.ofSeconds(1))
                 .build();
         try (DemoPipeline pipeline = DemoPipeline.create(settings).startAll()) {
             double tvStart = pipeline.startValue();

@@ -54,10 +54,10 @@ class ProteinDemoTest {
                 .optTask("protein")
                 .optCacheDir(ProteinFineTuneTest.CACHE)
                 .optPretrain(ProteinFineTuneTest.SMALL)
-                .optPublishEvery(20)
-                .optEvaluationSamples(32)
-                .optJoinTimeout(Duration.ofSeconds(20))
-                .optMetricsInterval(Duration.ofSeconds(1))
+                .opt(DemoOptions.PUBLISH_EVERY, 20)
+                .opt(DemoOptions.EVALUATION_SAMPLES, 32)
+                .opt(DemoOptions.JOIN_TIMEOUT, Duration.ofSeconds(20))
+                .opt(DemoOptions.METRICS_INTERVAL, Duration.ofSeconds(1))
                 .build();
         try (DemoPipeline pipeline = DemoPipeline.create(settings).startAll()) {
             assertEquals(DemoPipeline.MEAN_LOG_R, pipeline.headline());

@@ -43,11 +43,13 @@ import org.ddpp.schemas.serde.AvroSerializer;
 import org.ddpp.schemas.serde.CachedSchemaRegistry;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.JoinerConfig;
+import org.ddpp.scorers.joiner.JoinerSettings;
 import org.ddpp.scorers.joiner.RewardJoiner;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.scorers.service.ScorerService;
 import org.ddpp.scorers.service.ScorerServiceConfig;
+import org.ddpp.scorers.service.ScorerSettings;
 import org.ddpp.testkit.TestStack;
 import org.ddpp.testkit.Wait;
 import org.junit.jupiter.api.Test;
@@ -77,10 +79,10 @@ class ScoringPipelineTest {
         RewardComposition composition = RewardComposition.parse(COMPOSITION, -20);
         List<ProducerRecord<byte[], byte[]>> records = records();
         Process child = null;
-        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(stack.connection(topics)).optApplicationId("ddpp-joiner")
-                        .optComposition(composition).optJoinTimeout(Duration.ofSeconds(12))
-                        .optPunctuateInterval(Duration.ofMillis(500)).optMetricsInterval(Duration.ofSeconds(1))
-                        .optStateDir(Files.createTempDirectory("ddpp-joiner-state")).build());
+        try (RewardJoiner joiner = RewardJoiner.start(JoinerConfig.builder().setConnection(stack.connection(topics)).opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner")
+                        .optComposition(composition).opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(12))
+                        .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofMillis(500)).opt(JoinerSettings.METRICS_INTERVAL, Duration.ofSeconds(1))
+                        .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("ddpp-joiner-state")).build());
                 ScorerService halfPlane = ScorerService.start(scorerConfig("grid-half-plane", "a"));
                 ScorerService centerB = ScorerService.start(scorerConfig("grid-center", "b"));
                 KafkaProducer<byte[], byte[]> producer = stack.producer()) {
@@ -172,8 +174,8 @@ class ScoringPipelineTest {
 
     private ScorerServiceConfig scorerConfig(String scorer, String instance) {
         return ScorerServiceConfig.builder().setConnection(stack.connection(topics))
-                .setScorer(scorer).optInstanceId(instance + suffix).optBatchSize(16).optMaxInFlight(64)
-                .optSessionTimeout(Duration.ofSeconds(10)).optMetricsInterval(Duration.ofSeconds(1)).build();
+                .setScorer(scorer).opt(ScorerSettings.INSTANCE_ID, instance + suffix).opt(ScorerSettings.BATCH_SIZE, 16).opt(ScorerSettings.MAX_IN_FLIGHT, 64)
+                .opt(ScorerSettings.SESSION_TIMEOUT, Duration.ofSeconds(10)).opt(ScorerSettings.METRICS_INTERVAL, Duration.ofSeconds(1)).build();
     }
 
     /** {@code ddpp scorer --scorer grid-center} instance a, in its own JVM so that it can be killed for real. */

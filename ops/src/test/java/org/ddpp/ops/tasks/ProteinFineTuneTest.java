@@ -13,6 +13,7 @@ import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
@@ -39,7 +40,7 @@ public class ProteinFineTuneTest {
                 NDManager root = NDManager.newBaseManager()) {
             Mdm reference = Checkpoint.open(new PretrainedCache(CACHE).ensure(profile.task(), SMALL)).loadPolicy(root);
             RewardFunction reward = profile.reward();
-            FineTuneConfig ft = profile.fineTune().optSteps(300).optBatchSize(32).optSamplerSteps(32).optRefillSize(128).build();
+            FineTuneConfig ft = profile.fineTune().opt(FineTuneSettings.STEPS, 300).opt(FineTuneSettings.BATCH_SIZE, 32).opt(FineTuneSettings.SAMPLER_STEPS, 32).opt(FineTuneSettings.REFILL_SIZE, 128).build();
             Map<String, Double> before = measure(profile, reference, reward, ft.logRewardFloor());
             try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, reward, ft, root)) {
                 loop.run(null);

@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.Score;
 import org.ddpp.schemas.avro.ScoreStatus;
@@ -111,13 +112,13 @@ public final class ScorerService implements AutoCloseable {
         this.metrics = new ScorerMeters(meters, stage);
         this.scoreSerializer = new AvroSerializer<>(registry, true, false);
         AtomicInteger threads = new AtomicInteger();
-        this.callers = Executors.newFixedThreadPool(config.parallelism(), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
+        this.callers = Executors.newFixedThreadPool(config.get(ScorerSettings.PARALLELISM), r -> daemon(r, "ddpp-scorer-" + scorer.name() + "-batch-" + threads.incrementAndGet()));
         this.workers = new CallPool(config.callThreads(), "ddpp-scorer-" + scorer.name() + "-call");
         this.call = new ScoringCall(scorer, workers, config, metrics);
         meters.bind(consumer);
         meters.bind(producer);
         Map<String, String> labels = Map.of("scorer_version", scorer.version());
-        this.exporter = MetricsExporter.start(meters, config.connection(), config.metricsInterval(), () -> labels);
+        this.exporter = MetricsExporter.start(meters, config.connection(), config.get(ScorerSettings.METRICS_INTERVAL), () -> labels);
         this.loop = new Thread(this::run, "ddpp-scorer-" + scorer.name() + "-" + config.instanceId());
     }
 
@@ -143,9 +144,9 @@ public final class ScorerService implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxInFlight());
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 5));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.get(ScorerSettings.MAX_IN_FLIGHT));
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.get(ScorerSettings.SESSION_TIMEOUT).toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.get(ScorerSettings.SESSION_TIMEOUT).toMillis() / 5));
         return p;
     }
 
@@ -155,7 +156,7 @@ public final class ScorerService implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.memberId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactionTimeout().toMillis());
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.get(ScorerSettings.TRANSACTION_TIMEOUT).toMillis());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         return p;
     }
@@ -293,8 +294,8 @@ public final class ScorerService implements AutoCloseable {
         List<Future<List<ScoreResult>>> futures = new ArrayList<>();
         List<List<Candidate>> batches = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
-        for (int from = 0; from < candidates.size(); from += config.batchSize()) {
-            List<Candidate> batch = candidates.subList(from, Math.min(candidates.size(), from + config.batchSize()));
+        for (int from = 0; from < candidates.size(); from += config.get(ScorerSettings.BATCH_SIZE)) {
+            List<Candidate> batch = candidates.subList(from, Math.min(candidates.size(), from + config.get(ScorerSettings.BATCH_SIZE)));
             batches.add(batch);
             starts.add(System.nanoTime());
             futures.add(callers.submit(() -> call.score(batch)));
@@ -371,16 +372,7 @@ public final class ScorerService implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            loop.join(Duration.ofSeconds(60).toMillis());
-            if (loop.isAlive()) {
-                LOG.warn("scorer {} loop did not stop within 60 s; interrupting it", scorer.name());
-                loop.interrupt();
-                loop.join(Duration.ofSeconds(15).toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.stop(loop, Duration.ofSeconds(60), Duration.ofSeconds(15));
         callers.shutdownNow();
         workers.close();
         exporter.close();

@@ -1,100 +1,61 @@
 package org.ddpp.scorers.service;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Objects;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
+import org.ddpp.runtime.config.Configured;
+import org.ddpp.runtime.config.Settings;
+import org.ddpp.runtime.config.RoleConfigBuilder;
 
 /**
  * Settings of one {@link ScorerService} instance. Built with {@link #builder()}: the {@code set*} values are
- * required, every {@code opt*} has the default named by its constant.
+ * required, the scalar ones are {@link ScorerSettings} given through {@code opt(setting, value)} (each with its
+ * documented default), the meter registry has its own {@code opt*}.
  *
- * @param connection        Kafka, registry and topic names (shared by every role)
- * @param scorer            scorer name (consumer group {@code ddpp-scorer-<name>})
- * @param instanceId        stable id of this instance among the instances of the scorer; a restarted instance
- *                          with the same id takes over its transactions and group membership at once
- * @param batchSize         candidates per scorer call
- * @param maxInFlight       candidates polled, scored and committed per transaction (the in-flight bound)
- * @param parallelism       scorer calls running at once
- * @param callThreads       threads that run scorer calls, counting calls abandoned at their timeout that still run
- *                          (at least {@code parallelism}; default twice it); when all are busy the next call waits
- *                          for one up to the call timeout, then counts as timed out
- * @param callTimeout       time one scorer call may take before it is abandoned and retried
- * @param maxRetries        retries of a failed or timed-out call before its candidates are marked FAILED
- * @param retryBackoff      first pause before a retry, doubled per retry up to {@code maxRetryBackoff}
- * @param maxRetryBackoff   longest pause between retries
- * @param sessionTimeout    consumer session timeout: how long a crashed instance keeps its partitions
- * @param transactionTimeout broker-side transaction timeout of the instance's producer
- * @param metricsInterval   how often metrics are published
- * @param meterRegistry     where the instance's meters go (a {@code /metrics} endpoint's registry); null = its own
+ * @param connection    Kafka, registry and topic names (shared by every role)
+ * @param scorer        scorer name (consumer group {@code ddpp-scorer-<name>})
+ * @param settings      the {@link ScorerSettings} values; {@code instance-id} is always set (default: the host name)
+ * @param meterRegistry where the instance's meters go (a {@code /metrics} endpoint's registry); null = its own
  */
-public record ScorerServiceConfig(
-        ClusterConnection connection,
-        String scorer,
-        String instanceId,
-        int batchSize,
-        int maxInFlight,
-        int parallelism,
-        int callThreads,
-        Duration callTimeout,
-        int maxRetries,
-        Duration retryBackoff,
-        Duration maxRetryBackoff,
-        Duration sessionTimeout,
-        Duration transactionTimeout,
-        Duration metricsInterval,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+public record ScorerServiceConfig(ClusterConnection connection, String scorer, Settings settings,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry) implements Configured {
 
-    public static final int DEFAULT_BATCH_SIZE = 64;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
-    public static final int DEFAULT_PARALLELISM = 1;
-    /** Default call threads per unit of parallelism. */
+    /** Call threads per unit of parallelism when {@code --call-threads} is 0 (its default). */
     public static final int DEFAULT_CALL_THREADS_PER_CALL = 2;
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_MAX_RETRIES = 3;
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
-    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
-    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
 
     public ScorerServiceConfig {
         Objects.requireNonNull(connection, "connection is required");
         Objects.requireNonNull(scorer, "scorer is required");
-        if (instanceId == null || instanceId.isBlank() || !instanceId.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("instance id must be letters, digits, '.', '_' or '-', got '" + instanceId + "'");
+        Objects.requireNonNull(settings, "settings");
+        if (settings.get(ScorerSettings.INSTANCE_ID) == null) {
+            throw new IllegalArgumentException("instance id is required");
         }
-        positive("batch size", batchSize);
-        positive("max in-flight", maxInFlight);
-        positive("parallelism", parallelism);
-        if (callThreads < parallelism) {
+        int parallelism = settings.get(ScorerSettings.PARALLELISM);
+        int callThreads = settings.get(ScorerSettings.CALL_THREADS);
+        if (callThreads != 0 && callThreads < parallelism) {
             throw new IllegalArgumentException("call threads (" + callThreads + ") must be at least the parallelism ("
                     + parallelism + ")");
         }
-        if (maxRetries < 0) {
-            throw new IllegalArgumentException("max retries must be >= 0, got " + maxRetries);
-        }
-        positive("call timeout", callTimeout);
-        positive("max retry back-off", maxRetryBackoff);
-        positive("session timeout", sessionTimeout);
-        positive("transaction timeout", transactionTimeout);
-        positive("metrics interval", metricsInterval);
-        if (retryBackoff == null || retryBackoff.isNegative()) {
-            throw new IllegalArgumentException("retry back-off must be >= 0, got " + retryBackoff);
-        }
     }
 
-    private static void positive(String what, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
-        }
+
+    /**
+     * Stable id of this instance among the instances of the scorer; a restarted instance with the same id takes
+     * over its transactions and group membership at once.
+     */
+    public String instanceId() {
+        return get(ScorerSettings.INSTANCE_ID);
     }
 
-    private static void positive(String what, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
-        }
+    /**
+     * Threads that run scorer calls, counting calls abandoned at their timeout that still run: the
+     * {@link ScorerSettings#CALL_THREADS} value, or {@link #DEFAULT_CALL_THREADS_PER_CALL} times the parallelism when
+     * it is 0. When all are busy the next call waits for one up to the call timeout, then counts as timed out.
+     */
+    public int callThreads() {
+        int chosen = get(ScorerSettings.CALL_THREADS);
+        return chosen > 0 ? chosen : DEFAULT_CALL_THREADS_PER_CALL * get(ScorerSettings.PARALLELISM);
     }
 
     /** The topic names of this pipeline. */
@@ -112,7 +73,7 @@ public record ScorerServiceConfig(
 
     /** Transactional id and static group member id of this instance. */
     public String memberId() {
-        return groupId() + "-" + instanceId;
+        return groupId() + "-" + instanceId();
     }
 
     public static Builder builder() {
@@ -130,49 +91,15 @@ public record ScorerServiceConfig(
     }
 
     /** Builds a {@link ScorerServiceConfig}. */
-    public static final class Builder {
-        private ClusterConnection connection;
+    public static final class Builder extends RoleConfigBuilder<Builder> {
         private String scorer;
-        private String instanceId;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private int parallelism = DEFAULT_PARALLELISM;
-        private int callThreads;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
-        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
-        private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
-        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
-        private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
-        private Duration metricsInterval = DEFAULT_METRICS_INTERVAL;
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
-        /** Kafka, registry and topic names (required). */
-        public Builder setConnection(ClusterConnection v) { this.connection = v; return this; }
         public Builder setScorer(String v) { this.scorer = v; return this; }
-        /** Default: {@link #defaultInstanceId()}. */
-        public Builder optInstanceId(String v) { this.instanceId = v; return this; }
-        public Builder optBatchSize(int v) { this.batchSize = v; return this; }
-        public Builder optMaxInFlight(int v) { this.maxInFlight = v; return this; }
-        public Builder optParallelism(int v) { this.parallelism = v; return this; }
-        /** Default: {@link #DEFAULT_CALL_THREADS_PER_CALL} × parallelism. */
-        public Builder optCallThreads(int v) { this.callThreads = v; return this; }
-        public Builder optCallTimeout(Duration v) { this.callTimeout = v; return this; }
-        public Builder optMaxRetries(int v) { this.maxRetries = v; return this; }
-        public Builder optRetryBackoff(Duration v) { this.retryBackoff = v; return this; }
-        public Builder optMaxRetryBackoff(Duration v) { this.maxRetryBackoff = v; return this; }
-        public Builder optSessionTimeout(Duration v) { this.sessionTimeout = v; return this; }
-        public Builder optTransactionTimeout(Duration v) { this.transactionTimeout = v; return this; }
-        public Builder optMetricsInterval(Duration v) { this.metricsInterval = v; return this; }
-        /** Registry of the role's {@code /metrics} endpoint; default: a private in-memory one. */
-        public Builder optMeterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public ScorerServiceConfig build() {
-            return new ScorerServiceConfig(connection, scorer,
-                    instanceId == null ? defaultInstanceId() : instanceId, batchSize, maxInFlight, parallelism,
-                    callThreads > 0 ? callThreads : DEFAULT_CALL_THREADS_PER_CALL * Math.max(1, parallelism),
-                    callTimeout, maxRetries, retryBackoff, maxRetryBackoff, sessionTimeout, transactionTimeout,
-                    metricsInterval, meterRegistry);
+            Settings chosen = settings().isSet(ScorerSettings.INSTANCE_ID) ? settings()
+                    : settings().with(ScorerSettings.INSTANCE_ID, defaultInstanceId());
+            return new ScorerServiceConfig(connection(), scorer, chosen, meterRegistry());
         }
     }
 }

@@ -40,27 +40,27 @@ final class ScoringCall {
     /** One result per candidate of {@code batch}, in order. */
     List<ScoreResult> score(List<Candidate> batch) throws InterruptedException {
         String reason = "no attempt made";
-        Duration backoff = config.retryBackoff();
-        for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
+        Duration backoff = config.get(ScorerSettings.RETRY_BACKOFF);
+        for (int attempt = 0; attempt <= config.get(ScorerSettings.MAX_RETRIES); attempt++) {
             if (attempt > 0) {
                 metrics.retries.increment();
                 Thread.sleep(backoff.toMillis());
-                backoff = min(backoff.multipliedBy(2), config.maxRetryBackoff());
+                backoff = min(backoff.multipliedBy(2), config.get(ScorerSettings.MAX_RETRY_BACKOFF));
             }
             long start = System.nanoTime();
-            Future<List<ScoreResult>> call = workers.submit(() -> scorer.score(batch), config.callTimeout());
+            Future<List<ScoreResult>> call = workers.submit(() -> scorer.score(batch), config.get(ScorerSettings.CALL_TIMEOUT));
             if (call == null) {
                 metrics.timeouts.increment();
                 metrics.callFailures.increment();
-                reason = "no call thread free within " + config.callTimeout().toMillis() + " ms (all "
+                reason = "no call thread free within " + config.get(ScorerSettings.CALL_TIMEOUT).toMillis() + " ms (all "
                         + config.callThreads() + " still run earlier calls, some past their timeout)";
                 LOG.warn("scorer {} attempt {} of {} on {} candidates not started: {}", scorer.name(), attempt + 1,
-                        config.maxRetries() + 1, batch.size(), reason);
+                        config.get(ScorerSettings.MAX_RETRIES) + 1, batch.size(), reason);
                 continue;
             }
             metrics.calls.increment();
             try {
-                List<ScoreResult> results = call.get(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                List<ScoreResult> results = call.get(config.get(ScorerSettings.CALL_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
                 metrics.recordCallLatency(System.nanoTime() - start);
                 if (results == null || results.size() != batch.size()) {
                     reason = "scorer returned " + (results == null ? "null" : results.size() + " results")
@@ -73,16 +73,16 @@ final class ScoringCall {
             } catch (TimeoutException e) {
                 call.cancel(true);
                 metrics.timeouts.increment();
-                reason = "call timed out after " + config.callTimeout().toMillis() + " ms";
+                reason = "call timed out after " + config.get(ScorerSettings.CALL_TIMEOUT).toMillis() + " ms";
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 reason = "scorer threw " + cause;
             }
             metrics.callFailures.increment();
             LOG.warn("scorer {} attempt {} of {} on {} candidates failed: {}", scorer.name(), attempt + 1,
-                    config.maxRetries() + 1, batch.size(), reason);
+                    config.get(ScorerSettings.MAX_RETRIES) + 1, batch.size(), reason);
         }
-        String finalReason = reason + " (" + (config.maxRetries() + 1) + " attempts)";
+        String finalReason = reason + " (" + (config.get(ScorerSettings.MAX_RETRIES) + 1) + " attempts)";
         List<ScoreResult> failed = new ArrayList<>(Collections.nCopies(batch.size(), ScoreResult.failed(finalReason)));
         return failed;
     }

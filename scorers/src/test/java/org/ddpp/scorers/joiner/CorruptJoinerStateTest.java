@@ -49,10 +49,10 @@ class CorruptJoinerStateTest {
     @Test
     void aCorruptStateValueIsDeadLetteredAndTheJoinerKeepsJoining() throws Exception {
         connection.createMissingTopics();
-        JoinerConfig config = JoinerConfig.builder().setConnection(connection).optApplicationId("ddpp-joiner")
-                .optComposition(RewardComposition.parse("a=1", -20)).optJoinTimeout(Duration.ofSeconds(30))
-                .optPunctuateInterval(Duration.ofMillis(500)).optMetricsInterval(Duration.ofSeconds(1))
-                .optStateDir(Files.createTempDirectory("ddpp-joiner-corrupt")).build();
+        JoinerConfig config = JoinerConfig.builder().setConnection(connection).opt(JoinerSettings.APPLICATION_ID, "ddpp-joiner")
+                .optComposition(RewardComposition.parse("a=1", -20)).opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(30))
+                .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofMillis(500)).opt(JoinerSettings.METRICS_INTERVAL, Duration.ofSeconds(1))
+                .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("ddpp-joiner-corrupt")).build();
         String changelog = config.applicationId() + "-" + RewardJoiner.PENDING_STORE + "-changelog";
         try (Admin admin = connection.admin("corrupt-test")) {
             admin.createTopics(List.of(new NewTopic(changelog, 4, (short) 1)

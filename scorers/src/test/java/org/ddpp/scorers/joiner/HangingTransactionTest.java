@@ -67,10 +67,10 @@ class HangingTransactionTest {
                 }
             }
             JoinerConfig config = JoinerConfig.builder().setConnection(connection)
-                    .optComposition(RewardComposition.parse("a=1", -20)).optJoinTimeout(Duration.ofMinutes(2))
-                    .optPunctuateInterval(Duration.ofMillis(500)).optMetricsInterval(Duration.ofSeconds(1))
-                    .optTransactionCheck(Duration.ofSeconds(1))
-                    .optStateDir(Files.createDirectories(dir.resolve("state"))).build();
+                    .optComposition(RewardComposition.parse("a=1", -20)).opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofMinutes(2))
+                    .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofMillis(500)).opt(JoinerSettings.METRICS_INTERVAL, Duration.ofSeconds(1))
+                    .opt(JoinerSettings.TRANSACTION_CHECK, Duration.ofSeconds(1))
+                    .opt(JoinerSettings.STATE_DIR, Files.createDirectories(dir.resolve("state"))).build();
             List<String> ids = List.of("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8");
             try (RewardJoiner joiner = RewardJoiner.start(config);
                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(

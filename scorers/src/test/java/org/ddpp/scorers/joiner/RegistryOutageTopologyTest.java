@@ -68,8 +68,8 @@ class RegistryOutageTopologyTest {
         FlakyRegistry flaky = new FlakyRegistry();
         AvroSerializer<Candidate> writer = new AvroSerializer<>(new CachedSchemaRegistry(flaky.inner), true, false);
         JoinerConfig config = JoinerConfig.builder().setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
-                .optApplicationId("joiner-outage-test").optInMemoryState(true)
-                .optStateDir(Files.createTempDirectory("joiner-outage")).build();
+                .opt(JoinerSettings.APPLICATION_ID, "joiner-outage-test").opt(JoinerSettings.IN_MEMORY_STATE, true)
+                .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-outage")).build();
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 RewardJoiner.topology(config, new CachedSchemaRegistry(flaky), new JoinerMeters(org.ddpp.runtime.RoleMeters.standalone("joiner", "test"))),
                 RewardJoiner.streamsProperties(config), Instant.parse("2026-01-01T00:00:00Z"))) {

@@ -57,10 +57,10 @@ class RewardJoinerTopologyTest {
     @BeforeEach
     void start() throws Exception {
         JoinerConfig config = JoinerConfig.builder().setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
-                .optApplicationId("joiner-test").optComposition(RewardComposition.parse("a=1,b=0.5", -20))
-                .optJoinTimeout(Duration.ofSeconds(10))
-                .optPunctuateInterval(Duration.ofSeconds(1)).optInMemoryState(true)
-                .optStateDir(Files.createTempDirectory("joiner-test")).build();
+                .opt(JoinerSettings.APPLICATION_ID, "joiner-test").optComposition(RewardComposition.parse("a=1,b=0.5", -20))
+                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10))
+                .opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofSeconds(1)).opt(JoinerSettings.IN_MEMORY_STATE, true)
+                .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-test")).build();
         Properties props = RewardJoiner.streamsProperties(config);
         driver = new TopologyTestDriver(RewardJoiner.topology(config, registry, metrics), props, START);
         candidates = driver.createInputTopic(TOPICS.candidates(), new ByteArraySerializer(), new ByteArraySerializer());

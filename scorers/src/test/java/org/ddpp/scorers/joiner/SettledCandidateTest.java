@@ -29,15 +29,16 @@ class SettledCandidateTest {
 
     @BeforeEach
     void start() throws Exception {
-        joiner = new JoinerDriver(config(JoinerConfig.DEFAULT_SETTLED_CAPACITY));
+        joiner = new JoinerDriver(config(JoinerSettings.SETTLED_CAPACITY.defaultValue()));
     }
 
     private static JoinerConfig config(long settledCapacity) throws java.io.IOException {
         return JoinerConfig.builder()
                 .setConnection(org.ddpp.runtime.ClusterConnection.local("unused:9092", "http://unused"))
-                .optApplicationId("joiner-settled-test").optComposition(RewardComposition.parse("a=1,b=1", -20))
-                .optJoinTimeout(Duration.ofSeconds(10)).optPunctuateInterval(Duration.ofSeconds(1)).optInMemoryState(true)
-                .optSettledCapacity(settledCapacity).optStateDir(Files.createTempDirectory("joiner-settled-test")).build();
+                .opt(JoinerSettings.APPLICATION_ID, "joiner-settled-test").optComposition(RewardComposition.parse("a=1,b=1", -20))
+                .opt(JoinerSettings.JOIN_TIMEOUT, Duration.ofSeconds(10)).opt(JoinerSettings.PUNCTUATE_INTERVAL, Duration.ofSeconds(1))
+                .opt(JoinerSettings.IN_MEMORY_STATE, true).opt(JoinerSettings.SETTLED_CAPACITY, settledCapacity)
+                .opt(JoinerSettings.STATE_DIR, Files.createTempDirectory("joiner-settled-test")).build();
     }
 
     @AfterEach

@@ -21,8 +21,8 @@ class ScoringCallTest {
     private final CallPool workers = new CallPool(4, "test-call");
     private final ScorerMeters metrics = ScorerMeters.standalone();
     private final ScorerServiceConfig config = ScorerServiceConfig.builder()
-            .setConnection(org.ddpp.runtime.ClusterConnection.local("x:1", "http://x")).setScorer("flaky").optInstanceId("t").optMaxRetries(2)
-            .optRetryBackoff(Duration.ofMillis(1)).optCallTimeout(Duration.ofMillis(300)).build();
+            .setConnection(org.ddpp.runtime.ClusterConnection.local("x:1", "http://x")).setScorer("flaky").opt(ScorerSettings.INSTANCE_ID, "t").opt(ScorerSettings.MAX_RETRIES, 2)
+            .opt(ScorerSettings.RETRY_BACKOFF, Duration.ofMillis(1)).opt(ScorerSettings.CALL_TIMEOUT, Duration.ofMillis(300)).build();
 
     @AfterEach
     void stop() {

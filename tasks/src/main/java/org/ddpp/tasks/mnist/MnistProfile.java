@@ -15,6 +15,7 @@ import org.ddpp.tasks.ValidatedReward;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.diffusion.train.MdlmPretrainer;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.MethodComparison;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.tasks.TaskProfile;
@@ -80,8 +81,8 @@ public final class MnistProfile implements TaskProfile {
      */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().optSteps(300).optBatchSize(32).optRefillEvery(25).optRefillSize(64)
-                .optSamplerSteps(32).optDdpp(DdppConfig.builder().optPolicyLearningRate(3e-4).optWarmupSteps(100).build());
+        return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 300).opt(FineTuneSettings.BATCH_SIZE, 32).opt(FineTuneSettings.REFILL_EVERY, 25).opt(FineTuneSettings.REFILL_SIZE, 64)
+                .opt(FineTuneSettings.SAMPLER_STEPS, 32).optDdpp(DdppConfig.builder().optPolicyLearningRate(3e-4).optWarmupSteps(100).build());
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.ddpp.diffusion.task.Task;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.tasks.TaskProfile;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ public final class ProteinProfile implements TaskProfile {
     /** 1 500 DDPP-LB steps of batch 64, 64 sampler steps (one residue per step). */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().optSteps(1500).optSamplerSteps(64);
+        return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, 64);
     }
 
     @Override

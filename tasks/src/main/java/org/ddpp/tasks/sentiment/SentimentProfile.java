@@ -15,6 +15,7 @@ import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.tasks.ValidatedReward;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.MethodComparison;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.tasks.TaskProfile;
@@ -62,7 +63,7 @@ public final class SentimentProfile implements TaskProfile {
      */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().optSteps(1500).optSamplerSteps(TextTask.LENGTH)
+        return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, TextTask.LENGTH)
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(5e-4).build());
     }
 

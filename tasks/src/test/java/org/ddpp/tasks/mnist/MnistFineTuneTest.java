@@ -20,6 +20,7 @@ import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.MethodComparison;
 import org.ddpp.trainer.offline.MethodResult;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
@@ -74,8 +75,8 @@ class MnistFineTuneTest {
             Pretraining.Result result = Pretraining.run(profile.task(), pre, root);
             Mdm reference = result.model();
             RewardFunction reward = profile.reward();
-            FineTuneConfig ft = profile.fineTune().optSteps(FINETUNE_STEPS).optBatchSize(16).optRefillEvery(20)
-                    .optRefillSize(32).optSamplerSteps(16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder()
+            FineTuneConfig ft = profile.fineTune().opt(FineTuneSettings.STEPS, FINETUNE_STEPS).opt(FineTuneSettings.BATCH_SIZE, 16).opt(FineTuneSettings.REFILL_EVERY, 20)
+                    .opt(FineTuneSettings.REFILL_SIZE, 32).opt(FineTuneSettings.SAMPLER_STEPS, 16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder()
                             .optWarmupSteps(50).optPolicyLearningRate(1e-3).build()).build();
             double before = meanLogR(reference, reward, ft.logRewardFloor());
             try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, reward, ft, root)) {

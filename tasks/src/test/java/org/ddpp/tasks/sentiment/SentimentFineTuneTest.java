@@ -14,6 +14,7 @@ import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.tasks.ValidatedReward;
 import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.offline.FineTuneConfig;
+import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.OfflineDdppLoop;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.offline.Pretraining;
@@ -40,7 +41,7 @@ class SentimentFineTuneTest {
         PretrainConfig pre = new PretrainConfig(NetworkShape.of(64, 2, 4), 400, 64, 2e-3, 1.0, 7L);
         FineTuneConfig config = FineTuneConfig.builder()
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(1e-3).optWarmupSteps(50).build())
-                .optSteps(400).optBatchSize(32).optRefillEvery(25).optRefillSize(128).optSamplerSteps(12).optSeed(11).build();
+                .opt(FineTuneSettings.STEPS, 400).opt(FineTuneSettings.BATCH_SIZE, 32).opt(FineTuneSettings.REFILL_EVERY, 25).opt(FineTuneSettings.REFILL_SIZE, 128).opt(FineTuneSettings.SAMPLER_STEPS, 12).opt(FineTuneSettings.SEED, 11L).build();
         AncestralSampler sampler = new AncestralSampler(12, true, true, new MaskSchedule());
         try (NDManager root = NDManager.newBaseManager()) {
             Pretraining.Result result = Pretraining.run(task, pre, root);

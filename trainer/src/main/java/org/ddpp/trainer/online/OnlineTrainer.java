@@ -106,21 +106,21 @@ public final class OnlineTrainer implements AutoCloseable {
         } else {
             Mdm reference = pretrained.loadPolicy(root);
             learner = new DdppLearner(config.ddpp(), reference.copy(root), reference,
-                    LogPartition.create(task, config.logZShape(), config.seed() + 101, root), null, root);
+                    LogPartition.create(task, config.logZShape(), config.get(TrainerSettings.SEED) + 101, root), null, root);
             version = 0;
             resumed = false;
         }
-        this.rng = new SplittableRandom(config.seed() + learner.stepCount());
+        this.rng = new SplittableRandom(config.get(TrainerSettings.SEED) + learner.stepCount());
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
         Map<String, Object> props = config.connection().producerProperties("ddpp-trainer-" + config.run());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        this.replay = new MixedReplay(config.bufferCapacity(), config.explorationShare());
+        this.replay = new MixedReplay(config.get(TrainerSettings.BUFFER), config.get(TrainerSettings.EXPLORATION_SHARE));
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new org.ddpp.schemas.serde.AvroSerializer<>(registry, true, false),
                 config.connection().topics().dlq());
         this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
-                resumed ? config.bufferCapacity() : 0, this::intakeAllowance);
+                resumed ? config.get(TrainerSettings.BUFFER) : 0, this::intakeAllowance);
         Files.createDirectories(config.policyDir());
         this.state = new TrainerState(config.stateDir());
         long announced = state.announcedVersion();
@@ -129,12 +129,12 @@ public final class OnlineTrainer implements AutoCloseable {
                     config.run(), announced, version, announced + 1);
             version = announced;
         }
-        this.server = new PolicyFileServer(config.policyDir().getParent(), config.httpHost(),
-                state.weightsPort(config.httpHost(), config.httpPort()));
+        this.server = new PolicyFileServer(config.policyDir().getParent(), config.get(TrainerSettings.HTTP_HOST),
+                state.weightsPort(config.get(TrainerSettings.HTTP_HOST), config.get(TrainerSettings.HTTP_PORT)));
         state.servedOn(server.port());
         this.publisher = new PolicyPublisher(config.run(), config.connection().topics().policy(), config.policyDir(), server, producer,
                 Topics.POLICY.keySerde(registry, true).serializer(), Topics.POLICY.valueSerde(registry, true).serializer(),
-                config.keepVersions());
+                config.get(TrainerSettings.KEEP_VERSIONS));
         this.meters = org.ddpp.runtime.RoleMeters.on(config.meterRegistry(), "trainer", config.run(), "trainer-" + config.run());
         meters.counter("steps", learner::stepCount);
         meters.counter("skipped.steps", learner::skippedSteps);
@@ -159,7 +159,7 @@ public final class OnlineTrainer implements AutoCloseable {
         meters.bind(producer);
         reader.bindMeters(meters);
         Map<String, String> labels = Map.of("task", task.name(), "group", config.groupId());
-        this.exporter = org.ddpp.runtime.MetricsExporter.start(meters, config.connection(), config.metricsInterval(),
+        this.exporter = org.ddpp.runtime.MetricsExporter.start(meters, config.connection(), config.get(TrainerSettings.METRICS_INTERVAL),
                 () -> labels);
     }
 
@@ -176,22 +176,22 @@ public final class OnlineTrainer implements AutoCloseable {
     /** Trains until {@link #stop()} or {@code maxSteps}; then checkpoints. Blocks the calling thread. */
     public void run() throws IOException {
         LOG.info("trainer {} serving policy weights at http://{}:{}/policies/, reading {} as group {}", config.run(),
-                config.httpHost(), server.port(), config.connection().topics().rewards(), config.groupId());
+                config.get(TrainerSettings.HTTP_HOST), server.port(), config.connection().topics().rewards(), config.groupId());
         long lastReport = System.nanoTime();
         long lastProgress = System.nanoTime();
         DdppLearner.StepResult last = null;
         BatchStats stats = null;
-        while (running.get() && (config.maxSteps() == 0 || learner.stepCount() < config.maxSteps())) {
+        while (running.get() && (config.get(TrainerSettings.MAX_STEPS) == 0 || learner.stepCount() < config.get(TrainerSettings.MAX_STEPS))) {
             Throwable readerFailure = reader.failure();
             if (readerFailure != null) {
                 // training on a buffer nobody fills any more would publish versions of a frozen run
                 checkpoint();
                 throw new IllegalStateException("trainer " + config.run() + " stopped: its reward reader failed: " + readerFailure, readerFailure);
             }
-            if (replay.size() < config.batchSize()) {
+            if (replay.size() < config.get(TrainerSettings.BATCH_SIZE)) {
                 sleep(50);
             } else {
-                List<ScoredSequence> items = replay.batch(config.batchSize(), rng);
+                List<ScoredSequence> items = replay.batch(config.get(TrainerSettings.BATCH_SIZE), rng);
                 stats = BatchStats.of(items, version);
                 stalenessVersions = stats.staleness();
                 lastStats = stats;
@@ -205,7 +205,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 lastStep = last;
                 listener.onStep(last);
                 long step = learner.stepCount();
-                if (step % config.publishEvery() == 0) {
+                if (step % config.get(TrainerSettings.PUBLISH_EVERY) == 0) {
                     try {
                         publishNext();
                     } catch (PolicyPublisher.StoppedWhileAnnouncing e) {
@@ -213,12 +213,12 @@ public final class OnlineTrainer implements AutoCloseable {
                         break;
                     }
                 }
-                if (step % config.checkpointEvery() == 0) {
+                if (step % config.get(TrainerSettings.CHECKPOINT_EVERY) == 0) {
                     checkpoint();
                 }
             }
             long now = System.nanoTime();
-            if (now - lastReport >= config.metricsInterval().toNanos()) {
+            if (now - lastReport >= config.get(TrainerSettings.METRICS_INTERVAL).toNanos()) {
                 logZFullMask = learner.logPartition().logZAtFullMask(); // on this thread: DJL models are not shared
                 lastReport = now;
             }
@@ -242,8 +242,8 @@ public final class OnlineTrainer implements AutoCloseable {
 
     /** New candidates the trainer may have consumed by now: the initial fill plus a fixed number per step. */
     private long intakeAllowance() {
-        return config.freshPerStep() == 0 ? Long.MAX_VALUE
-                : config.initialFill() + (long) config.freshPerStep() * stepsThisRun;
+        return config.get(TrainerSettings.FRESH_PER_STEP) == 0 ? Long.MAX_VALUE
+                : config.get(TrainerSettings.INITIAL_FILL) + (long) config.get(TrainerSettings.FRESH_PER_STEP) * stepsThisRun;
     }
 
     private void publishNext() throws IOException {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ddpp.diffusion.replay.ScoredSequence;
 import org.ddpp.diffusion.task.Task;
+import org.ddpp.runtime.Shutdown;
 import org.ddpp.schemas.Topics;
 import org.ddpp.schemas.avro.Candidate;
 import org.ddpp.schemas.avro.CandidateSource;
@@ -328,10 +329,6 @@ public final class RewardStreamReader implements AutoCloseable {
             return; // closed before
         }
         consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Shutdown.await(thread, Duration.ofSeconds(10));
     }
 }

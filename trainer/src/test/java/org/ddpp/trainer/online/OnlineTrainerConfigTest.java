@@ -20,10 +20,10 @@ class OnlineTrainerConfigTest {
     @Test
     void anInitialFillBelowTheBatchSizeIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> minimal().optBatchSize(64).optInitialFill(32).build());
+                () -> minimal().opt(TrainerSettings.BATCH_SIZE, 64).opt(TrainerSettings.INITIAL_FILL, 32).build());
         assertTrue(e.getMessage().contains("initial fill (32) must be at least the batch size (64)"), e.getMessage());
-        assertEquals(64, minimal().optBatchSize(64).optInitialFill(64).build().initialFill());
-        assertEquals(0, minimal().optBatchSize(64).optInitialFill(0).optFreshPerStep(0).build().initialFill(),
+        assertEquals(64, minimal().opt(TrainerSettings.BATCH_SIZE, 64).opt(TrainerSettings.INITIAL_FILL, 64).build().get(TrainerSettings.INITIAL_FILL));
+        assertEquals(0, minimal().opt(TrainerSettings.BATCH_SIZE, 64).opt(TrainerSettings.INITIAL_FILL, 0).opt(TrainerSettings.FRESH_PER_STEP, 0).build().get(TrainerSettings.INITIAL_FILL),
                 "with no per-step allowance everything that arrives is taken in");
     }
 

@@ -73,10 +73,10 @@ class OnlineTrainerTest {
                 .setPretrained(pretrained)
                 .setStateDir(dir.resolve("state"))
                 .optLogZShape(NetworkShape.of(16, 1, 2))
-                .optPublishEvery(40)
-                .optCheckpointEvery(40)
-                .optMaxSteps(80)
-                .optMetricsInterval(java.time.Duration.ofMillis(200))
+                .opt(TrainerSettings.PUBLISH_EVERY, 40)
+                .opt(TrainerSettings.CHECKPOINT_EVERY, 40)
+                .opt(TrainerSettings.MAX_STEPS, 80L)
+                .opt(TrainerSettings.METRICS_INTERVAL, java.time.Duration.ofMillis(200))
                 .build();
         long consumedFirst;
         try (OnlineTrainer trainer = OnlineTrainer.create(config, null)) {
@@ -132,7 +132,7 @@ class OnlineTrainerTest {
             publishScored(stack, run, model, 50, 1);
         }
         OnlineTrainerConfig more = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection()).setPretrained(pretrained).setStateDir(dir.resolve("state"))
-                .optLogZShape(NetworkShape.of(16, 1, 2)).optPublishEvery(40).optCheckpointEvery(40).optMaxSteps(120).build();
+                .optLogZShape(NetworkShape.of(16, 1, 2)).opt(TrainerSettings.PUBLISH_EVERY, 40).opt(TrainerSettings.CHECKPOINT_EVERY, 40).opt(TrainerSettings.MAX_STEPS, 120L).build();
         try (OnlineTrainer trainer = OnlineTrainer.create(more, null)) {
             assertTrue(trainer.resumed());
             assertEquals(80, trainer.stepCount());
@@ -157,7 +157,7 @@ class OnlineTrainerTest {
         // versions every 10 steps, checkpoints only every 1000: a crash loses versions announced since the last one
         OnlineTrainerConfig config = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection())
                 .setPretrained(pretrained).setStateDir(dir.resolve("crash-state")).optLogZShape(NetworkShape.of(16, 1, 2))
-                .optBatchSize(16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder().optWarmupSteps(5).build()).optPublishEvery(10).optCheckpointEvery(1000).optInitialFill(64).build();
+                .opt(TrainerSettings.BATCH_SIZE, 16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder().optWarmupSteps(5).build()).opt(TrainerSettings.PUBLISH_EVERY, 10).opt(TrainerSettings.CHECKPOINT_EVERY, 1000).opt(TrainerSettings.INITIAL_FILL, 64).build();
         for (int life = 0; life < 2; life++) {
             if (life > 0) {
                 try (NDManager root = NDManager.newBaseManager()) {

@@ -1,23 +1,19 @@
-package org.ddpp.ops.cli;
+package org.ddpp.runtime.config;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
- * Reads a duration option the way people write it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601
+ * Durations the way people write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601
  * ({@code PT30S}). A bare number is refused (one readable line) because its unit would be a guess.
  */
-public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
 
-    @Override
-    public Duration convert(String value) {
-        return parse(value);
-    }
+    private Durations() {}
 
     /** Parses {@code value}; {@link IllegalArgumentException} with the accepted forms when it is none of them. */
     public static Duration parse(String value) {
@@ -41,5 +37,20 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             }
         }
         throw new IllegalArgumentException("'" + value + "' is not a duration; write it with a unit, e.g. 500ms, 30s, 2m or 1h");
+    }
+
+    /** The shortest of {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} that {@link #parse} reads back exactly. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms != 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms != 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
     }
 }

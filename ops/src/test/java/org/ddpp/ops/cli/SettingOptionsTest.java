@@ -1,0 +1,57 @@
+package org.ddpp.ops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.ddpp.ops.CliRun;
+import org.ddpp.runtime.config.Setting;
+import org.ddpp.runtime.config.SettingGroup;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated options: every setting of every role is a flag of its command with the definition's default, bad
+ * text and bad values are one line with exit 2, and {@code docs/configuration.md} is the generated reference.
+ */
+class SettingOptionsTest {
+
+    @Test
+    void everySettingIsAFlagWithItsDefault() {
+        for (SettingGroup group : SettingsCommand.GROUPS) {
+            // the shared connection settings are checked on one command that has them
+            String name = group == ConnectionOptions.GROUP ? "joiner" : group.name();
+            String[] command = (name + " --help").split(" ");
+            String help = CliRun.of(command).out().replaceAll("\\s+", " ");
+            for (Setting<?> s : group.settings()) {
+                assertTrue(help.contains(s.flag()), group.name() + " lacks " + s.flag() + ":\n" + help);
+                if (!s.isSwitch() && s.defaultText() != null) {
+                    assertTrue(help.contains("(default: " + s.defaultText() + ")"), group.name() + " " + s.flag() + ":\n" + help);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badTextAndBadValuesAreOneLine() {
+        CliRun bare = CliRun.of("joiner", "--join-timeout", "30");
+        assertEquals(2, bare.code());
+        assertEquals(1, bare.err().strip().lines().count(), bare.err());
+        assertTrue(bare.err().contains("'30' is not a duration; write it with a unit"), bare.err());
+        CliRun zero = CliRun.of("joiner", "--threads", "0");
+        assertEquals(2, zero.code());
+        assertEquals("ddpp joiner: threads must be positive, got 0", zero.err().strip());
+        CliRun share = CliRun.of("trainer", "--pretrained", "p", "--state-dir", "s", "--exploration-share", "2");
+        assertEquals(2, share.code());
+        assertEquals("ddpp trainer: exploration share must be in [0, 1], got 2.0", share.err().strip());
+    }
+
+    @Test
+    void theConfigurationReferenceIsUpToDate() throws Exception {
+        Path page = Path.of("..", "docs", "configuration.md");
+        String expected = SettingsCommand.markdown();
+        assertEquals(expected, Files.exists(page) ? Files.readString(page) : "",
+                "docs/configuration.md is out of date with the setting definitions: run ./ddpp settings > docs/configuration.md");
+        assertEquals(expected, CliRun.of("settings").out());
+    }
+}

@@ -1,0 +1,30 @@
+package org.ddpp.runtime.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings that several roles share, defined once here so their default and doc cannot differ between roles. */
+public final class RoleSettings {
+
+    private RoleSettings() {}
+
+    /** How often a role publishes its numbers to {@code ddpp.metrics}. */
+    public static final Setting<Duration> METRICS_INTERVAL = Setting.duration("metrics-interval").defaultValue("5s")
+            .positive().doc("How often metrics go to ddpp.metrics.").build();
+
+    /**
+     * How long a role waits at start for Kafka and the registry ({@code --startup-timeout} of every role command,
+     * among the connection options; the same default as {@code StartupCheck.DEFAULT_TIMEOUT}).
+     */
+    public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup-timeout").defaultValue("15s").valueLabel("DURATION")
+            .positive().doc("Give up with one line (exit 2) when Kafka or the registry is not reachable, or refuses "
+                    + "the credentials, within this time.").build();
+
+    /** The run a streaming role (sampler, trainer) belongs to. */
+    public static final Setting<String> RUN = Setting.text("run").defaultValue("grid-demo").notBlank()
+            .doc("Run id: the role works on this run's candidates and policy versions only.").build();
+
+    /** The run's pre-trained checkpoint (sampler, trainer). */
+    public static final Setting<Path> PRETRAINED = Setting.path("pretrained").required()
+            .doc("The run's pre-trained checkpoint directory (policy version 0, the architecture and the frozen reference).").build();
+}
