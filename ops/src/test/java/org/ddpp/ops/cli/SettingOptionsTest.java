@@ -44,6 +44,15 @@ class SettingOptionsTest {
         CliRun share = CliRun.of("trainer", "--pretrained", "p", "--state-dir", "s", "--exploration-share", "2");
         assertEquals(2, share.code());
         assertEquals("ddpp trainer: exploration share must be in [0, 1], got 2.0", share.err().strip());
+        CliRun missing = CliRun.of("finetune", "--pretrained", "p");
+        assertEquals(2, missing.code());
+        assertEquals("ddpp finetune: Missing required option: '--out=<out>' (see 'ddpp finetune --help')", missing.err().strip());
+        CliRun port = CliRun.of("registry", "--port", "70000");
+        assertEquals(2, port.code());
+        assertEquals("ddpp registry: port must be between 0 and 65535, got 70000", port.err().strip());
+        CliRun gap = CliRun.of("chaos", "--fault-gap-min", "5s");
+        assertEquals(2, gap.code());
+        assertEquals("ddpp chaos: --fault-gap-min must not exceed --fault-gap-max, got 5s and 3s", gap.err().strip());
     }
 
     @Test
