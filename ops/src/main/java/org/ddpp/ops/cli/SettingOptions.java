@@ -39,8 +39,13 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
         OptionSpec.Builder b = OptionSpec.builder(setting.flag())
                 .description(description(setting))
                 .paramLabel(setting.valueLabel() != null ? setting.valueLabel() : "<" + camel(setting.key()) + ">")
-                .type(setting.type().javaType())
-                .converters(text -> {
+                .type(setting.type().javaType());
+        if (setting.isSwitch()) {
+            // no default value: picocli 4 turns an absent arity-0 flag with default "false" into true; absent here
+            // means null, and the setting's own default (false) applies
+            return b.arity("0").required(false).build();
+        }
+        b.converters(text -> {
                     try {
                         return setting.type().parse(text);
                     } catch (IllegalArgumentException e) {
@@ -48,9 +53,7 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
                     }
                 });
         b.required(setting.required());
-        if (setting.isSwitch()) {
-            b.arity("0").defaultValue("false");
-        } else if (setting.defaultText() != null) {
+        if (setting.defaultText() != null) {
             b.defaultValue(setting.defaultText());
         }
         return b.build();

@@ -52,7 +52,21 @@ class SettingOptionsTest {
         assertEquals("ddpp registry: port must be between 0 and 65535, got 70000", port.err().strip());
         CliRun gap = CliRun.of("chaos", "--fault-gap-min", "5s");
         assertEquals(2, gap.code());
-        assertEquals("ddpp chaos: --fault-gap-min must not exceed --fault-gap-max, got 5s and 3s", gap.err().strip());
+        assertEquals("ddpp chaos: --fault-gap-min must not exceed --fault-gap-max, got 5s and 1500ms", gap.err().strip());
+    }
+
+    /** Before the fix every switch came out true when it was not given (the joiner ran in memory, benches quick). */
+    @Test
+    void aSwitchIsOffUnlessGiven() {
+        assertEquals(false, switchOf("joiner"));
+        assertEquals(true, switchOf("joiner", "--in-memory-state"));
+    }
+
+    private static boolean switchOf(String... args) {
+        picocli.CommandLine cl = org.ddpp.ops.DdppCommand.commandLine();
+        cl.parseArgs(args);
+        return SettingOptions.parsed(cl.getSubcommands().get("joiner").getCommandSpec(),
+                org.ddpp.scorers.joiner.JoinerSettings.ALL).get(org.ddpp.scorers.joiner.JoinerSettings.IN_MEMORY_STATE);
     }
 
     @Test
