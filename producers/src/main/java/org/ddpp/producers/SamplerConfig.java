@@ -54,6 +54,11 @@ public record SamplerConfig(
         return connection.topics().trainerGroup(run);
     }
 
+    /** Where the sampled model lives ({@code --device}). */
+    public org.ddpp.diffusion.DeviceChoice device() {
+        return org.ddpp.diffusion.DeviceChoice.parse(get(org.ddpp.runtime.config.RoleSettings.DEVICE));
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -137,8 +137,9 @@ public final class SamplerService implements AutoCloseable {
      */
     public static SamplerService start(SamplerConfig config) throws IOException {
         Checkpoint pretrained = Checkpoint.open(config.pretrained());
+        ai.djl.Device device = config.device().resolve(); // one line and exit 2 for a device that is not there
         checkReachable(config);
-        NDManager root = NDManager.newBaseManager();
+        NDManager root = NDManager.newBaseManager(device);
         SamplerService service;
         try {
             service = new SamplerService(config, pretrained, root);

@@ -45,7 +45,7 @@ public final class SamplerSettings {
     public static final Setting<Duration> STARTUP_TIMEOUT = RoleSettings.STARTUP_TIMEOUT;
 
     /** The settings {@code ddpp sampler} offers as options. */
-    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, SAMPLER_ID, BATCH_SIZE, SAMPLER_STEPS, SEED, MAX_OUTSTANDING,
+    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, SAMPLER_ID, BATCH_SIZE, SAMPLER_STEPS, SEED, MAX_OUTSTANDING,
             MAX_STALE_VERSIONS, FLOW_REFRESH, METRICS_INTERVAL, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, ALLOW_FILE_WEIGHTS,
             MAX_WEIGHTS_SIZE, DOWNLOAD_DIR, MAX_CANDIDATES);
 

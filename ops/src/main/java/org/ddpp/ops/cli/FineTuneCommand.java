@@ -41,7 +41,7 @@ public final class FineTuneCommand extends RoleCommand {
         FineTuneConfig config = FineTuneSettings.config(chosen).build();
         RewardFunction reward = TaskRewards.defaultReward(t);
         Map<String, Object> summary = new LinkedHashMap<>();
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = NDManager.newBaseManager(device());
                 Mdm reference = source.loadPolicy(root);
                 OfflineDdppLoop loop = new OfflineDdppLoop(reference, reward, config, root)) {
             double[] before = t instanceof GridTask ? GridEvaluation.exact(reference) : null;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.ddpp.diffusion.model.NetworkShape;
 import org.ddpp.ops.demo.DemoOptions;
+import org.ddpp.runtime.config.RoleSettings;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.SettingGroup;
 import org.ddpp.runtime.config.Settings;
@@ -126,20 +127,20 @@ public final class OfflineSettings {
     public static final Setting<Integer> ROUNDS = Setting.integer("rounds").defaultValue("1").between(1, 100)
             .doc("How many times the three faults are injected.").build();
 
-    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, PRETRAIN_OPTIMISER_STEPS,
+    public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, RoleSettings.DEVICE, PRETRAIN_OPTIMISER_STEPS,
             PRETRAIN_BATCH_SIZE, PRETRAIN_LR, PRETRAIN_SEED), MODEL);
-    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT), FineTuneSettings.ALL);
-    public static final List<Setting<?>> SAMPLE_COMMAND = List.of(CHECKPOINT, SAMPLER, SAMPLER_STEPS, NO_CACHE,
+    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT, RoleSettings.DEVICE), FineTuneSettings.ALL);
+    public static final List<Setting<?>> SAMPLE_COMMAND = List.of(CHECKPOINT, RoleSettings.DEVICE, SAMPLER, SAMPLER_STEPS, NO_CACHE,
             SAMPLING_SEED, JSON);
     public static final List<Setting<?>> BENCH_GRID_COMMAND = concat(List.of(QUICK, PRETRAIN_SEED, PRETRAIN_STEPS,
             EVAL_EVERY, REWARD, SUITE), FineTuneSettings.ALL, MODEL);
     public static final List<Setting<?>> BENCH_METHODS_COMMAND = concat(List.of(METHODS_TASK, METHODS_SAMPLES, BEST_OF,
             SVDD_CANDIDATES, SVDD_ALPHA, HAMMING_SUBSAMPLE, PRETRAIN_SEED, SAMPLE_SEED, PRETRAIN_STEPS, WITH_IS,
             REPORT_DIR), FineTuneSettings.ALL, MODEL);
-    public static final List<Setting<?>> BENCH_TASK_COMMAND = List.of(TASK_SAMPLES, BEST_OF, SVDD_CANDIDATES, SVDD_ALPHA,
+    public static final List<Setting<?>> BENCH_TASK_COMMAND = List.of(RoleSettings.DEVICE, TASK_SAMPLES, BEST_OF, SVDD_CANDIDATES, SVDD_ALPHA,
             TASK_STEPS, TASK_LR, PRETRAIN_STEPS, TASK_SEED, TASK_FINETUNE_SEED, SAMPLE_SEED, WITH_IS, HAMMING_SUBSAMPLE,
             REPORT_DIR, CACHE_DIR);
-    public static final List<Setting<?>> BENCH_PIPELINE_COMMAND = List.of(SECONDS, OFFLINE_STEPS, CACHE_DIR,
+    public static final List<Setting<?>> BENCH_PIPELINE_COMMAND = List.of(RoleSettings.DEVICE, SECONDS, OFFLINE_STEPS, CACHE_DIR,
             org.ddpp.trainer.online.TrainerSettings.FRESH_PER_STEP);
     public static final List<Setting<?>> BENCH_FAILOVER_COMMAND = List.of(FAILOVER_DIR, WARM_UP, DOWN_FOR, CUT_FOR, ROUNDS);
 

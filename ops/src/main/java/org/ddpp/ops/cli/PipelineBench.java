@@ -28,12 +28,13 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    static Map<String, Object> run(double seconds, int offlineSteps, int freshPerStep, Path cacheDir,
+    static Map<String, Object> run(String device, double seconds, int offlineSteps, int freshPerStep, Path cacheDir,
             org.ddpp.runtime.ClusterConnection cluster, boolean startRegistry) throws Exception {
         Path work = Files.createTempDirectory("ddpp-bench-pipeline-");
         DemoSettings settings = DemoSettings.builder().setRun("bench-" + System.currentTimeMillis() / 1000)
                 .setWorkDir(work).optCacheDir(cacheDir).optCluster(cluster, startRegistry).optPretrain(PretrainConfig.defaults())
-                .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).opt(DemoOptions.FRESH_PER_STEP, freshPerStep).build();
+                .optComposition(org.ddpp.scorers.reward.RewardComposition.defaults()).opt(DemoOptions.FRESH_PER_STEP, freshPerStep)
+                .opt(org.ddpp.runtime.config.RoleSettings.DEVICE, device).build();
         Map<String, Object> out = new LinkedHashMap<>();
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             pipeline.startAll();
@@ -80,7 +81,8 @@ final class PipelineBench {
     /** The offline loop's DDPP steps/s (refills excluded) on the same pre-trained model, reward and batch size. */
     private static double offlineStepsPerSecond(DemoSettings settings, int steps) throws Exception {
         Path pretrained = new PretrainedCache(settings.cacheDir()).ensure(new org.ddpp.diffusion.task.GridTask(), settings.pretrain());
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = NDManager.newBaseManager(org.ddpp.diffusion.DeviceChoice.parse(
+                settings.get(org.ddpp.runtime.config.RoleSettings.DEVICE)).resolve());
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root);
                 OfflineDdppLoop loop = new OfflineDdppLoop(reference, ExactRewards.of(settings.composition()),
                         FineTuneConfig.builder().opt(FineTuneSettings.STEPS, steps).opt(FineTuneSettings.LOG_REWARD_FLOOR, settings.composition().floor()).build(), root)) {

@@ -36,7 +36,7 @@ public final class PretrainCommand extends RoleCommand {
         PretrainConfig config = new PretrainConfig(OfflineSettings.shape(chosen), steps,
                 chosen.get(OfflineSettings.PRETRAIN_BATCH_SIZE), chosen.get(OfflineSettings.PRETRAIN_LR), 1.0, seed);
         Map<String, Object> summary = new LinkedHashMap<>();
-        try (NDManager root = NDManager.newBaseManager()) {
+        try (NDManager root = NDManager.newBaseManager(device())) {
             Pretraining.Result result = Pretraining.run(t, config, root);
             Checkpoint.writer(out, t).setPolicy(result.model()).optPolicyOptimizer(result.trainer().optimizer())
                     .optStep(steps).optPolicyVersion(0).write();

@@ -3,6 +3,7 @@ package org.ddpp.ops.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ddpp.runtime.config.RoleSettings;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,14 @@ public abstract class RoleCommand implements Callable<Integer>, SettingOptions.S
     /** {@link ConnectionOptions#ALL} followed by {@code own}: the settings of a command that talks to a cluster. */
     protected static List<Setting<?>> withConnection(List<Setting<?>> own) {
         return java.util.stream.Stream.concat(ConnectionOptions.ALL.stream(), own.stream()).toList();
+    }
+
+    /**
+     * The device of {@code --device} (for commands whose settings include {@link RoleSettings#DEVICE}), resolved
+     * against the PyTorch engine: one line and exit 2 when it is not there.
+     */
+    protected final ai.djl.Device device() {
+        return org.ddpp.diffusion.DeviceChoice.parse(chosen().get(RoleSettings.DEVICE)).resolve();
     }
 
     /** Whether {@code setting}'s flag was on the command line (not only its default). */

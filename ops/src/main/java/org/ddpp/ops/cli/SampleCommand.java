@@ -43,7 +43,7 @@ public final class SampleCommand extends RoleCommand {
             default -> throw new IllegalArgumentException("--sampler must be ancestral or first-hit, got '" + sampler + "'");
         };
         Checkpoint cp = Checkpoint.open(checkpoint);
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = NDManager.newBaseManager(device());
                 Mdm model = cp.loadPolicy(root)) {
             int[][] xs = s.sample(model, count, new SplittableRandom(chosen.get(OfflineSettings.SAMPLING_SEED)));
             for (int[] x : xs) {

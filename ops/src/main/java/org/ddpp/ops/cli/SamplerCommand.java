@@ -52,6 +52,7 @@ public final class SamplerCommand extends RoleCommand {
                 .optMeterRegistry(connection().meterRegistry())
                 .build();
         Checkpoint.open(pretrained); // a bad directory is reported before any connection attempt
+        config.device().resolve(); // and so is a device that is not there
         SamplerService.checkReachable(config);
         ServiceLifetime.ensureTopics(config.connection());
         SamplerService service = SamplerService.start(config);

@@ -39,7 +39,7 @@ public abstract class TaskBenchCommand extends RoleCommand {
         Path cacheDir = chosen.get(OfflineSettings.CACHE_DIR);
         Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
         long wallStart = System.nanoTime();
-        try (TaskProfile profile = TaskProfiles.create(task, cache); NDManager root = NDManager.newBaseManager()) {
+        try (TaskProfile profile = TaskProfiles.create(task, cache); NDManager root = NDManager.newBaseManager(device())) {
             PretrainConfig pre = profile.pretrain();
             Integer pretrainSteps = chosen.get(OfflineSettings.PRETRAIN_STEPS);
             if (pretrainSteps != null) {

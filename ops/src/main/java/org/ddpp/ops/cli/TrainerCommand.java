@@ -35,6 +35,7 @@ public final class TrainerCommand extends RoleCommand {
                 .opt(chosen)
                 .optMeterRegistry(connection().meterRegistry())
                 .build();
+        config.device().resolve(); // a device that is not there is one line and exit 2, before any connection
         StartupCheck.require(cluster, connection().startupTimeout());
         ServiceLifetime.ensureTopics(cluster);
         OnlineTrainer trainer = OnlineTrainer.create(config, null);

@@ -55,7 +55,7 @@ public final class DemoOptions {
     /** The settings {@code ddpp demo} offers as options (besides the connection and reward options and --external-scorer). */
     public static final List<Setting<?>> OPTIONS = List.of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
             PUBLISH_EVERY, FRESH_PER_STEP, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, RUN, WORK_DIR, NO_START_EXTERNAL,
-            CACHE_DIR, PRETRAIN_STEPS);
+            CACHE_DIR, PRETRAIN_STEPS, org.ddpp.runtime.config.RoleSettings.DEVICE);
 
     public static final SettingGroup GROUP = new SettingGroup("demo",
             "`ddpp demo`: the whole online loop in one process. Library-only settings of `DemoSettings` besides: "

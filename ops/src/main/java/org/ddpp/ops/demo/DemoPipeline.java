@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.ddpp.runtime.config.RoleSettings;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
@@ -271,6 +272,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
                 .opt(SamplerSettings.MAX_OUTSTANDING, settings.get(DemoOptions.MAX_OUTSTANDING))
                 .opt(SamplerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
+                .opt(RoleSettings.DEVICE, settings.get(RoleSettings.DEVICE))
                 .optMeterRegistry(settings.meterRegistry())
                 .build());
         samplers.add(s);
@@ -285,7 +287,8 @@ public final class DemoPipeline implements AutoCloseable {
                 .optDdpp(profile.fineTune().build().ddpp())
                 .opt(TrainerSettings.PUBLISH_EVERY, settings.get(DemoOptions.PUBLISH_EVERY)).opt(TrainerSettings.CHECKPOINT_EVERY, settings.get(DemoOptions.CHECKPOINT_EVERY))
                 .opt(TrainerSettings.FRESH_PER_STEP, settings.get(DemoOptions.FRESH_PER_STEP))
-                .opt(TrainerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL)).optMeterRegistry(settings.meterRegistry()).build();
+                .opt(TrainerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
+                .opt(RoleSettings.DEVICE, settings.get(RoleSettings.DEVICE)).optMeterRegistry(settings.meterRegistry()).build();
         if (evaluator == null) {
             evaluator = new PolicyEvaluator(pretrained, figures, this::record, settings.run());
         }

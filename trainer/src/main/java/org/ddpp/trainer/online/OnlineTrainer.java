@@ -85,7 +85,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private OnlineTrainer(OnlineTrainerConfig config, Listener listener) throws IOException {
         this.config = config;
         this.listener = listener == null ? new Listener() {} : listener;
-        this.root = NDManager.newBaseManager();
+        this.root = NDManager.newBaseManager(config.device().resolve());
         Checkpoint pretrained = Checkpoint.open(config.pretrained());
         this.task = pretrained.task();
         Map<Integer, Long> offsets = new HashMap<>();

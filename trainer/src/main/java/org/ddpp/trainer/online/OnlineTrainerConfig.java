@@ -59,6 +59,11 @@ public record OnlineTrainerConfig(
 
 
 
+    /** Where the policy, the reference and log Z live ({@code --device}). */
+    public org.ddpp.diffusion.DeviceChoice device() {
+        return org.ddpp.diffusion.DeviceChoice.parse(get(org.ddpp.runtime.config.RoleSettings.DEVICE));
+    }
+
     public Path checkpointDir() {
         return stateDir.resolve("checkpoint");
     }

@@ -55,7 +55,7 @@ public final class TrainerSettings {
             .doc("Published weight files kept on disk.").build();
 
     /** The settings {@code ddpp trainer} offers as options. */
-    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
+    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
             CHECKPOINT_EVERY, MAX_STEPS, FRESH_PER_STEP, INITIAL_FILL, LR, LOGZ_LR, WARMUP, HTTP_HOST, HTTP_PORT, SEED);
 
     public static final SettingGroup GROUP = new SettingGroup("trainer",
