@@ -42,9 +42,7 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--eval-every", defaultValue = "250", description = "Exact TV evaluation every N fine-tune steps for the curve; 0 = only at the end (default: ${DEFAULT-VALUE}).")
         int evalEvery;
 
-        @Option(names = "--reward", defaultValue = "half-plane", paramLabel = "NAME[:k=v,...]",
-                description = "Grid target: half-plane, center, checkerboard, annulus[:inner=20,outer=36], coupling[:scale=16] (default: ${DEFAULT-VALUE}).")
-        String reward;
+        @Mixin GridTargetOption reward;
 
         @Option(names = "--suite", description = "Fine-tune toward every grid target from one pre-trained model and print {\"targets\": {name: exact figures}}.")
         boolean suite;
@@ -65,8 +63,8 @@ public final class BenchCommand implements Runnable {
             PretrainConfig pre = PretrainConfig.defaults().withShape(model.shape()).withSeed(seed)
                     .withSteps(pretrainSteps != null ? pretrainSteps : quick ? 1500 : 3000);
             GridBenchmark bench = new GridBenchmark(pre, ft, evalEvery, quick ? 256 : 1024);
-            org.ddpp.diffusion.reward.GridTargets.parse(reward); // a bad --reward is one line before any work
-            Map<String, Object> result = suite ? bench.runSuite(org.ddpp.diffusion.reward.GridTargets.SUITE) : bench.run(reward);
+            reward.reward(); // a bad --reward is one line before any work
+            Map<String, Object> result = suite ? bench.runSuite(org.ddpp.diffusion.reward.GridTargets.SUITE) : bench.run(reward.spec());
             result.put("quick", quick);
             out().println(Json.line(result));
             out().flush();
@@ -145,6 +143,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--report-dir", defaultValue = "reports", description = "Where baselines-grid.md and baselines-grid.png go (default: ${DEFAULT-VALUE}).")
         java.nio.file.Path reportDir;
 
+        @Mixin GridTargetOption reward;
+
         @Mixin FineTuneOptions finetune;
 
         @Mixin ModelOptions model;
@@ -164,7 +164,8 @@ public final class BenchCommand implements Runnable {
             PretrainConfig pre = PretrainConfig.defaults().withShape(model.shape()).withSeed(seed).withSteps(pretrainSteps);
             BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(pre, finetune.toBuilder(2000).build(),
                     samples, bestOf, svddCandidates, svddAlpha, hammingSubsample, sampleSeed, reportDir,
-                    withIs ? java.util.List.of(org.ddpp.diffusion.train.Objective.IS) : java.util.List.of());
+                    withIs ? java.util.List.of(org.ddpp.diffusion.train.Objective.IS) : java.util.List.of(), reward.spec());
+            reward.reward(); // a bad --reward is one line before any work
             Map<String, Object> result = new BaselineBenchmark(settings).run();
             spec.commandLine().getOut().println(Json.line(result));
             spec.commandLine().getOut().flush();

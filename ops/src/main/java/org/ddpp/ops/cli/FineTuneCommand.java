@@ -19,9 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ddpp finetune}: steers a pre-trained checkpoint toward the task's reward with DDPP, offline. */
+/** {@code ddpp finetune}: steers a pre-trained checkpoint toward the task's reward (grid: --reward NAME[:k=v]) with DDPP, offline. */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = "Fine-tune a pre-trained model toward the task's reward with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
+        description = "Fine-tune a pre-trained model toward the task's reward (grid: --reward NAME[:k=v]) with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
 public final class FineTuneCommand implements Callable<Integer> {
 
     @Option(names = "--task", defaultValue = "grid", description = "Task; must match the pre-trained checkpoint (default: ${DEFAULT-VALUE}).")
@@ -34,6 +34,8 @@ public final class FineTuneCommand implements Callable<Integer> {
     Path out;
 
     @Mixin FineTuneOptions options;
+
+    @Mixin GridTargetOption reward;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -49,7 +51,7 @@ public final class FineTuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--task " + task + " does not match the checkpoint's task " + t.name());
         }
         FineTuneConfig config = options.toBuilder(2000).build();
-        RewardFunction reward = TaskRewards.defaultReward(t);
+        RewardFunction reward = TaskRewards.reward(t, this.reward);
         Map<String, Object> summary = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = source.loadPolicy(root);
@@ -61,6 +63,7 @@ public final class FineTuneCommand implements Callable<Integer> {
                     .optStep(result.steps()).optPolicyVersion(result.steps()).write();
             summary.put("checkpoint", out.toAbsolutePath().toString());
             summary.put("objective", config.ddpp().objective().name().toLowerCase());
+            summary.put("reward", this.reward.spec());
             summary.put("steps", result.steps());
             summary.put("steps_per_s", result.stepsPerSecond());
             summary.put("final_loss", result.lastLoss());
@@ -70,7 +73,12 @@ public final class FineTuneCommand implements Callable<Integer> {
                 double[] q = GridEvaluation.exact(loop.learner().policy());
                 summary.put("tv_pretrained_to_target", Distributions.totalVariation(before, target));
                 summary.put("tv_policy_to_target", Distributions.totalVariation(q, target));
+                summary.put("kl_target_to_policy", Distributions.kl(target, q));
                 summary.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
+                summary.put("log_z_full_mask_exact", eval.logPartition(before));
+                if (config.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
+                    summary.put("log_z_full_mask_learned", result.logZAtFullMask());
+                }
             }
         }
         out().println(Json.line(summary));

@@ -9,6 +9,14 @@ final class TaskRewards {
 
     private TaskRewards() {}
 
+    /** The grid target of {@code option} on the grid; other tasks have no in-process target here. */
+    static RewardFunction reward(Task task, GridTargetOption option) {
+        if ("grid".equals(task.name())) {
+            return option.reward();
+        }
+        throw new IllegalArgumentException("no built-in reward for task '" + task.name() + "'");
+    }
+
     static RewardFunction defaultReward(Task task) {
         if ("grid".equals(task.name())) {
             return new HalfPlaneReward();
