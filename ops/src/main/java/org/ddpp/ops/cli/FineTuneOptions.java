@@ -61,6 +61,18 @@ public final class FineTuneOptions {
     @Option(names = "--log-reward-floor-start", description = "Anneal the floor: training batches start floored at this value, lowered linearly to --log-reward-floor over the first half of the steps (default: no annealing).")
     Double logRewardFloorStart;
 
+    @Option(names = "--elbo-weight", defaultValue = "0", description = "Weight of the reward-weighted ELBO term on the exploration rows (cross-entropy to p_pre*R with self-normalised weights R); 0 = the paper's objective (default: ${DEFAULT-VALUE}).")
+    double elboWeight;
+
+    @Option(names = "--single-mask-share", defaultValue = "0", description = "Share of batch rows masked at exactly one position instead of at a drawn time (default: ${DEFAULT-VALUE}).")
+    double singleMaskShare;
+
+    @Option(names = "--time-weighting", defaultValue = "uniform", description = "Weight of each row's squared DDPP residual over t: uniform (the paper) or decreasing, 2(1-t) (default: ${DEFAULT-VALUE}).")
+    String timeWeighting;
+
+    @Option(names = "--multi-mask-policy-weight", defaultValue = "1", description = "Scale of the policy's gradient from the squared residual of rows with two or more masked positions; the log-Z network still trains on them (default: ${DEFAULT-VALUE}).")
+    double multiMaskPolicyWeight;
+
     @Option(names = "--finetune-seed", defaultValue = "11", description = "Seed of sampling, masking and the log-Z network (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -82,6 +94,10 @@ public final class FineTuneOptions {
                 .optGradClip(gradClip)
                 .optIsSamples(isSamples)
                 .optProposal(prop)
+                .optElboWeight(elboWeight)
+                .optSingleMaskShare(singleMaskShare)
+                .optTimeWeighting(DdppConfig.TimeWeighting.parse(timeWeighting))
+                .optMultiMaskPolicyWeight(multiMaskPolicyWeight)
                 .build();
         return FineTuneConfig.builder()
                 .optDdpp(ddpp)
