@@ -115,6 +115,11 @@ class LossTermsTest {
             }
             assertEquals(1, masked, "row " + i);
         }
+        DdppConfig decaying = DdppConfig.builder().optLrDecaySteps(100).build();
+        assertEquals(1.0, decaying.learningRateScale(0), 1e-12);
+        assertEquals(0.55, decaying.learningRateScale(50), 1e-12);
+        assertEquals(0.1, decaying.learningRateScale(500), 1e-12);
+        assertEquals(1.0, DdppConfig.builder().build().learningRateScale(5000), 0.0, "constant by default");
         assertThrows(IllegalArgumentException.class, () -> DdppConfig.builder().optElboWeight(-1).build());
         assertThrows(IllegalArgumentException.class, () -> DdppConfig.builder().optSingleMaskShare(1.5).build());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DdppConfig.TimeWeighting.parse("cubic"))

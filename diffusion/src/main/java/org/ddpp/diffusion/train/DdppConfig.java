@@ -22,6 +22,8 @@ package org.ddpp.diffusion.train;
  * @param multiMaskPolicyWeight scale of the policy's gradient from the squared residual of rows with two or more
  *     masked positions, where the per-position denoiser cannot represent a target that couples them (the log-Z
  *     network still trains on those rows); default 1 (the paper's)
+ * @param lrDecaySteps when positive: both learning rates fall linearly to a tenth of their value over this many
+ *     steps and stay there (less gradient noise at the end of a run); default 0, constant (the paper's)
  */
 public record DdppConfig(
         Objective objective,
@@ -34,7 +36,8 @@ public record DdppConfig(
         double elboWeight,
         double singleMaskShare,
         TimeWeighting timeWeighting,
-        double multiMaskPolicyWeight) {
+        double multiMaskPolicyWeight,
+        int lrDecaySteps) {
 
     /** How the squared DDPP residual of a row is weighted by its masking time t (weights average 1 over t ~ U). */
     public enum TimeWeighting {
@@ -75,6 +78,9 @@ public record DdppConfig(
         if (!(multiMaskPolicyWeight >= 0 && multiMaskPolicyWeight <= 1)) {
             throw new IllegalArgumentException("multi-mask policy weight must be in [0, 1], got " + multiMaskPolicyWeight);
         }
+        if (lrDecaySteps < 0) {
+            throw new IllegalArgumentException("learning-rate decay steps must be >= 0, got " + lrDecaySteps);
+        }
         if (timeWeighting == null) {
             throw new IllegalArgumentException("time weighting must be given");
         }
@@ -90,7 +96,15 @@ public record DdppConfig(
                 .optLogZLearningRate(logZLearningRate).optWarmupSteps(warmupSteps).optGradClip(gradClip)
                 .optIsSamples(isSamples).optProposal(proposal).optElboWeight(elboWeight)
                 .optSingleMaskShare(singleMaskShare).optTimeWeighting(timeWeighting)
-                .optMultiMaskPolicyWeight(multiMaskPolicyWeight);
+                .optMultiMaskPolicyWeight(multiMaskPolicyWeight).optLrDecaySteps(lrDecaySteps);
+    }
+
+    /** The learning-rate factor at {@code step} (0-based): 1, or on the way down to 0.1 over {@link #lrDecaySteps()}. */
+    public double learningRateScale(long step) {
+        if (lrDecaySteps == 0) {
+            return 1.0;
+        }
+        return Math.max(0.1, 1.0 - 0.9 * step / (double) lrDecaySteps);
     }
 
     /** Builder with {@code opt*} setters; unset values keep the documented defaults. */
@@ -106,6 +120,12 @@ public record DdppConfig(
         private double singleMaskShare = 0.0;
         private TimeWeighting timeWeighting = TimeWeighting.UNIFORM;
         private double multiMaskPolicyWeight = 1.0;
+        private int lrDecaySteps = 0;
+
+        public Builder optLrDecaySteps(int v) {
+            lrDecaySteps = v;
+            return this;
+        }
 
         public Builder optMultiMaskPolicyWeight(double v) {
             multiMaskPolicyWeight = v;
@@ -164,7 +184,7 @@ public record DdppConfig(
 
         public DdppConfig build() {
             return new DdppConfig(objective, policyLearningRate, logZLearningRate, warmupSteps, gradClip, isSamples, proposal,
-                    elboWeight, singleMaskShare, timeWeighting, multiMaskPolicyWeight);
+                    elboWeight, singleMaskShare, timeWeighting, multiMaskPolicyWeight, lrDecaySteps);
         }
     }
 }

@@ -74,6 +74,8 @@ public final class DdppLearner implements AutoCloseable {
         }
         biasInitialised = true;
         boolean warmup = lb && step < config.warmupSteps();
+        policyOptimizer.setLearningRateScale(config.learningRateScale(step));
+        logZOptimizer.setLearningRateScale(config.learningRateScale(step));
         try (NDManager m = policy.manager().newSubManager()) {
             DdppLosses.Value value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -73,6 +73,9 @@ public final class FineTuneOptions {
     @Option(names = "--multi-mask-policy-weight", defaultValue = "1", description = "Scale of the policy's gradient from the squared residual of rows with two or more masked positions; the log-Z network still trains on them (default: ${DEFAULT-VALUE}).")
     double multiMaskPolicyWeight;
 
+    @Option(names = "--lr-decay", description = "Lower both learning rates linearly to a tenth over the fine-tune's steps (default: constant, the paper's).")
+    boolean lrDecay;
+
     @Option(names = "--finetune-seed", defaultValue = "11", description = "Seed of sampling, masking and the log-Z network (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -98,6 +101,7 @@ public final class FineTuneOptions {
                 .optSingleMaskShare(singleMaskShare)
                 .optTimeWeighting(DdppConfig.TimeWeighting.parse(timeWeighting))
                 .optMultiMaskPolicyWeight(multiMaskPolicyWeight)
+                .optLrDecaySteps(lrDecay ? (steps == null ? defaultSteps : steps) : 0)
                 .build();
         return FineTuneConfig.builder()
                 .optDdpp(ddpp)
