@@ -56,4 +56,23 @@ public final class GridEvaluation {
     public static double[] exact(Mdm model) {
         return ExactTwoTokenDistribution.of(model);
     }
+
+    /**
+     * Mean over the two positions of the TV between {@code model}'s all-MASK prediction and the target's marginal:
+     * the part of the error made where sampling starts (a per-position denoiser can match these marginals exactly,
+     * even when the target couples the positions).
+     */
+    public static double tvFullMaskMarginals(Mdm model, double[] target) {
+        double[][] mu = ExactTwoTokenDistribution.fullMaskMarginals(model);
+        int v = mu[0].length;
+        double[] first = new double[v];
+        double[] second = new double[v];
+        for (int a = 0; a < v; a++) {
+            for (int b = 0; b < v; b++) {
+                first[a] += target[a * v + b];
+                second[b] += target[a * v + b];
+            }
+        }
+        return 0.5 * (Distributions.totalVariation(mu[0], first) + Distributions.totalVariation(mu[1], second));
+    }
 }
