@@ -64,15 +64,7 @@ public final class GridEvaluation {
      */
     public static double tvFullMaskMarginals(Mdm model, double[] target) {
         double[][] mu = ExactTwoTokenDistribution.fullMaskMarginals(model);
-        int v = mu[0].length;
-        double[] first = new double[v];
-        double[] second = new double[v];
-        for (int a = 0; a < v; a++) {
-            for (int b = 0; b < v; b++) {
-                first[a] += target[a * v + b];
-                second[b] += target[a * v + b];
-            }
-        }
-        return 0.5 * (Distributions.totalVariation(mu[0], first) + Distributions.totalVariation(mu[1], second));
+        double[][] pi = Distributions.marginals(target, mu[0].length);
+        return 0.5 * (Distributions.totalVariation(mu[0], pi[0]) + Distributions.totalVariation(mu[1], pi[1]));
     }
 }

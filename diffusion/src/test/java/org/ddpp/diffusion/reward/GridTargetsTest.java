@@ -37,14 +37,9 @@ class GridTargetsTest {
         assertEquals(Math.log(0.5), eval.logPartition(prior), 1e-6, "8 of the 16 equally likely squares are rewarded");
         assertTrue(eval.massWhereRewardZero(target) < 1e-6);
         int v = GRID.vocabSize();
-        double[] first = new double[v];
-        double[] second = new double[v];
-        for (int a = 0; a < v; a++) {
-            for (int b = 0; b < v; b++) {
-                first[a] += target[a * v + b];
-                second[b] += target[a * v + b];
-            }
-        }
+        double[][] marginals = Distributions.marginals(target, v);
+        double[] first = marginals[0];
+        double[] second = marginals[1];
         double[] product = new double[v * v];
         for (int a = 0; a < v; a++) {
             for (int b = 0; b < v; b++) {
