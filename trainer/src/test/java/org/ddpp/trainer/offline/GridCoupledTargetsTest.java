@@ -17,14 +17,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * DDPP toward two grid targets that couple the positions, measured exactly (docs/fidelity.md): the checkerboard of
- * the 16 squares and the soft coupling {@code −|x¹ − x²| / 16}. With the paper's objective the exact TV ends at 0.78
- * and 0.24; with the fidelity settings (the reward-weighted ELBO on the exploration rows, no policy gradient from
- * rows with two masks, a decaying learning rate) this run measured 0.045 and 0.088 (pre-training seed 7, fine-tune
- * seed 11, 4 000 steps), and other seeds stayed below the bound too (docs/fidelity.md).
+ * the 16 squares and the soft coupling {@code −|x¹ − x²| / 16}. With the paper's objective this run (pre-training
+ * seed 7, fine-tune seed 11, 4 000 steps) ends at exact TV 0.63 on the checkerboard and 0.098 on the coupling, whose
+ * all-MASK marginals stay 0.10 off; with the fidelity settings (the reward-weighted ELBO on the exploration rows, no
+ * policy gradient from rows with two masks, a decaying learning rate) it measured 0.045 and 0.082, marginals 0.042
+ * and 0.049, and other seeds stayed below the bounds too (docs/fidelity.md).
  */
 class GridCoupledTargetsTest {
 
     private static final double BOUND = 0.15;
+    /**
+     * Where sampling starts: measured 0.033–0.049 with the fidelity settings (three seeds, both targets), 0.10 on the
+     * coupling and 0.58 on the checkerboard with the paper's objective over the same 4 000 steps.
+     */
+    private static final double MARGINALS_BOUND = 0.075;
     private static final int STEPS = 4000;
 
     private static NDManager root;
@@ -77,7 +83,7 @@ class GridCoupledTargetsTest {
             double marginals = GridEvaluation.tvFullMaskMarginals(loop.learner().policy(), target);
             org.slf4j.LoggerFactory.getLogger(GridCoupledTargetsTest.class).info("{}: exact TV {}, all-MASK marginals TV {}, mass where R = 0 {}",
                     spec, tv, marginals, eval.massWhereRewardZero(q));
-            assertTrue(marginals < BOUND, spec + ": TV of the all-MASK marginals = " + marginals);
+            assertTrue(marginals < MARGINALS_BOUND, spec + ": TV of the all-MASK marginals = " + marginals);
             assertTrue(eval.massWhereRewardZero(q) < 0.01, spec + ": mass where R = 0: " + eval.massWhereRewardZero(q));
         }
     }
