@@ -85,4 +85,17 @@ public final class Distributions {
             throw new IllegalArgumentException("tables differ in size: " + p.length + " vs " + q.length);
         }
     }
+
+    /** The two one-position marginals {@code [first, second]} of a two-token table indexed {@code a·v + b}. */
+    public static double[][] marginals(double[] table, int v) {
+        double[] first = new double[v];
+        double[] second = new double[v];
+        for (int a = 0; a < v; a++) {
+            for (int b = 0; b < v; b++) {
+                first[a] += table[a * v + b];
+                second[b] += table[a * v + b];
+            }
+        }
+        return new double[][] {first, second};
+    }
 }

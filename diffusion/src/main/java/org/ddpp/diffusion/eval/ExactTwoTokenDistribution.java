@@ -36,4 +36,20 @@ public final class ExactTwoTokenDistribution {
         }
         return Distributions.normalise(table);
     }
+
+    /** The denoiser's per-position distributions at the all-MASK input, {@code [position][token]}: where sampling starts. */
+    public static double[][] fullMaskMarginals(Mdm model) {
+        Task task = model.task();
+        int mask = task.maskId();
+        int[] all = new int[task.length()];
+        java.util.Arrays.fill(all, mask);
+        float[][][] p = model.probabilities(new int[][] {all});
+        double[][] out = new double[task.length()][task.vocabSize()];
+        for (int i = 0; i < out.length; i++) {
+            for (int a = 0; a < out[i].length; a++) {
+                out[i][a] = p[0][i][a];
+            }
+        }
+        return out;
+    }
 }

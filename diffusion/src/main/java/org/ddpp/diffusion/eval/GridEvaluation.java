@@ -56,4 +56,15 @@ public final class GridEvaluation {
     public static double[] exact(Mdm model) {
         return ExactTwoTokenDistribution.of(model);
     }
+
+    /**
+     * Mean over the two positions of the TV between {@code model}'s all-MASK prediction and the target's marginal:
+     * the part of the error made where sampling starts (a per-position denoiser can match these marginals exactly,
+     * even when the target couples the positions).
+     */
+    public static double tvFullMaskMarginals(Mdm model, double[] target) {
+        double[][] mu = ExactTwoTokenDistribution.fullMaskMarginals(model);
+        double[][] pi = Distributions.marginals(target, mu[0].length);
+        return 0.5 * (Distributions.totalVariation(mu[0], pi[0]) + Distributions.totalVariation(mu[1], pi[1]));
+    }
 }

@@ -42,6 +42,30 @@ public final class GridTargets {
         return reward;
     }
 
+    /** True when {@code name} (without parameters) is one of the {@link #SUITE}'s targets. */
+    public static boolean isTarget(String name) {
+        return name != null && SUITE.contains(name.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The scorer that computes target {@code spec} online: {@code grid-<name>} (e.g. {@code grid-checkerboard}).
+     * The scorers use the targets' default parameters, so a spec with parameters is an
+     * {@link IllegalArgumentException}: those run offline only ({@code ddpp bench grid}, {@code ddpp finetune}).
+     */
+    public static String scorerName(String spec) {
+        String trimmed = spec == null ? "" : spec.trim();
+        int colon = trimmed.indexOf(':');
+        String name = (colon < 0 ? trimmed : trimmed.substring(0, colon)).toLowerCase(Locale.ROOT);
+        if (!isTarget(name)) {
+            throw new IllegalArgumentException("unknown grid target '" + name + "' (known: " + String.join(", ", SUITE) + ")");
+        }
+        if (colon >= 0) {
+            throw new IllegalArgumentException("grid target '" + trimmed + "': the online scorer grid-" + name
+                    + " uses the default parameters; parameterised targets run offline only (ddpp bench grid, ddpp finetune)");
+        }
+        return "grid-" + name;
+    }
+
     private static Map<String, Double> params(String text, String spec) {
         Map<String, Double> out = new LinkedHashMap<>();
         if (text.isBlank()) {

@@ -27,6 +27,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final NDArray[] secondMoment;
     private long steps;
     private long skipped;
+    private double learningRateScale = 1.0;
 
     /**
      * @param clipNorm maximum global L2 norm of the gradient; {@code <= 0} disables clipping
@@ -93,7 +94,7 @@ public final class AdamOptimizer implements AutoCloseable {
             double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-12) : 1.0;
             double c1 = 1.0 - Math.pow(beta1, steps);
             double c2 = 1.0 - Math.pow(beta2, steps);
-            double stepSize = learningRate * Math.sqrt(c2) / c1;
+            double stepSize = learningRate * learningRateScale * Math.sqrt(c2) / c1;
             for (int i = 0; i < grads.length; i++) {
                 NDArray g = scale == 1.0 ? grads[i] : grads[i].mul((float) scale);
                 firstMoment[i].muli((float) beta1).addi(g.mul((float) (1.0 - beta1)));
@@ -136,6 +137,14 @@ public final class AdamOptimizer implements AutoCloseable {
 
     public long steps() {
         return steps;
+    }
+
+    /** Scales the learning rate of the following steps (a schedule); 1 = as configured. */
+    public void setLearningRateScale(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("learning-rate scale must be finite and positive, got " + scale);
+        }
+        learningRateScale = scale;
     }
 
     public double learningRate() {

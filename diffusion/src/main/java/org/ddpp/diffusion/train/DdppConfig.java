@@ -11,6 +11,19 @@ package org.ddpp.diffusion.train;
  * @param gradClip global-norm gradient clip applied to each network; default 1.0
  * @param isSamples M, the number of importance samples per training sample (IS only); default 16
  * @param proposal the IS proposal; default the policy
+ * @param elboWeight weight λ of the reward-weighted ELBO term added to the DDPP loss: on the rows drawn from the
+ *     pre-trained model (or prior data), {@code λ · Σ_i w_i · (−log q_θ(x0_i | xt_i))} with self-normalised weights
+ *     {@code w_i ∝ R(x0_i)}, a cross-entropy to the target {@code π ∝ p_pre·R} that fits each masked position's
+ *     marginal, which the squared log-ratio cannot when the target couples positions (docs/fidelity.md); default 0
+ *     (the paper's objective)
+ * @param singleMaskShare share of each batch's rows masked at exactly one position instead of at a drawn time;
+ *     default 0
+ * @param timeWeighting weight of each row's squared residual over its time t; default uniform (the paper's)
+ * @param multiMaskPolicyWeight scale of the policy's gradient from the squared residual of rows with two or more
+ *     masked positions, where the per-position denoiser cannot represent a target that couples them (the log-Z
+ *     network still trains on those rows); default 1 (the paper's)
+ * @param lrDecaySteps when positive: both learning rates fall linearly to a tenth of their value over this many
+ *     steps and stay there (less gradient noise at the end of a run); default 0, constant (the paper's)
  */
 public record DdppConfig(
         Objective objective,
@@ -19,7 +32,35 @@ public record DdppConfig(
         int warmupSteps,
         double gradClip,
         int isSamples,
-        Proposal proposal) {
+        Proposal proposal,
+        double elboWeight,
+        double singleMaskShare,
+        TimeWeighting timeWeighting,
+        double multiMaskPolicyWeight,
+        int lrDecaySteps) {
+
+    /** How the squared DDPP residual of a row is weighted by its masking time t (weights average 1 over t ~ U). */
+    public enum TimeWeighting {
+        /** Every row alike (the paper). */
+        UNIFORM,
+        /** {@code 2·(1 − t)}: less weight on heavily masked states, where a per-position denoiser cannot fit a coupled target. */
+        DECREASING;
+
+        /** Parses {@code uniform} / {@code decreasing}, case-insensitively, with a readable error. */
+        public static TimeWeighting parse(String text) {
+            for (TimeWeighting w : values()) {
+                if (w.name().equalsIgnoreCase(text)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("unknown time weighting '" + text + "' (known: uniform, decreasing)");
+        }
+
+        /** The weight of a row masked at time {@code t}. */
+        public double weight(double t) {
+            return this == UNIFORM ? 1.0 : 2.0 * (1.0 - t);
+        }
+    }
 
     public DdppConfig {
         if (!(policyLearningRate > 0) || !(logZLearningRate > 0)) {
@@ -27,6 +68,21 @@ public record DdppConfig(
         }
         if (warmupSteps < 0 || isSamples < 1) {
             throw new IllegalArgumentException("warm-up must be >= 0 and IS samples >= 1");
+        }
+        if (!(elboWeight >= 0) || Double.isInfinite(elboWeight)) {
+            throw new IllegalArgumentException("ELBO weight must be finite and >= 0, got " + elboWeight);
+        }
+        if (!(singleMaskShare >= 0 && singleMaskShare <= 1)) {
+            throw new IllegalArgumentException("single-mask share must be in [0, 1], got " + singleMaskShare);
+        }
+        if (!(multiMaskPolicyWeight >= 0 && multiMaskPolicyWeight <= 1)) {
+            throw new IllegalArgumentException("multi-mask policy weight must be in [0, 1], got " + multiMaskPolicyWeight);
+        }
+        if (lrDecaySteps < 0) {
+            throw new IllegalArgumentException("learning-rate decay steps must be >= 0, got " + lrDecaySteps);
+        }
+        if (timeWeighting == null) {
+            throw new IllegalArgumentException("time weighting must be given");
         }
     }
 
@@ -38,7 +94,17 @@ public record DdppConfig(
     public Builder toBuilder() {
         return builder().optObjective(objective).optPolicyLearningRate(policyLearningRate)
                 .optLogZLearningRate(logZLearningRate).optWarmupSteps(warmupSteps).optGradClip(gradClip)
-                .optIsSamples(isSamples).optProposal(proposal);
+                .optIsSamples(isSamples).optProposal(proposal).optElboWeight(elboWeight)
+                .optSingleMaskShare(singleMaskShare).optTimeWeighting(timeWeighting)
+                .optMultiMaskPolicyWeight(multiMaskPolicyWeight).optLrDecaySteps(lrDecaySteps);
+    }
+
+    /** The learning-rate factor at {@code step} (0-based): 1, or on the way down to 0.1 over {@link #lrDecaySteps()}. */
+    public double learningRateScale(long step) {
+        if (lrDecaySteps == 0) {
+            return 1.0;
+        }
+        return Math.max(0.1, 1.0 - 0.9 * step / (double) lrDecaySteps);
     }
 
     /** Builder with {@code opt*} setters; unset values keep the documented defaults. */
@@ -50,6 +116,36 @@ public record DdppConfig(
         private double gradClip = 1.0;
         private int isSamples = 16;
         private Proposal proposal = Proposal.POLICY;
+        private double elboWeight = 0.0;
+        private double singleMaskShare = 0.0;
+        private TimeWeighting timeWeighting = TimeWeighting.UNIFORM;
+        private double multiMaskPolicyWeight = 1.0;
+        private int lrDecaySteps = 0;
+
+        public Builder optLrDecaySteps(int v) {
+            lrDecaySteps = v;
+            return this;
+        }
+
+        public Builder optMultiMaskPolicyWeight(double v) {
+            multiMaskPolicyWeight = v;
+            return this;
+        }
+
+        public Builder optElboWeight(double v) {
+            elboWeight = v;
+            return this;
+        }
+
+        public Builder optSingleMaskShare(double v) {
+            singleMaskShare = v;
+            return this;
+        }
+
+        public Builder optTimeWeighting(TimeWeighting v) {
+            timeWeighting = v;
+            return this;
+        }
 
         public Builder optObjective(Objective v) {
             objective = v;
@@ -87,7 +183,8 @@ public record DdppConfig(
         }
 
         public DdppConfig build() {
-            return new DdppConfig(objective, policyLearningRate, logZLearningRate, warmupSteps, gradClip, isSamples, proposal);
+            return new DdppConfig(objective, policyLearningRate, logZLearningRate, warmupSteps, gradClip, isSamples, proposal,
+                    elboWeight, singleMaskShare, timeWeighting, multiMaskPolicyWeight, lrDecaySteps);
         }
     }
 }

@@ -57,6 +57,15 @@ public final class DdppLearner implements AutoCloseable {
         this.logZOptimizer = new AdamOptimizer(logPartition.parameters(), config.logZLearningRate(), config.gradClip(), parent);
     }
 
+    /**
+     * The training batch of clean samples {@code x0}, masked as this learner's settings say
+     * ({@link DdppConfig#singleMaskShare()}); {@code explore} marks the rows drawn from the pre-trained model or prior data.
+     */
+    public MaskedBatch batch(int[][] x0, double[] logReward, boolean[] explore, org.ddpp.diffusion.MaskSchedule schedule,
+            SplittableRandom rng) {
+        return MaskedBatch.draw(x0, logReward, explore, policy.task(), schedule, config.singleMaskShare(), rng);
+    }
+
     /** One gradient step on {@code batch}; {@code rng} drives the IS proposal samples. */
     public StepResult step(MaskedBatch batch, SplittableRandom rng) {
         boolean lb = config.objective() == Objective.LB;
@@ -65,12 +74,15 @@ public final class DdppLearner implements AutoCloseable {
         }
         biasInitialised = true;
         boolean warmup = lb && step < config.warmupSteps();
+        policyOptimizer.setLearningRateScale(config.learningRateScale(step));
+        logZOptimizer.setLearningRateScale(config.learningRateScale(step));
         try (NDManager m = policy.manager().newSubManager()) {
             DdppLosses.Value value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                DdppLosses.Terms terms = DdppLosses.Terms.of(config);
                 value = lb
-                        ? DdppLosses.lb(m, policy, reference, logPartition, batch, warmup)
-                        : DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng);
+                        ? DdppLosses.lb(m, policy, reference, logPartition, batch, warmup, terms)
+                        : DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng, terms);
                 gc.backward(value.loss());
             }
             double loss = value.loss().getDouble();

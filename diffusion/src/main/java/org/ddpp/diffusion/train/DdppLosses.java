@@ -29,13 +29,59 @@ public final class DdppLosses {
      */
     public static Value lb(
             NDManager m, Mdm policy, Mdm reference, LogPartition logPartition, MaskedBatch batch, boolean policyFrozen) {
+        return lb(m, policy, reference, logPartition, batch, policyFrozen, Terms.PAPER);
+    }
+
+    /**
+     * What the loss adds to the paper's {@code mean r²}: the weighting of each row's {@code r²} over its time and the
+     * weight of the reward-weighted ELBO term on exploration rows ({@link DdppConfig#elboWeight()}).
+     */
+    public record Terms(DdppConfig.TimeWeighting timeWeighting, double elboWeight, double multiMaskPolicyWeight) {
+        /** The paper's loss: uniform over t, no ELBO term, full policy gradient everywhere. */
+        public static final Terms PAPER = new Terms(DdppConfig.TimeWeighting.UNIFORM, 0.0, 1.0);
+
+        public Terms(DdppConfig.TimeWeighting timeWeighting, double elboWeight) {
+            this(timeWeighting, elboWeight, 1.0);
+        }
+
+        /** The terms of {@code config}. */
+        public static Terms of(DdppConfig config) {
+            return new Terms(config.timeWeighting(), config.elboWeight(), config.multiMaskPolicyWeight());
+        }
+    }
+
+    /** DDPP-LB with the extra {@code terms}. */
+    public static Value lb(NDManager m, Mdm policy, Mdm reference, LogPartition logPartition, MaskedBatch batch,
+            boolean policyFrozen, Terms terms) {
         NDArray logQ = policyLogProb(m, policy, batch);
         if (policyFrozen) {
             logQ = logQ.stopGradient();
         }
+        NDArray logQForResidual = scaleMultiMaskGradient(m, logQ, batch, policy.task().maskId(), terms.multiMaskPolicyWeight());
         NDArray logP = referenceLogProb(m, reference, batch);
         NDArray logZ = logPartition.logZ(m, batch.xt(), batch.t(), true); // float32; promoted to float64 below
-        return assemble(m, batch, logQ, logP, logZ);
+        return assemble(m, batch, logQForResidual, logQ, logP, logZ, terms);
+    }
+
+    /**
+     * {@code logQ} with the same values and its gradient scaled by {@code weight} on rows with two or more masked
+     * positions: {@code s·logQ + (1 − s)·stopGradient(logQ)}.
+     */
+    static NDArray scaleMultiMaskGradient(NDManager m, NDArray logQ, MaskedBatch batch, int maskId, double weight) {
+        if (weight == 1.0) {
+            return logQ;
+        }
+        double[] s = new double[batch.size()];
+        for (int i = 0; i < s.length; i++) {
+            int masked = 0;
+            for (int token : batch.xt()[i]) {
+                masked += token == maskId ? 1 : 0;
+            }
+            s[i] = masked >= 2 ? weight : 1.0;
+        }
+        NDArray scale = Tensors.doubles(m, s);
+        NDArray keep = Tensors.doubles(m, java.util.Arrays.stream(s).map(v -> 1.0 - v).toArray());
+        return logQ.mul(scale).add(logQ.stopGradient().mul(keep));
     }
 
     /**
@@ -51,6 +97,12 @@ public final class DdppLosses {
             int samples,
             Proposal proposal,
             SplittableRandom rng) {
+        return importanceSampled(m, policy, reference, batch, reward, samples, proposal, rng, Terms.PAPER);
+    }
+
+    /** DDPP-IS with the extra {@code terms}. */
+    public static Value importanceSampled(NDManager m, Mdm policy, Mdm reference, MaskedBatch batch, RewardFunction reward,
+            int samples, Proposal proposal, SplittableRandom rng, Terms terms) {
         NDArray policyOut = policy.logProbs(m, batch.xt(), true);
         NDArray logQ = SequenceLogProb.of(m, policyOut, batch.x0(), batch.xt(), policy.task().maskId());
         NDArray refOut = reference.logProbs(m, batch.xt(), false).stopGradient();
@@ -64,7 +116,8 @@ public final class DdppLosses {
                 policy.task().vocabSize(),
                 policy.task().maskId(),
                 rng);
-        return assemble(m, batch, logQ, logP, Tensors.doubles(m, logZ));
+        NDArray logQForResidual = scaleMultiMaskGradient(m, logQ, batch, policy.task().maskId(), terms.multiMaskPolicyWeight());
+        return assemble(m, batch, logQForResidual, logQ, logP, Tensors.doubles(m, logZ), terms);
     }
 
     /** {@code log Z} estimates per row; {@code proposalLogProbs == null} means the proposal is the reference. */
@@ -127,10 +180,52 @@ public final class DdppLosses {
         return SequenceLogProb.of(m, out, batch.x0(), batch.xt(), reference.task().maskId()).stopGradient();
     }
 
-    private static Value assemble(NDManager m, MaskedBatch batch, NDArray logQ, NDArray logP, NDArray logZ) {
+    private static Value assemble(NDManager m, MaskedBatch batch, NDArray logQForResidual, NDArray logQ, NDArray logP,
+            NDArray logZ, Terms terms) {
         NDArray logR = Tensors.doubles(m, batch.logReward());
-        NDArray residual = logQ.sub(logP).sub(logR).add(logZ);
-        NDArray loss = residual.square().mean();
+        NDArray residual = logQForResidual.sub(logP).sub(logR).add(logZ);
+        NDArray loss;
+        if (terms.timeWeighting() == DdppConfig.TimeWeighting.UNIFORM) {
+            loss = residual.square().mean();
+        } else {
+            double[] w = new double[batch.size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = terms.timeWeighting().weight(batch.t()[i]);
+            }
+            loss = residual.square().mul(Tensors.doubles(m, w)).mean();
+        }
+        double[] elbo = elboWeights(batch);
+        if (terms.elboWeight() > 0 && elbo != null) {
+            loss = loss.add(logQ.neg().mul(Tensors.doubles(m, elbo)).sum().mul(terms.elboWeight()));
+        }
         return new Value(loss, residual, logQ, logP, logZ);
+    }
+
+    /**
+     * Self-normalised weights {@code w_i ∝ R(x0_i)} over the exploration rows (0 elsewhere), or null when the batch
+     * has none: rows drawn from {@code p_pre} weighted by R are a sample of {@code π ∝ p_pre·R}.
+     */
+    static double[] elboWeights(MaskedBatch batch) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.explore()[i]) {
+                max = Math.max(max, batch.logReward()[i]);
+            }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return null;
+        }
+        double[] w = new double[batch.size()];
+        double sum = 0;
+        for (int i = 0; i < w.length; i++) {
+            if (batch.explore()[i]) {
+                w[i] = Math.exp(batch.logReward()[i] - max);
+                sum += w[i];
+            }
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= sum;
+        }
+        return w;
     }
 }

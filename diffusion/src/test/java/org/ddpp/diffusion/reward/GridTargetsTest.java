@@ -37,14 +37,9 @@ class GridTargetsTest {
         assertEquals(Math.log(0.5), eval.logPartition(prior), 1e-6, "8 of the 16 equally likely squares are rewarded");
         assertTrue(eval.massWhereRewardZero(target) < 1e-6);
         int v = GRID.vocabSize();
-        double[] first = new double[v];
-        double[] second = new double[v];
-        for (int a = 0; a < v; a++) {
-            for (int b = 0; b < v; b++) {
-                first[a] += target[a * v + b];
-                second[b] += target[a * v + b];
-            }
-        }
+        double[][] marginals = Distributions.marginals(target, v);
+        double[] first = marginals[0];
+        double[] second = marginals[1];
         double[] product = new double[v * v];
         for (int a = 0; a < v; a++) {
             for (int b = 0; b < v; b++) {
@@ -53,6 +48,83 @@ class GridTargetsTest {
         }
         assertTrue(Distributions.totalVariation(product, target) > 0.4,
                 "the product of its marginals is far from the checkerboard posterior");
+    }
+
+    /** A pre-trained table that is not the prior: the prior tilted by a smooth bump, so weights differ by cell. */
+    private static double[] perturbedPrior() {
+        double[] p = GRID.priorTable().clone();
+        int v = GRID.vocabSize();
+        for (int a = 0; a < v; a++) {
+            for (int b = 0; b < v; b++) {
+                p[a * v + b] *= 1.0 + 0.5 * Math.sin(a / 9.0) * Math.cos(b / 13.0);
+                p[a * v + b] += 1e-7; // a little mass everywhere, as a trained model has
+            }
+        }
+        return Distributions.normalise(p);
+    }
+
+    @Test
+    void everyTargetsExactPosteriorIsNormalisedHasNoMassWhereRIsZeroAndItsLogZIsLogEPreR() {
+        int v = GRID.vocabSize();
+        double floor = -20;
+        for (double[] pre : new double[][] {GRID.priorTable(), perturbedPrior()}) {
+            for (String spec : GridTargets.SUITE) {
+                RewardFunction raw = GridTargets.parse(spec);
+                GridEvaluation eval = new GridEvaluation(GRID, new LogRewardFloor(raw, floor), raw);
+                double[] target = eval.target(pre);
+                double sum = 0;
+                for (double x : target) {
+                    assertTrue(x >= 0, spec);
+                    sum += x;
+                }
+                assertEquals(1.0, sum, 1e-9, spec + ": normalised");
+                // log E_pre[R] cell by cell, one reward call per cell, without the evaluation's tables
+                double expectation = 0;
+                double zeroMassPre = 0;
+                for (int a = 0; a < v; a++) {
+                    for (int b = 0; b < v; b++) {
+                        double logR = raw.logReward(new int[][] {{a, b}})[0];
+                        double floored = Math.max(logR, floor);
+                        expectation += pre[a * v + b] * Math.exp(floored);
+                        if (logR == Double.NEGATIVE_INFINITY) {
+                            zeroMassPre += pre[a * v + b];
+                        }
+                        // Bayes: pi(x) = p_pre(x) R(x) / Z
+                        assertEquals(pre[a * v + b] * Math.exp(floored), target[a * v + b] * Math.exp(eval.logPartition(pre)),
+                                1e-12, spec + " at " + a + "," + b);
+                    }
+                }
+                assertEquals(Math.log(expectation), eval.logPartition(pre), 1e-9, spec + ": log Z exact = log E_pre[R]");
+                // where R = 0 the floored target keeps only e^floor of the pre-trained mass
+                assertEquals(zeroMassPre * Math.exp(floor) / expectation, eval.massWhereRewardZero(target), 1e-12, spec);
+                assertTrue(eval.massWhereRewardZero(target) < 1e-8, spec + ": no mass where R = 0");
+            }
+        }
+    }
+
+    @Test
+    void logZOnThePriorMatchesAMonteCarloEstimateAndTheClosedForms() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        int[][] xs = GRID.samplePrior(200_000, rng);
+        for (String spec : GridTargets.SUITE) {
+            RewardFunction raw = GridTargets.parse(spec);
+            GridEvaluation eval = new GridEvaluation(GRID, new LogRewardFloor(raw, -20), raw);
+            double mean = java.util.Arrays.stream(raw.logReward(xs)).map(Math::exp).average().orElseThrow();
+            assertEquals(Math.log(mean), eval.logPartition(GRID.priorTable()), 0.02, spec + ": Monte Carlo log E_prior[R]");
+        }
+        assertEquals(Math.log(0.5), new GridEvaluation(GRID, GridTargets.parse("half-plane"), GridTargets.parse("half-plane"))
+                .logPartition(GRID.priorTable()), 1e-6);
+    }
+
+    @Test
+    void onlineScorerNamesForTheTargets() {
+        assertEquals("grid-checkerboard", GridTargets.scorerName("checkerboard"));
+        assertEquals("grid-half-plane", GridTargets.scorerName("half-plane"));
+        assertTrue(GridTargets.isTarget("coupling"));
+        assertTrue(!GridTargets.isTarget("grid-coupling"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GridTargets.scorerName("annulus:inner=3,outer=9"))
+                .getMessage().contains("offline only"));
+        assertThrows(IllegalArgumentException.class, () -> GridTargets.scorerName("spiral"));
     }
 
     @Test

@@ -103,7 +103,9 @@ public final class BenchCommand extends CommandGroup {
                     chosen.get(OfflineSettings.METHODS_SAMPLES), chosen.get(OfflineSettings.BEST_OF), svddCandidates,
                     chosen.get(OfflineSettings.SVDD_ALPHA), chosen.get(OfflineSettings.HAMMING_SUBSAMPLE),
                     chosen.get(OfflineSettings.SAMPLE_SEED), chosen.get(OfflineSettings.REPORT_DIR),
-                    chosen.get(OfflineSettings.WITH_IS) ? java.util.List.of(org.ddpp.diffusion.train.Objective.IS) : java.util.List.of());
+                    chosen.get(OfflineSettings.WITH_IS) ? java.util.List.of(org.ddpp.diffusion.train.Objective.IS) : java.util.List.of(),
+                    chosen.get(OfflineSettings.REWARD));
+            org.ddpp.diffusion.reward.GridTargets.parse(chosen.get(OfflineSettings.REWARD)); // a bad --reward is one line before any work
             printJson(new BaselineBenchmark(settings).run());
             return 0;
         }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 
 /** {@code ddpp finetune}: steers a pre-trained checkpoint toward the task's reward with DDPP, offline. */
 @Command(name = "finetune", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
-        description = "Fine-tune a pre-trained model toward the task's reward with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
+        description = "Fine-tune a pre-trained model toward the task's reward (grid: --reward NAME[:k=v]) with DDPP-LB or DDPP-IS (offline loop); writes a checkpoint and prints a JSON summary.")
 public final class FineTuneCommand extends RoleCommand {
 
     public FineTuneCommand() {
@@ -39,7 +39,7 @@ public final class FineTuneCommand extends RoleCommand {
             throw new IllegalArgumentException("--task " + task + " does not match the checkpoint's task " + t.name());
         }
         FineTuneConfig config = FineTuneSettings.config(chosen).build();
-        RewardFunction reward = TaskRewards.defaultReward(t);
+        RewardFunction reward = TaskRewards.reward(t, chosen.get(OfflineSettings.REWARD));
         Map<String, Object> summary = new LinkedHashMap<>();
         try (NDManager root = NDManager.newBaseManager(device());
                 Mdm reference = source.loadPolicy(root);
@@ -51,6 +51,7 @@ public final class FineTuneCommand extends RoleCommand {
                     .optStep(result.steps()).optPolicyVersion(result.steps()).write();
             summary.put("checkpoint", out.toAbsolutePath().toString());
             summary.put("objective", config.ddpp().objective().name().toLowerCase());
+            summary.put("reward", chosen.get(OfflineSettings.REWARD));
             summary.put("steps", result.steps());
             summary.put("steps_per_s", result.stepsPerSecond());
             summary.put("final_loss", result.lastLoss());
@@ -60,7 +61,12 @@ public final class FineTuneCommand extends RoleCommand {
                 double[] q = GridEvaluation.exact(loop.learner().policy());
                 summary.put("tv_pretrained_to_target", Distributions.totalVariation(before, target));
                 summary.put("tv_policy_to_target", Distributions.totalVariation(q, target));
+                summary.put("kl_target_to_policy", Distributions.kl(target, q));
                 summary.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
+                summary.put("log_z_full_mask_exact", eval.logPartition(before));
+                if (config.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
+                    summary.put("log_z_full_mask_learned", result.logZAtFullMask());
+                }
             }
         }
         printJson(summary);

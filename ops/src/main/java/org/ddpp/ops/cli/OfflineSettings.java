@@ -129,14 +129,14 @@ public final class OfflineSettings {
 
     public static final List<Setting<?>> PRETRAIN_COMMAND = concat(List.of(TASK, OUT, RoleSettings.DEVICE, PRETRAIN_OPTIMISER_STEPS,
             PRETRAIN_BATCH_SIZE, PRETRAIN_LR, PRETRAIN_SEED), MODEL);
-    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT, RoleSettings.DEVICE), FineTuneSettings.ALL);
+    public static final List<Setting<?>> FINETUNE_COMMAND = concat(List.of(TASK, PRETRAINED, OUT, RoleSettings.DEVICE, REWARD), FineTuneSettings.ALL);
     public static final List<Setting<?>> SAMPLE_COMMAND = List.of(CHECKPOINT, RoleSettings.DEVICE, SAMPLER, SAMPLER_STEPS, NO_CACHE,
             SAMPLING_SEED, JSON);
     public static final List<Setting<?>> BENCH_GRID_COMMAND = concat(List.of(QUICK, PRETRAIN_SEED, PRETRAIN_STEPS,
             EVAL_EVERY, REWARD, SUITE), FineTuneSettings.ALL, MODEL);
     public static final List<Setting<?>> BENCH_METHODS_COMMAND = concat(List.of(METHODS_TASK, METHODS_SAMPLES, BEST_OF,
             SVDD_CANDIDATES, SVDD_ALPHA, HAMMING_SUBSAMPLE, PRETRAIN_SEED, SAMPLE_SEED, PRETRAIN_STEPS, WITH_IS,
-            REPORT_DIR), FineTuneSettings.ALL, MODEL);
+            REPORT_DIR, REWARD), FineTuneSettings.ALL, MODEL);
     public static final List<Setting<?>> BENCH_TASK_COMMAND = List.of(RoleSettings.DEVICE, TASK_SAMPLES, BEST_OF, SVDD_CANDIDATES, SVDD_ALPHA,
             TASK_STEPS, TASK_LR, PRETRAIN_STEPS, TASK_SEED, TASK_FINETUNE_SEED, SAMPLE_SEED, WITH_IS, HAMMING_SUBSAMPLE,
             REPORT_DIR, CACHE_DIR);

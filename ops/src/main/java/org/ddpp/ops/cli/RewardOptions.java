@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 public final class RewardOptions {
 
     @Option(names = "--reward", paramLabel = "NAME=W[,NAME=W...]",
-            description = "Required scorers and weights: log R = max(floor, sum_k w_k log R_k); weight 1 when omitted "
+            description = "Required scorers and weights: log R = max(floor, sum_k w_k log R_k); weight 1 when omitted; "
+                    + "a grid target's name stands for its scorer (checkerboard = grid-checkerboard) "
                     + "(default: the task's; grid " + RewardComposition.DEFAULT_SPEC + ").")
     String spec;
 

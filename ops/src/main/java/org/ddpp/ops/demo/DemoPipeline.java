@@ -134,9 +134,10 @@ public final class DemoPipeline implements AutoCloseable {
         Map<String, Double> start;
         try (NDManager root = NDManager.newBaseManager();
                 Mdm reference = Checkpoint.open(pretrained).loadPolicy(root)) {
-            if (profile.task() instanceof GridTask grid) {
+            PolicyEvaluator.Figures exact = profile.task() instanceof GridTask grid ? exactGridFigures(grid, reference) : null;
+            if (exact != null) {
                 this.headline = EXACT_TV;
-                this.figures = exactGridFigures(grid, reference);
+                this.figures = exact;
             } else {
                 this.headline = MEAN_LOG_R;
                 this.figures = sampledFigures();
@@ -152,9 +153,19 @@ public final class DemoPipeline implements AutoCloseable {
         record(new PolicyEvaluator.Evaluated(0, 0, start));
     }
 
-    /** Exact TV of the policy's enumerated distribution to {@code π ∝ p_pre · R} over all 128² grid points. */
+    /**
+     * Exact TV of the policy's enumerated distribution to {@code π ∝ p_pre · R} over all 128² grid points; null when a
+     * required scorer has no in-process form.
+     */
     private PolicyEvaluator.Figures exactGridFigures(GridTask grid, Mdm reference) {
-        RewardFunction reward = ExactRewards.of(composition);
+        RewardFunction reward;
+        try {
+            reward = ExactRewards.of(composition);
+        } catch (IllegalArgumentException e) {
+            // an external scorer without an in-process form: no exact target, so sampled figures instead
+            LOG.warn("no exact evaluation of reward {} ({}); reporting sampled figures", composition.spec(), e.getMessage());
+            return null;
+        }
         double[] target = new GridEvaluation(grid, reward, reward).target(GridEvaluation.exact(reference));
         return (model, version) -> {
             double[] q = GridEvaluation.exact(model);

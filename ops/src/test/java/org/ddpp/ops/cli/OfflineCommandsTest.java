@@ -35,11 +35,13 @@ class OfflineCommandsTest {
 
         Path ft = dir.resolve("ft");
         CliRun f = run("finetune", "--task", "grid", "--pretrained", pre.toString(), "--out", ft.toString(),
-                "--steps", "30", "--warmup", "10", "--refill-every", "10", "--refill-size", "64");
+                "--steps", "30", "--warmup", "10", "--refill-every", "10", "--refill-size", "64", "--reward", "checkerboard");
         assertEquals(0, f.code(), f.err());
         JsonNode fs = JSON.readTree(f.out());
         assertEquals(30, fs.get("steps").asInt());
         assertTrue(fs.has("tv_policy_to_target"));
+        assertEquals("checkerboard", fs.get("reward").asText());
+        assertEquals(Math.log(0.5), fs.get("log_z_full_mask_exact").asDouble(), 0.1, "8 of the 16 squares are rewarded");
         JsonNode manifest = JSON.readTree(ft.resolve("manifest.json").toFile());
         assertEquals(30, manifest.get("step").asInt());
         assertTrue(manifest.get("files").has("logz.params"));
@@ -67,6 +69,14 @@ class OfflineCommandsTest {
         assertOneLine(run("bench", "grid", "--objective", "xx"), "unknown objective 'xx'");
         assertOneLine(run("pretrain", "--out", dir.resolve("z").toString(), "--bogus"), "Unknown option");
         assertOneLine(run("sample", "--checkpoint", dir.toString(), "--sampler", "magic"), "--sampler must be");
+        for (CliRun r : java.util.List.of(run("bench", "grid", "--reward", "spiral"),
+                run("bench", "methods", "--reward", "annulus:radius=3"),
+                run("bench", "grid", "--suite", "--reward", "coupling:scale=x"))) {
+            assertEquals(2, r.code(), r.err());
+        }
+        assertOneLine(run("bench", "grid", "--reward", "spiral"), "unknown grid target 'spiral'");
+        assertOneLine(run("bench", "methods", "--reward", "annulus:radius=3"), "no parameter [radius]");
+        assertOneLine(run("demo", "--no-dashboard", "--reward", "annulus:inner=3,outer=9"), "offline only");
     }
 
     private static void assertOneLine(CliRun r, String expected) {

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.ddpp.diffusion.reward.GridTargets;
 import org.ddpp.diffusion.reward.LogRewardFloor;
 
 /**
@@ -69,7 +70,8 @@ public record RewardComposition(List<WeightedScorer> scorers, double floor) {
 
     /**
      * Parses {@code name=weight,name=weight} (a missing {@code =weight} means 1), e.g.
-     * {@code grid-half-plane=1,grid-center=0.5}.
+     * {@code grid-half-plane=1,grid-center=0.5}. A grid target's name ({@link GridTargets}) stands for its scorer:
+     * {@code checkerboard} is {@code grid-checkerboard=1}.
      */
     public static RewardComposition parse(String spec, double floor) {
         Objects.requireNonNull(spec, "spec");
@@ -81,6 +83,9 @@ public record RewardComposition(List<WeightedScorer> scorers, double floor) {
             }
             int eq = item.indexOf('=');
             String name = eq < 0 ? item : item.substring(0, eq).trim();
+            if (name.indexOf(':') >= 0 || GridTargets.isTarget(name)) {
+                name = GridTargets.scorerName(name); // a grid target by its name: its scorer, e.g. grid-checkerboard
+            }
             double weight = 1.0;
             if (eq >= 0) {
                 String w = item.substring(eq + 1).trim();

@@ -55,6 +55,26 @@ class GridScorersTest {
         assertEquals(-0.5, center.exactReward().orElseThrow().logReward(new int[][] {{0, 32}})[0]);
     }
 
+    @Test
+    void everyGridTargetHasAScorerWhoseRewardIsTheTargetsOnEveryCell() {
+        int[][] all = new int[128 * 128][];
+        for (int a = 0; a < 128; a++) {
+            for (int b = 0; b < 128; b++) {
+                all[a * 128 + b] = new int[] {a, b};
+            }
+        }
+        for (String target : org.ddpp.diffusion.reward.GridTargets.SUITE) {
+            Scorer scorer = Scorers.byName(org.ddpp.diffusion.reward.GridTargets.scorerName(target));
+            assertTrue(scorer.accepts("grid"), target);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    org.ddpp.diffusion.reward.GridTargets.parse(target).logReward(all),
+                    scorer.exactReward().orElseThrow().logReward(all), target);
+        }
+        assertEquals(ScoreResult.ok(Double.NEGATIVE_INFINITY),
+                new GridCheckerboardScorer().score(List.of(candidate("grid", 16, 48))).get(0));
+        assertEquals(ScoreResult.ok(-2.0), new GridCouplingScorer().score(List.of(candidate("grid", 40, 8))).get(0));
+    }
+
     static Candidate candidate(String task, Integer... tokens) {
         return Candidate.newBuilder().setId("c-" + List.of(tokens)).setRun("r").setTask(task).setTokens(List.of(tokens))
                 .setText("").setPolicyVersion(0).setSource(CandidateSource.POLICY).setSamplerId("s").setSeed(1)

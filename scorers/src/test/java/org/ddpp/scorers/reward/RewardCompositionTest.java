@@ -55,4 +55,15 @@ class RewardCompositionTest {
         assertEquals(-1.5, tempered.logReward(new int[][] {{0, 32}})[0]);
         assertThrows(IllegalArgumentException.class, () -> ExactRewards.of(RewardComposition.parse("nope", -20)));
     }
+
+    @Test
+    void aGridTargetsNameStandsForItsScorerAndItsParametersAreOfflineOnly() {
+        RewardComposition c = RewardComposition.parse("checkerboard", -20);
+        assertEquals(java.util.List.of("grid-checkerboard"), c.names());
+        assertEquals(java.util.List.of("grid-coupling", "grid-center"), RewardComposition.parse("coupling=2,grid-center", -20).names());
+        assertEquals(-20.0, ExactRewards.of(c).logReward(new int[][] {{16, 48}})[0]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RewardComposition.parse("annulus:inner=5,outer=9", -20));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("offline only"), e.getMessage());
+    }
 }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 import org.ddpp.diffusion.eval.Distributions;
 import org.ddpp.diffusion.eval.GridEvaluation;
 import org.ddpp.diffusion.model.Mdm;
-import org.ddpp.diffusion.reward.HalfPlaneReward;
+import org.ddpp.diffusion.reward.GridTargets;
+import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.reward.LogRewardFloor;
 import org.ddpp.diffusion.task.GridTask;
 import org.ddpp.diffusion.train.Objective;
@@ -37,14 +38,16 @@ public final class BaselineBenchmark {
      * @param sampleSeed seed of every method's sampling
      * @param reportDir where the markdown report and PNG go; null = none
      * @param extraObjectives DDPP objectives run besides {@code finetune}'s own, with the same settings (e.g. IS next to LB)
+     * @param reward the grid target, a {@link GridTargets} spec (default {@code half-plane})
      */
     public record Settings(PretrainConfig pretrain, FineTuneConfig finetune, int samples, int bestOfN, int svddCandidates,
-            double svddAlpha, int hammingSubsample, long sampleSeed, Path reportDir, List<Objective> extraObjectives) {
+            double svddAlpha, int hammingSubsample, long sampleSeed, Path reportDir, List<Objective> extraObjectives,
+            String reward) {
 
         /** K = 2000, N = 10, M = 8, greedy SVDD, Hamming over 500 samples, DDPP-LB only, reports under {@code reports/}. */
         public static Settings defaults() {
             return new Settings(PretrainConfig.defaults(), FineTuneConfig.builder().build(), 2000, 10, 8, 0.0, 500, 13L,
-                    Path.of("reports"), List.of());
+                    Path.of("reports"), List.of(), "half-plane");
         }
     }
 
@@ -58,7 +61,7 @@ public final class BaselineBenchmark {
     public Map<String, Object> run() throws IOException {
         long wallStart = System.nanoTime();
         GridTask task = new GridTask();
-        HalfPlaneReward raw = new HalfPlaneReward();
+        RewardFunction raw = GridTargets.parse(settings.reward());
         double floor = settings.finetune().logRewardFloor();
         GridEvaluation eval = new GridEvaluation(task, new LogRewardFloor(raw, floor), raw);
         int k = settings.samples();
@@ -99,7 +102,7 @@ public final class BaselineBenchmark {
                 panels.add(new GridHistogramPicture.Panel(o.result().method(), Distributions.histogram(o.samples(), SIDE)));
             }
             out.put("task", "grid");
-            out.put("reward", "R = 1[x1 >= 64], log R floored at " + floor);
+            out.put("reward", settings.reward() + ", log R floored at " + floor);
             out.put("samples_per_method", k);
             Map<String, Object> byMethod = new LinkedHashMap<>();
             for (MethodComparison.Outcome o : outcomes) {

@@ -55,12 +55,28 @@ public final class FineTuneSettings {
     public static final Setting<String> PROPOSAL = Setting.text("proposal").defaultValue("policy")
             .doc("IS proposal: policy or pretrained.").build();
 
+    public static final Setting<Double> ELBO_WEIGHT = Setting.decimal("elbo-weight").defaultValue("0").nonNegative()
+            .doc("Weight of the reward-weighted ELBO term on the exploration rows (cross-entropy to p_pre*R with "
+                    + "self-normalised weights R); 0 = the paper's objective.").build();
+    public static final Setting<Double> SINGLE_MASK_SHARE = Setting.decimal("single-mask-share").defaultValue("0")
+            .check("in [0, 1]", v -> v >= 0 && v <= 1)
+            .doc("Share of batch rows masked at exactly one position instead of at a drawn time.").build();
+    public static final Setting<String> TIME_WEIGHTING = Setting.text("time-weighting").defaultValue("uniform")
+            .check("uniform or decreasing", v -> v.equals("uniform") || v.equals("decreasing"))
+            .doc("Weight of each row's squared DDPP residual over t: uniform (the paper) or decreasing, 2(1-t).").build();
+    public static final Setting<Double> MULTI_MASK_POLICY_WEIGHT = Setting.decimal("multi-mask-policy-weight").defaultValue("1")
+            .nonNegative().doc("Scale of the policy's gradient from the squared residual of rows with two or more masked "
+                    + "positions; the log-Z network still trains on them.").build();
+    public static final Setting<Boolean> LR_DECAY = Setting.flag("lr-decay")
+            .doc("Lower both learning rates linearly to a tenth over the fine-tune's steps (default: constant, the paper's).").build();
+
     /** The settings {@link FineTuneConfig} holds. */
     public static final List<Setting<?>> CONFIG = List.of(STEPS, BATCH_SIZE, BUFFER, REFILL_EVERY, REFILL_SIZE,
             EXPLORATION_SHARE, EXPLORE_FROM, SAMPLER_STEPS, LOG_REWARD_FLOOR, LOG_REWARD_FLOOR_START, SEED);
 
     /** The settings that make the {@link DdppConfig}. */
-    public static final List<Setting<?>> DDPP = List.of(OBJECTIVE, LR, LOGZ_LR, WARMUP, GRAD_CLIP, IS_SAMPLES, PROPOSAL);
+    public static final List<Setting<?>> DDPP = List.of(OBJECTIVE, LR, LOGZ_LR, WARMUP, GRAD_CLIP, IS_SAMPLES, PROPOSAL,
+            ELBO_WEIGHT, SINGLE_MASK_SHARE, TIME_WEIGHTING, MULTI_MASK_POLICY_WEIGHT, LR_DECAY);
 
     /** Every fine-tune setting, as the offline commands offer them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(CONFIG.stream(), DDPP.stream()).toList();
@@ -85,6 +101,11 @@ public final class FineTuneSettings {
                 .optGradClip(values.get(GRAD_CLIP))
                 .optIsSamples(values.get(IS_SAMPLES))
                 .optProposal(prop)
+                .optElboWeight(values.get(ELBO_WEIGHT))
+                .optSingleMaskShare(values.get(SINGLE_MASK_SHARE))
+                .optTimeWeighting(DdppConfig.TimeWeighting.parse(values.get(TIME_WEIGHTING)))
+                .optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT))
+                .optLrDecaySteps(values.get(LR_DECAY) ? values.get(STEPS) : 0)
                 .build();
         return FineTuneConfig.builder().optDdpp(ddpp).opt(values);
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import org.ddpp.diffusion.MaskSchedule;
-import org.ddpp.diffusion.MaskedBatch;
 import org.ddpp.diffusion.model.LogPartition;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.replay.ReplayBuffer;
@@ -93,13 +92,15 @@ public final class OfflineDdppLoop implements AutoCloseable {
         List<ScoredSequence> items = buffer.sample(config.batchSize(), rng);
         int[][] x0 = new int[items.size()][];
         double[] logR = new double[items.size()];
+        boolean[] explore = new boolean[items.size()];
         double floor = config.floorAt(learner.stepCount());
         for (int i = 0; i < x0.length; i++) {
             x0[i] = items.get(i).tokens();
             // stored rewards are floored at the final floor already; an annealed floor lifts them further early on
             logR[i] = Math.max(items.get(i).logReward(), floor);
+            explore[i] = !ScoredSequence.POLICY.equals(items.get(i).source());
         }
-        return learner.step(MaskedBatch.draw(x0, logR, task, schedule, rng), rng);
+        return learner.step(learner.batch(x0, logR, explore, schedule, rng), rng);
     }
 
     /** Adds {@code refillSize} fresh scored samples: exploration share first, then on-policy. */

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.diffusion.MaskSchedule;
-import org.ddpp.diffusion.MaskedBatch;
 import org.ddpp.diffusion.checkpoint.Checkpoint;
 import org.ddpp.diffusion.model.LogPartition;
 import org.ddpp.diffusion.model.Mdm;
@@ -199,7 +198,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 if (firstStepNanos == 0) {
                     firstStepNanos = t0;
                 }
-                last = learner.step(MaskedBatch.draw(stats.x0(), stats.logR(), task, schedule, rng), rng);
+                last = learner.step(learner.batch(stats.x0(), stats.logR(), stats.explore(), schedule, rng), rng);
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 stepsThisRun++;
                 lastStep = last;
@@ -382,11 +381,12 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     /** Figures of one batch for the metrics. */
-    record BatchStats(int[][] x0, double[] logR, double staleness, double explorationShare) {
+    record BatchStats(int[][] x0, double[] logR, boolean[] explore, double staleness, double explorationShare) {
 
         static BatchStats of(List<ScoredSequence> items, long version) {
             int[][] x0 = new int[items.size()][];
             double[] logR = new double[items.size()];
+            boolean[] explore = new boolean[items.size()];
             double stale = 0;
             int exploration = 0;
             for (int i = 0; i < x0.length; i++) {
@@ -396,11 +396,12 @@ public final class OnlineTrainer implements AutoCloseable {
                 if (ScoredSequence.POLICY.equals(s.source())) {
                     stale += version - s.policyVersion();
                 } else {
+                    explore[i] = true;
                     exploration++;
                 }
             }
             int onPolicy = x0.length - exploration;
-            return new BatchStats(x0, logR, onPolicy == 0 ? 0 : stale / onPolicy, (double) exploration / x0.length);
+            return new BatchStats(x0, logR, explore, onPolicy == 0 ? 0 : stale / onPolicy, (double) exploration / x0.length);
         }
 
         double mean() {

@@ -19,7 +19,7 @@ class BaselineBenchmarkSmokeTest {
         FineTuneConfig ft = FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 40).opt(FineTuneSettings.REFILL_EVERY, 20).opt(FineTuneSettings.REFILL_SIZE, 64).build();
         BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(
                 PretrainConfig.defaults().withSteps(400), ft, k, 4, 4, 0.0, 100, 13L, dir,
-                java.util.List.of(org.ddpp.diffusion.train.Objective.IS));
+                java.util.List.of(org.ddpp.diffusion.train.Objective.IS), "half-plane");
         Map<String, Object> out = new BaselineBenchmark(settings).run();
         Map<String, Map<String, Object>> methods = (Map<String, Map<String, Object>>) out.get("methods");
         assertEquals(java.util.List.of("pretrained", "best_of_n", "svdd", "ddpp_lb", "ddpp_is"), java.util.List.copyOf(methods.keySet()));

@@ -1,0 +1,90 @@
+package org.ddpp.trainer.offline;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import org.ddpp.diffusion.eval.Distributions;
+import org.ddpp.diffusion.eval.GridEvaluation;
+import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.reward.GridTargets;
+import org.ddpp.diffusion.reward.LogRewardFloor;
+import org.ddpp.diffusion.reward.RewardFunction;
+import org.ddpp.diffusion.task.GridTask;
+import org.ddpp.diffusion.train.DdppConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DDPP toward two grid targets that couple the positions, measured exactly (docs/fidelity.md): the checkerboard of
+ * the 16 squares and the soft coupling {@code −|x¹ − x²| / 16}. With the paper's objective this run (pre-training
+ * seed 7, fine-tune seed 11, 4 000 steps) ends at exact TV 0.63 on the checkerboard and 0.098 on the coupling, whose
+ * all-MASK marginals stay 0.10 off; with the fidelity settings (the reward-weighted ELBO on the exploration rows, no
+ * policy gradient from rows with two masks, a decaying learning rate) it measured 0.045 and 0.082, marginals 0.042
+ * and 0.049, and other seeds stayed below the bounds too (docs/fidelity.md).
+ */
+class GridCoupledTargetsTest {
+
+    private static final double BOUND = 0.15;
+    /**
+     * Where sampling starts: measured 0.033–0.049 with the fidelity settings (three seeds, both targets), 0.10 on the
+     * coupling and 0.58 on the checkerboard with the paper's objective over the same 4 000 steps.
+     */
+    private static final double MARGINALS_BOUND = 0.075;
+    private static final int STEPS = 4000;
+
+    private static NDManager root;
+    private static Pretraining.Result pre;
+
+    @BeforeAll
+    static void pretrain() {
+        root = NDManager.newBaseManager();
+        pre = Pretraining.run(new GridTask(), PretrainConfig.defaults(), root);
+    }
+
+    @AfterAll
+    static void close() {
+        pre.trainer().close();
+        pre.model().close();
+        root.close();
+    }
+
+    /** The fidelity settings of docs/fidelity.md over {@code steps} steps. */
+    static FineTuneConfig fidelity(int steps) {
+        DdppConfig ddpp = DdppConfig.builder().optMultiMaskPolicyWeight(0).optElboWeight(1).optLrDecaySteps(steps).build();
+        return FineTuneConfig.builder().optDdpp(ddpp).opt(FineTuneSettings.STEPS, steps).build();
+    }
+
+    @Test
+    void theCheckerboardReachesItsPosterior() {
+        reachesThePosterior("checkerboard");
+    }
+
+    @Test
+    void theSoftCouplingReachesItsPosterior() {
+        reachesThePosterior("coupling");
+    }
+
+    private static void reachesThePosterior(String spec) {
+        GridTask task = new GridTask();
+        FineTuneConfig config = fidelity(STEPS);
+        Mdm reference = pre.model();
+        double[] pPre = GridEvaluation.exact(reference);
+        RewardFunction raw = GridTargets.parse(spec);
+        GridEvaluation eval = new GridEvaluation(task, new LogRewardFloor(raw, config.logRewardFloor()), raw);
+        double[] target = eval.target(pPre);
+        double tvStart = Distributions.totalVariation(pPre, target);
+        assertTrue(tvStart > 0.4, spec + ": the pre-trained model should be far from the target: TV " + tvStart);
+        try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, raw, config, root)) {
+            loop.run(null);
+            double[] q = GridEvaluation.exact(loop.learner().policy());
+            double tv = Distributions.totalVariation(q, target);
+            assertTrue(tv < BOUND, spec + ": TV(policy, target) after " + STEPS + " steps = " + tv);
+            double marginals = GridEvaluation.tvFullMaskMarginals(loop.learner().policy(), target);
+            org.slf4j.LoggerFactory.getLogger(GridCoupledTargetsTest.class).info("{}: exact TV {}, all-MASK marginals TV {}, mass where R = 0 {}",
+                    spec, tv, marginals, eval.massWhereRewardZero(q));
+            assertTrue(marginals < MARGINALS_BOUND, spec + ": TV of the all-MASK marginals = " + marginals);
+            assertTrue(eval.massWhereRewardZero(q) < 0.01, spec + ": mass where R = 0: " + eval.massWhereRewardZero(q));
+        }
+    }
+}
