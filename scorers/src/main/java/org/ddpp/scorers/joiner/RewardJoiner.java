@@ -214,13 +214,19 @@ public final class RewardJoiner implements AutoCloseable {
     /** Stops Streams (committing its last transaction) and publishes a final metrics snapshot. */
     @Override
     public void close() {
+        // the watchdog stops beside Streams, not after it: both may wait for a broker that is gone
+        Thread stopWatchdog = new Thread(() -> {
+            if (watchdog != null) {
+                watchdog.close();
+            }
+        }, "ddpp-joiner-close-watchdog");
+        stopWatchdog.setDaemon(true);
+        stopWatchdog.start();
         if (!streams.close(CLOSE_TIMEOUT)) {
             LOG.warn("joiner {}: Kafka Streams did not close within {} s (broker gone?); exactly-once aborts what it had open",
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
         }
-        if (watchdog != null) {
-            watchdog.close();
-        }
+        org.ddpp.runtime.Shutdown.await(stopWatchdog, Duration.ofSeconds(10));
         exporter.close();
         meters.close();
         LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,10 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.runtime.TopicNames;
 import org.ddpp.schemas.avro.Candidate;
-import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.DeadLetter;
 import org.ddpp.schemas.avro.Score;
-import org.ddpp.schemas.avro.ScoreStatus;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
@@ -60,7 +57,7 @@ class CorruptJoinerStateTest {
         }
         try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
             // same key bytes and partition count as the candidates topic: the record lands in c1's task
-            producer.send(new ProducerRecord<>(changelog, key("c1"), new byte[] {1, 2, 3})).get();
+            producer.send(new ProducerRecord<>(changelog, JoinerRecords.key("c1"), new byte[] {1, 2, 3})).get();
         }
 
         try (RewardJoiner joiner = RewardJoiner.start(config); KafkaProducer<byte[], byte[]> producer = stack.producer()) {
@@ -68,8 +65,8 @@ class CorruptJoinerStateTest {
             AvroSerializer<Candidate> candidates = new AvroSerializer<>(registry, true, false);
             AvroSerializer<Score> scores = new AvroSerializer<>(registry, true, false);
             for (String id : List.of("c1", "c2")) {
-                producer.send(new ProducerRecord<>(topics.candidates(), key(id), candidates.serialize(topics.candidates(), candidate(id))));
-                producer.send(new ProducerRecord<>(topics.scores(), key(id), scores.serialize(topics.scores(), score(id))));
+                producer.send(new ProducerRecord<>(topics.candidates(), JoinerRecords.key(id), candidates.serialize(topics.candidates(), JoinerRecords.candidate(id))));
+                producer.send(new ProducerRecord<>(topics.scores(), JoinerRecords.key(id), scores.serialize(topics.scores(), JoinerRecords.score(id))));
             }
             producer.flush();
 
@@ -89,20 +86,5 @@ class CorruptJoinerStateTest {
             assertEquals(KafkaStreams.State.RUNNING, joiner.state());
             Wait.atMost(Duration.ofSeconds(10), Duration.ZERO).until(() -> joiner.metrics().joined() == 2);
         }
-    }
-
-    private static byte[] key(String id) {
-        return id.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Candidate candidate(String id) {
-        return Candidate.newBuilder().setId(id).setRun("r").setTask("grid").setTokens(List.of(64, 7)).setText("(64, 7)")
-                .setPolicyVersion(0).setSource(CandidateSource.POLICY).setSamplerId("s").setSeed(1)
-                .setCreatedAt(Instant.now()).build();
-    }
-
-    private static Score score(String id) {
-        return Score.newBuilder().setCandidateId(id).setRun("r").setScorer("a").setScorerVersion("1")
-                .setStatus(ScoreStatus.OK).setLogReward(-1.0).setDetails(Map.of()).setScoredAt(Instant.now()).build();
     }
 }

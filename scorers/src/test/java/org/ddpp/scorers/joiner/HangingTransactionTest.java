@@ -3,11 +3,9 @@ package org.ddpp.scorers.joiner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,9 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.runtime.ClusterConnection;
 import org.ddpp.schemas.avro.Candidate;
-import org.ddpp.schemas.avro.CandidateSource;
 import org.ddpp.schemas.avro.Score;
-import org.ddpp.schemas.avro.ScoreStatus;
 import org.ddpp.schemas.avro.ScoredCandidate;
 import org.ddpp.schemas.serde.AvroDeserializer;
 import org.ddpp.schemas.serde.AvroSerializer;
@@ -79,10 +75,10 @@ class HangingTransactionTest {
                 AvroSerializer<Candidate> candidates = new AvroSerializer<>(registry, true, false);
                 AvroSerializer<Score> scores = new AvroSerializer<>(registry, true, false);
                 for (String id : ids) {
-                    producer.send(new ProducerRecord<>(connection.topics().candidates(), key(id),
-                            candidates.serialize(connection.topics().candidates(), candidate(id))));
-                    producer.send(new ProducerRecord<>(connection.topics().scores(), key(id),
-                            scores.serialize(connection.topics().scores(), score(id))));
+                    producer.send(new ProducerRecord<>(connection.topics().candidates(), JoinerRecords.key(id),
+                            candidates.serialize(connection.topics().candidates(), JoinerRecords.candidate(id))));
+                    producer.send(new ProducerRecord<>(connection.topics().scores(), JoinerRecords.key(id),
+                            scores.serialize(connection.topics().scores(), JoinerRecords.score(id))));
                 }
                 producer.flush();
 
@@ -107,20 +103,5 @@ class HangingTransactionTest {
                         "one abort per partition that held a ghost");
             }
         }
-    }
-
-    private static byte[] key(String id) {
-        return id.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Candidate candidate(String id) {
-        return Candidate.newBuilder().setId(id).setRun("r").setTask("grid").setTokens(List.of(64, 7)).setText("(64, 7)")
-                .setPolicyVersion(0).setSource(CandidateSource.POLICY).setSamplerId("s").setSeed(1)
-                .setCreatedAt(Instant.now()).build();
-    }
-
-    private static Score score(String id) {
-        return Score.newBuilder().setCandidateId(id).setRun("r").setScorer("a").setScorerVersion("1")
-                .setStatus(ScoreStatus.OK).setLogReward(-1.0).setDetails(Map.of()).setScoredAt(Instant.now()).build();
     }
 }

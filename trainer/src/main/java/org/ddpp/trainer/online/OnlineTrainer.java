@@ -344,11 +344,16 @@ public final class OnlineTrainer implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        exporter.close();
-        meters.close();
+        // both producers may wait for a broker that is gone (a final metrics record, unacknowledged announcements):
+        // close them side by side, so a stop stays well inside the role's shutdown bound
+        Thread metrics = new Thread(exporter::close, "ddpp-trainer-close-metrics");
+        metrics.setDaemon(true);
+        metrics.start();
         reader.close();
         server.close();
         producer.close(java.time.Duration.ofSeconds(5));
+        org.ddpp.runtime.Shutdown.await(metrics, java.time.Duration.ofSeconds(10));
+        meters.close();
         learner.close();
         root.close();
     }
