@@ -6,7 +6,9 @@ import java.util.Locale;
  * Which DJL engine runs a scorer's neural model, chosen from configuration rather than left to DJL's default
  * engine (PyTorch, which the diffusion models use). The sentiment encoder reads
  * {@value #PROPERTY} (system property), else {@value #ENVIRONMENT}, else {@link #ONNX_RUNTIME}. Values are the DJL
- * engine names, case-insensitive: {@code OnnxRuntime}, {@code TensorRT}, {@code PyTorch}.
+ * engine names or the constant names, case-insensitive: {@code OnnxRuntime}, {@code onnx-cuda}, {@code onnx-tensorrt},
+ * {@code TensorRT}, {@code PyTorch}. The two GPU routes of ONNX Runtime need its GPU package (the {@code -Pcuda}
+ * build carries it) and a GPU; {@code TensorRT} is DJL's own TensorRT engine, kept for hosts with TensorRT 8.
  */
 public enum EngineChoice {
 
@@ -14,6 +16,10 @@ public enum EngineChoice {
     PYTORCH("PyTorch", "ai.djl.pytorch:pytorch-engine with pytorch-native-cpu"),
     /** DJL's OnnxRuntime engine, CPU; the default. */
     ONNX_RUNTIME("OnnxRuntime", "ai.djl.onnxruntime:onnxruntime-engine"),
+    /** DJL's OnnxRuntime engine on GPU 0 with ONNX Runtime's CUDA execution provider. */
+    ONNX_CUDA("OnnxRuntime", "com.microsoft.onnxruntime:onnxruntime_gpu (the -Pcuda build), a CUDA 12 driver and a GPU"),
+    /** DJL's OnnxRuntime engine on GPU 0 with ONNX Runtime's TensorRT execution provider (TensorRT 10 on the host). */
+    ONNX_TENSORRT("OnnxRuntime", "com.microsoft.onnxruntime:onnxruntime_gpu (the -Pcuda build), TensorRT 10, CUDA 12 and a GPU"),
     /** DJL's TensorRT engine; needs NVIDIA TensorRT and CUDA native libraries on the host. */
     TENSORRT("TensorRT", "ai.djl.tensorrt:tensorrt plus NVIDIA TensorRT (libnvinfer, libnvonnxparser) and CUDA");
 
@@ -27,6 +33,11 @@ public enum EngineChoice {
     EngineChoice(String djlName, String needs) {
         this.djlName = djlName;
         this.needs = needs;
+    }
+
+    /** True for the choices that run on a GPU through ONNX Runtime's GPU package. */
+    public boolean onnxGpu() {
+        return this == ONNX_CUDA || this == ONNX_TENSORRT;
     }
 
     /** The engine's name in DJL ({@code Engine.getEngine(name)}). */
@@ -47,7 +58,7 @@ public enum EngineChoice {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown DJL engine '" + name + "' for " + PROPERTY + " (known: PyTorch, OnnxRuntime, TensorRT)");
+        throw new IllegalArgumentException("unknown DJL engine '" + name + "' for " + PROPERTY + " (known: PyTorch, OnnxRuntime, onnx-cuda, onnx-tensorrt, TensorRT)");
     }
 
     /** The configured engine: {@value #PROPERTY}, else {@value #ENVIRONMENT}, else {@link #DEFAULT}. */

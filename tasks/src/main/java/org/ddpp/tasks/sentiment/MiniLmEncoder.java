@@ -83,11 +83,19 @@ public final class MiniLmEncoder implements AutoCloseable {
                     + "OnnxRuntime and TensorRT read (set " + EngineChoice.PROPERTY + "=OnnxRuntime)");
         }
         Path dir = modelFile(cacheDir);
-        Device device = choice == EngineChoice.TENSORRT ? engine.defaultDevice() : Device.cpu();
+        if (choice.onnxGpu() && engine.getGpuCount() == 0) {
+            throw new EngineUnavailableException("engine choice " + choice.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                    + " needs a GPU, and " + engine.getEngineName() + " sees none (needs " + choice.needs() + ")");
+        }
+        Device device = choice == EngineChoice.TENSORRT ? engine.defaultDevice() : choice.onnxGpu() ? Device.gpu(0) : Device.cpu();
         Model model = Model.newInstance("minilm", device, choice.djlName());
         try {
             String threads = System.getProperty(THREADS_PROPERTY, "1");
-            model.load(dir, "model", Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
+            Map<String, String> options = new java.util.HashMap<>(Map.of("intraOpNumThreads", threads, "interOpNumThreads", "1"));
+            if (choice == EngineChoice.ONNX_TENSORRT) {
+                options.put("ortDevice", "TensorRT"); // DJL's OrtModel adds ONNX Runtime's TensorRT execution provider
+            }
+            model.load(dir, "model", options);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new EngineUnavailableException("DJL engine " + choice.djlName() + " cannot load the MiniLM encoder "

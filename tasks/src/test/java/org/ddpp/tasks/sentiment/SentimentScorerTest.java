@@ -114,7 +114,18 @@ class SentimentScorerTest {
         assertFalse(pt.getMessage().contains("\n"));
         assertTrue(pt.getMessage().contains("PyTorch cannot run the MiniLM encoder"), pt.getMessage());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> EngineChoice.parse("tpu"));
-        assertTrue(unknown.getMessage().contains("known: PyTorch, OnnxRuntime, TensorRT"));
+        assertTrue(unknown.getMessage().contains("known: PyTorch, OnnxRuntime, onnx-cuda, onnx-tensorrt, TensorRT"));
+        assertEquals(EngineChoice.ONNX_RUNTIME, EngineChoice.parse("OnnxRuntime"));
+        assertEquals(EngineChoice.ONNX_CUDA, EngineChoice.parse("onnx-cuda"));
+        assertEquals(EngineChoice.ONNX_TENSORRT, EngineChoice.parse("ONNX_TENSORRT"));
+        if (Engine.getEngine("OnnxRuntime").getGpuCount() == 0) {
+            for (EngineChoice gpu : List.of(EngineChoice.ONNX_CUDA, EngineChoice.ONNX_TENSORRT)) {
+                EngineUnavailableException none = assertThrows(EngineUnavailableException.class,
+                        () -> MiniLmEncoder.open(CacheDirectory.get(), gpu));
+                assertFalse(none.getMessage().contains("\n"), none.getMessage());
+                assertTrue(none.getMessage().contains("needs a GPU"), none.getMessage());
+            }
+        }
         assertEquals("PyTorch", Engine.getDefaultEngineName());
     }
 
