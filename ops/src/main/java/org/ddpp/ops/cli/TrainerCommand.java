@@ -29,9 +29,10 @@ public final class TrainerCommand extends RoleCommand {
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
                 .setRun(run).setConnection(cluster)
                 .setPretrained(chosen.get(RoleSettings.PRETRAINED)).setStateDir(chosen.get(TrainerSettings.STATE_DIR))
-                .optDdpp(DdppConfig.builder().optPolicyLearningRate(chosen.get(TrainerSettings.LR))
+                .optDdpp(org.ddpp.trainer.learner.LossSettings.apply(chosen, DdppConfig.builder()
+                        .optPolicyLearningRate(chosen.get(TrainerSettings.LR))
                         .optLogZLearningRate(chosen.get(TrainerSettings.LOGZ_LR))
-                        .optWarmupSteps(chosen.get(TrainerSettings.WARMUP)).build())
+                        .optWarmupSteps(chosen.get(TrainerSettings.WARMUP))).build())
                 .opt(chosen)
                 .optMeterRegistry(connection().meterRegistry())
                 .build();

@@ -6,6 +6,7 @@ import org.ddpp.diffusion.train.Objective;
 import org.ddpp.diffusion.train.Proposal;
 import org.ddpp.runtime.config.Setting;
 import org.ddpp.runtime.config.Settings;
+import org.ddpp.trainer.learner.LossSettings;
 import org.ddpp.trainer.online.TrainerSettings;
 
 /**
@@ -55,18 +56,10 @@ public final class FineTuneSettings {
     public static final Setting<String> PROPOSAL = Setting.text("proposal").defaultValue("policy")
             .doc("IS proposal: policy or pretrained.").build();
 
-    public static final Setting<Double> ELBO_WEIGHT = Setting.decimal("elbo-weight").defaultValue("0").nonNegative()
-            .doc("Weight of the reward-weighted ELBO term on the exploration rows (cross-entropy to p_pre*R with "
-                    + "self-normalised weights R); 0 = the paper's objective.").build();
-    public static final Setting<Double> SINGLE_MASK_SHARE = Setting.decimal("single-mask-share").defaultValue("0")
-            .check("in [0, 1]", v -> v >= 0 && v <= 1)
-            .doc("Share of batch rows masked at exactly one position instead of at a drawn time.").build();
-    public static final Setting<String> TIME_WEIGHTING = Setting.text("time-weighting").defaultValue("uniform")
-            .check("uniform or decreasing", v -> v.equals("uniform") || v.equals("decreasing"))
-            .doc("Weight of each row's squared DDPP residual over t: uniform (the paper) or decreasing, 2(1-t).").build();
-    public static final Setting<Double> MULTI_MASK_POLICY_WEIGHT = Setting.decimal("multi-mask-policy-weight").defaultValue("1")
-            .nonNegative().doc("Scale of the policy's gradient from the squared residual of rows with two or more masked "
-                    + "positions; the log-Z network still trains on them.").build();
+    public static final Setting<Double> ELBO_WEIGHT = LossSettings.ELBO_WEIGHT;
+    public static final Setting<Double> SINGLE_MASK_SHARE = LossSettings.SINGLE_MASK_SHARE;
+    public static final Setting<String> TIME_WEIGHTING = LossSettings.TIME_WEIGHTING;
+    public static final Setting<Double> MULTI_MASK_POLICY_WEIGHT = LossSettings.MULTI_MASK_POLICY_WEIGHT;
     public static final Setting<Boolean> LR_DECAY = Setting.flag("lr-decay")
             .doc("Lower both learning rates linearly to a tenth over the fine-tune's steps (default: constant, the paper's).").build();
 
@@ -93,18 +86,14 @@ public final class FineTuneSettings {
             case "pretrained" -> Proposal.PRETRAINED;
             default -> throw new IllegalArgumentException("--proposal must be policy or pretrained, got '" + proposal + "'");
         };
-        DdppConfig ddpp = DdppConfig.builder()
+        DdppConfig ddpp = LossSettings.apply(values, DdppConfig.builder()
                 .optObjective(Objective.parse(values.get(OBJECTIVE)))
                 .optPolicyLearningRate(values.get(LR))
                 .optLogZLearningRate(values.get(LOGZ_LR))
                 .optWarmupSteps(values.get(WARMUP))
                 .optGradClip(values.get(GRAD_CLIP))
                 .optIsSamples(values.get(IS_SAMPLES))
-                .optProposal(prop)
-                .optElboWeight(values.get(ELBO_WEIGHT))
-                .optSingleMaskShare(values.get(SINGLE_MASK_SHARE))
-                .optTimeWeighting(DdppConfig.TimeWeighting.parse(values.get(TIME_WEIGHTING)))
-                .optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT))
+                .optProposal(prop))
                 .optLrDecaySteps(values.get(LR_DECAY) ? values.get(STEPS) : 0)
                 .build();
         return FineTuneConfig.builder().optDdpp(ddpp).opt(values);
