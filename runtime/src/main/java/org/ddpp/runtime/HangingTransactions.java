@@ -66,7 +66,15 @@ public final class HangingTransactions {
         }
     }
 
-    private record Seen(long producerId, long firstOffset) {
+    /** What is known of one partition's open transaction: whose, from where, since when, how often not held. */
+    private record Seen(long producerId, long firstOffset, long firstSeenNanos, int notHeldSightings) {
+        Seen notHeld() {
+            return new Seen(producerId, firstOffset, firstSeenNanos, notHeldSightings + 1);
+        }
+
+        Seen held() {
+            return new Seen(producerId, firstOffset, firstSeenNanos, 0);
+        }
     }
 
     /** A transactional id and what its coordinator says of it. */
@@ -78,8 +86,6 @@ public final class HangingTransactions {
     private final Duration maxTransactionAge;
     private final LongSupplier nanoClock;
     private final Map<TopicPartition, Seen> open = new HashMap<>();
-    private final Map<TopicPartition, Long> firstSeenNanos = new HashMap<>();
-    private final Map<TopicPartition, Integer> notHeldSightings = new HashMap<>();
 
     /**
      * @param admin             the role's admin client (not closed here)
@@ -104,8 +110,6 @@ public final class HangingTransactions {
     public List<Hanging> check(Collection<TopicPartition> partitions) throws InterruptedException {
         Map<TopicPartition, ProducerState> openNow = openTransactions(partitions);
         open.keySet().removeIf(tp -> !sameAsBefore(tp, openNow.get(tp)));
-        firstSeenNanos.keySet().retainAll(open.keySet());
-        notHeldSightings.keySet().retainAll(open.keySet());
         long now = nanoClock.getAsLong();
         Map<Long, List<Coordinated>> coordinators = coordinatorsOf(openNow.values());
         List<Hanging> hanging = new ArrayList<>();
@@ -113,21 +117,18 @@ public final class HangingTransactions {
             TopicPartition tp = e.getKey();
             ProducerState state = e.getValue();
             long first = state.currentTransactionStartOffset().getAsLong();
-            if (open.putIfAbsent(tp, new Seen(state.producerId(), first)) == null) {
-                firstSeenNanos.put(tp, now);
-            }
+            Seen seen = open.getOrDefault(tp, new Seen(state.producerId(), first, now, 0));
             List<Coordinated> described = coordinators.getOrDefault(state.producerId(), List.of());
             boolean visible = !described.isEmpty();
             String transactionalId = visible ? described.get(0).transactionalId() : null;
             boolean held = described.stream().map(Coordinated::description).anyMatch(d -> d.producerId() == state.producerId()
                     && HOLDING.contains(d.state()) && d.topicPartitions().contains(tp));
-            int sightings = visible && !held ? notHeldSightings.merge(tp, 1, Integer::sum) : 0;
-            if (held) {
-                notHeldSightings.remove(tp);
-            }
-            Duration age = Duration.ofNanos(now - firstSeenNanos.get(tp));
+            // a coordinator that cannot be seen neither confirms nor clears a not-held sighting
+            seen = held ? seen.held() : visible ? seen.notHeld() : seen;
+            open.put(tp, seen);
+            Duration age = Duration.ofNanos(now - seen.firstSeenNanos());
             String why = null;
-            if (sightings >= 2) {
+            if (visible && !held && seen.notHeldSightings() >= 2) {
                 why = "its coordinator (transactional id " + transactionalId + ", " + described.get(0).description().state()
                         + ") does not hold this partition open";
             } else if (age.compareTo(maxTransactionAge) > 0) {
@@ -147,8 +148,6 @@ public final class HangingTransactions {
                 (short) hanging.producerEpoch(), hanging.coordinatorEpoch())).all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         open.remove(hanging.partition());
-        firstSeenNanos.remove(hanging.partition());
-        notHeldSightings.remove(hanging.partition());
     }
 
     private boolean sameAsBefore(TopicPartition tp, ProducerState now) {
