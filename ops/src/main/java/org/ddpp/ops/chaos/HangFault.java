@@ -5,11 +5,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ddpp.runtime.ClusterConnection;
@@ -56,9 +53,8 @@ final class HangFault {
     /** True once read_committed readers of the ghost's partition can read past it; false while that is unknown. */
     boolean passed(Ghost ghost) throws InterruptedException {
         try {
-            long stable = admin.listOffsets(Map.of(ghost.partition(), OffsetSpec.latest()),
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS).get(ghost.partition()).offset();
-            return stable > ghost.offset();
+            return org.ddpp.runtime.StableOffsets.of(admin, List.of(ghost.partition()), java.time.Duration.ofSeconds(10))
+                    .get(ghost.partition()) > ghost.offset();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false; // the broker is restarting: ask again
         }

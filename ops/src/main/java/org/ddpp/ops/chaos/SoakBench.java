@@ -173,14 +173,8 @@ public final class SoakBench {
         Map<String, Object> out = new LinkedHashMap<>();
         try (org.apache.kafka.clients.admin.Admin admin = connection.admin("ddpp-soak")) {
             for (String topic : List.of(connection.topics().candidates(), connection.topics().rewards(), connection.topics().policy())) {
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS).get(topic)
-                        .partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest()));
-                long sum = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(30, java.util.concurrent.TimeUnit.SECONDS)
-                        .values().stream().mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-                out.put(topic.replace("ddpp.", "").replace('.', '_') + "_log_end_offsets", sum);
+                out.put(topic.replace("ddpp.", "").replace('.', '_') + "_log_end_offsets",
+                        org.ddpp.runtime.StableOffsets.sum(admin, topic, Duration.ofSeconds(30)));
             }
         } catch (Exception e) {
             out.put("counts_error", e.toString());

@@ -17,10 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
@@ -332,14 +329,7 @@ public final class FailoverScenario {
     /** Rewards committed so far: the sum of the reward topic's last stable offsets. */
     private static long committedRewards(Admin admin, ClusterConnection connection) {
         try {
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            for (TopicDescription d : describe(admin, connection).values()) {
-                if (d.name().equals(connection.topics().rewards())) {
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-                }
-            }
-            return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(5, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+            return org.ddpp.runtime.StableOffsets.sum(admin, connection.topics().rewards(), java.time.Duration.ofSeconds(5));
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             return -1; // not answerable during the fault: no progress seen
         } catch (InterruptedException e) {
