@@ -10,8 +10,8 @@ import org.ddpp.schemas.avro.CandidateSource;
 
 /**
  * Turns sampled token sequences into {@link Candidate} records with everything a scorer and the trainer need:
- * a fresh UUID, the run, the task and its rendering, the policy version, the source, the sampler id and the seed
- * of the sampling call. Pure; no I/O.
+ * a fresh UUID, the run, the task and its rendering, the policy version, the source, the sampler id, the seed
+ * of the sampling call and the run's reward-configuration version the joiner is to join it under. Pure; no I/O.
  */
 public final class CandidateFactory {
 
@@ -29,6 +29,14 @@ public final class CandidateFactory {
 
     /** One candidate per row of {@code tokens}, drawn from {@code policyVersion} with batch seed {@code seed}. */
     public List<Candidate> batch(int[][] tokens, long policyVersion, long seed, Instant createdAt) {
+        return batch(tokens, policyVersion, seed, createdAt, 0L);
+    }
+
+    /**
+     * One candidate per row, to be joined under reward-configuration version {@code rewardConfigVersion} of the run
+     * (0: never steered).
+     */
+    public List<Candidate> batch(int[][] tokens, long policyVersion, long seed, Instant createdAt, long rewardConfigVersion) {
         List<Candidate> out = new ArrayList<>(tokens.length);
         for (int[] row : tokens) {
             List<Integer> ids = new ArrayList<>(row.length);
@@ -46,6 +54,7 @@ public final class CandidateFactory {
                     .setSamplerId(samplerId)
                     .setSeed(seed)
                     .setCreatedAt(createdAt)
+                    .setRewardConfigVersion(rewardConfigVersion)
                     .build());
         }
         return out;

@@ -29,6 +29,7 @@ import org.ddpp.diffusion.sample.AncestralSampler;
 import org.ddpp.diffusion.task.Task;
 import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
+import org.ddpp.runtime.RewardConfigFollower;
 import org.ddpp.runtime.Shutdown;
 import org.ddpp.runtime.StartupCheck;
 import org.ddpp.runtime.UnreachableAtStartException;
@@ -73,6 +74,8 @@ public final class SamplerService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread samplerThread;
     private final Thread followerThread;
+    /** The run's reward configurations: each candidate carries the newest version known when it was made. */
+    private final RewardConfigFollower steering;
     private final RoleMeters meters;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -107,6 +110,7 @@ public final class SamplerService implements AutoCloseable {
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false),
                 config.topics().dlq());
         this.rejections = new PolicyRejections(deadLetters, metrics, config.samplerId());
+        this.steering = RewardConfigFollower.start("sampler-" + config.samplerId(), config.connection(), config.run(), deadLetters);
         if (config.follows()) {
             this.follower = new PolicyFollower(config.run(), config.topics().policy(),
                     new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -225,6 +229,10 @@ public final class SamplerService implements AutoCloseable {
                     logProgress();
                 }
                 try {
+                    if (!steering.caughtUp()) {
+                        Thread.sleep(20); // a candidate must carry the newest reward configuration of its run
+                        continue;
+                    }
                     if (follower != null) {
                         installReady();
                         if (!follower.caughtUp() || staleness(live.version()) > config.get(SamplerSettings.MAX_STALE_VERSIONS)) {
@@ -332,7 +340,8 @@ public final class SamplerService implements AutoCloseable {
             metrics.staleBatchesDropped.increment();
             return; // the policy moved on while sampling; swap first, then sample again
         }
-        List<Candidate> batch = factory.batch(tokens, version, seed, Instant.now());
+        // the newest configuration known when the batch is done: the joiner joins it under that version
+        List<Candidate> batch = factory.batch(tokens, version, seed, Instant.now(), steering.latestVersion(config.run()));
         String topic = config.topics().candidates();
         for (Candidate c : batch) {
             byte[] key = keys.serialize(topic, c.getId());
@@ -366,6 +375,7 @@ public final class SamplerService implements AutoCloseable {
         if (followerThread != null) {
             join(followerThread);
         }
+        steering.close();
         try {
             exporter.close();
             producer.close(Duration.ofSeconds(10));

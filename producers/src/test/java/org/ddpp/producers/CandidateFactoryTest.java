@@ -37,6 +37,8 @@ class CandidateFactoryTest {
         assertEquals("s-1", c.getSamplerId());
         assertEquals(42L, c.getSeed());
         assertEquals(at, c.getCreatedAt());
+        assertEquals(0L, c.getRewardConfigVersion(), "unsteered");
+        assertEquals(4L, factory.batch(new int[][] {{3, 120}}, 5, 42L, at, 4L).get(0).getRewardConfigVersion());
 
         Serde<Candidate> serde = Topics.CANDIDATES.valueSerde(new CachedSchemaRegistry(new InMemorySchemaRegistry()), true);
         byte[] bytes = serde.serializer().serialize(Topics.CANDIDATES.name(), c);

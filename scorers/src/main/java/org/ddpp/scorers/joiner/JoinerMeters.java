@@ -27,6 +27,9 @@ public final class JoinerMeters {
     final DeadOutcome deadDuplicateCandidate;
     final DeadOutcome deadOrphanScore;
     final DeadOutcome deadState;
+    final DeadOutcome deadRewardConfig;
+    /** Candidates joined, by the reward-configuration version they were joined under ("0": the joiner's own scorers). */
+    private final RoleMeters meters;
     /** The last log rewards written, for {@code ddpp_joiner_log_reward_mean} (Micrometer summaries drop negatives). */
     private final double[] recent = new double[RECENT];
     private long written;
@@ -47,6 +50,8 @@ public final class JoinerMeters {
         deadDecode = deadLetter(meters, "decode");
         deadDuplicateCandidate = deadLetter(meters, "duplicate-candidate");
         deadOrphanScore = deadLetter(meters, "orphan-score");
+        deadRewardConfig = deadLetter(meters, "reward-config");
+        this.meters = meters;
         deadState = new DeadOutcome(meters.counter("outcomes", "outcome", "corrupt-state"), meters.deadLetters("joiner:state"));
     }
 
@@ -67,8 +72,9 @@ public final class JoinerMeters {
         return new DeadOutcome(meters.counter("outcomes", "outcome", outcome), meters.deadLetters("joiner:" + outcome));
     }
 
-    void recordJoined(double logReward, boolean wasClamped) {
+    void recordJoined(double logReward, boolean wasClamped, long configVersion) {
         joined.increment();
+        meters.counter("joined.by.config", "reward_config", Long.toString(configVersion)).increment();
         if (wasClamped) {
             clamped.increment();
         }
@@ -97,7 +103,7 @@ public final class JoinerMeters {
     /** Dead letters written for candidates and scores, all reasons together. */
     public long deadLetters() {
         return (long) (deadTimeout.count() + deadFailed.count() + deadInvalid.count() + deadDecode.count()
-                + deadDuplicateCandidate.count() + deadOrphanScore.count() + deadState.count());
+                + deadDuplicateCandidate.count() + deadOrphanScore.count() + deadState.count() + deadRewardConfig.count());
     }
 
     /** Values of the joiner's own state that did not read, dead-lettered and dropped. */

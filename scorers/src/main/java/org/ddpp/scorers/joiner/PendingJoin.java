@@ -11,15 +11,22 @@ import org.ddpp.schemas.avro.ScoreStatus;
  * {@code done} entry holds nothing else: it is a de-duplication marker of joiners from before the
  * {@link SettledIndex}, still read from their state (and moved to the index at its deadline).
  *
- * @param deadline  wall-clock milliseconds when the entry expires
- * @param done      the candidate was settled (markers of earlier joiners only)
- * @param candidate the candidate record as read, or null while it has not arrived
- * @param scores    required scores received, at most one per scorer, in arrival order
+ * @param deadline      wall-clock milliseconds when the entry expires
+ * @param done          the candidate was settled (markers of earlier joiners only)
+ * @param candidate     the candidate record as read, or null while it has not arrived
+ * @param run           the candidate's run once it arrived (null before, and in state written by earlier joiners)
+ * @param configVersion the reward-configuration version the candidate carries (0: the joiner's own scorers)
+ * @param scores        scores received, at most one per scorer, in arrival order (before the candidate is known,
+ *                      every scorer's; after, only those it requires)
  */
-record PendingJoin(long deadline, boolean done, RawRecord candidate, List<ReceivedScore> scores) {
+record PendingJoin(long deadline, boolean done, RawRecord candidate, String run, long configVersion, List<ReceivedScore> scores) {
 
     PendingJoin {
         scores = List.copyOf(scores);
+    }
+
+    PendingJoin(long deadline, boolean done, RawRecord candidate, List<ReceivedScore> scores) {
+        this(deadline, done, candidate, null, 0L, scores);
     }
 
     /**
@@ -43,14 +50,18 @@ record PendingJoin(long deadline, boolean done, RawRecord candidate, List<Receiv
         return new PendingJoin(deadline, true, null, List.of());
     }
 
-    PendingJoin withCandidate(RawRecord raw, long newDeadline) {
-        return new PendingJoin(newDeadline, false, raw, scores);
+    static PendingJoin waitingFor(long deadline, RawRecord candidate, String run, long configVersion) {
+        return new PendingJoin(deadline, false, candidate, run, configVersion, List.of());
+    }
+
+    PendingJoin withCandidate(RawRecord raw, String candidateRun, long version, long newDeadline) {
+        return new PendingJoin(newDeadline, false, raw, candidateRun, version, scores);
     }
 
     PendingJoin withScore(ReceivedScore score) {
         List<ReceivedScore> more = new ArrayList<>(scores);
         more.add(score);
-        return new PendingJoin(deadline, false, candidate, more);
+        return new PendingJoin(deadline, false, candidate, run, configVersion, more);
     }
 
     Optional<ReceivedScore> scoreOf(String scorer) {

@@ -18,13 +18,15 @@ import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
 
 /**
  * Binary form of {@link PendingJoin} for the joiner's state store and its changelog: a format byte, then the
- * fields in order. Internal to the joiner, so it needs no schema registry. Reading trusts no count or length in
+ * fields in order. Format 2 adds the candidate's run and reward-configuration version after the candidate record;
+ * format 1 (joiners from before steering) is still read, with the run unknown. Internal to the joiner, so it needs no schema registry. Reading trusts no count or length in
  * the bytes: each is checked against the bytes left before anything is allocated for it, so corrupt or crafted
  * state is a {@link SerializationException} saying what is wrong, never an {@link OutOfMemoryError}.
  */
 final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJoin>, Deserializer<PendingJoin> {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_RUN = 1;
     /** The fewest bytes one score takes: two empty strings, status, log reward, empty reason, no raw record. */
     private static final int MIN_SCORE_BYTES = 2 + 2 + 1 + 8 + 2 + 1;
     private static final ScoreStatus[] STATUSES = ScoreStatus.values();
@@ -56,6 +58,11 @@ final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJo
             out.writeLong(join.deadline());
             out.writeBoolean(join.done());
             writeRaw(out, join.candidate());
+            out.writeBoolean(join.run() != null);
+            if (join.run() != null) {
+                out.writeUTF(join.run());
+            }
+            out.writeLong(join.configVersion());
             out.writeInt(join.scores().size());
             for (ReceivedScore s : join.scores()) {
                 out.writeUTF(s.scorer());
@@ -78,12 +85,18 @@ final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJo
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_RUN) {
                 throw new SerializationException("unknown joiner state format " + format);
             }
             long deadline = in.readLong();
             boolean done = in.readBoolean();
             RawRecord candidate = readRaw(in);
+            String run = null;
+            long configVersion = 0L;
+            if (format == FORMAT) {
+                run = in.readBoolean() ? in.readUTF() : null;
+                configVersion = in.readLong();
+            }
             int n = in.readInt();
             // available() is exact here: the stream reads a byte array
             if (n < 0 || n > in.available() / MIN_SCORE_BYTES) {
@@ -98,7 +111,7 @@ final class PendingJoinSerde implements Serde<PendingJoin>, Serializer<PendingJo
             if (in.available() > 0) {
                 throw new SerializationException("corrupt joiner state: " + in.available() + " trailing bytes");
             }
-            return new PendingJoin(deadline, done, candidate, scores);
+            return new PendingJoin(deadline, done, candidate, run, configVersion, scores);
         } catch (IOException e) {
             throw new SerializationException("corrupt joiner state: " + e, e);
         }

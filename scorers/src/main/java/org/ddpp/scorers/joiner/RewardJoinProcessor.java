@@ -33,6 +33,8 @@ import org.ddpp.runtime.TopicNames;
 import org.ddpp.scorers.joiner.PendingJoin.RawRecord;
 import org.ddpp.scorers.joiner.PendingJoin.ReceivedScore;
 import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.scorers.reward.RewardConfigLog;
+import org.ddpp.runtime.RewardConfigFollower;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,12 @@ import org.slf4j.LoggerFactory;
  * dead-letters candidates still missing scores, and scores whose candidate never came. A settled candidate leaves
  * the pending store for the task's {@link SettledIndex}, so a late or duplicate score never yields a second verdict
  * (it is dropped and counted) and a candidate record that comes again is dead-lettered, however late either is.
- * Wall-clock time is used so that a quiet stream still times out. A record that cannot be decoded because the schema registry is unreachable is not
+ * Wall-clock time is used so that a quiet stream still times out.
+ *
+ * <p>Each candidate is joined under the reward configuration it carries ({@code rewardConfigVersion}, looked up in
+ * {@link RewardVersions}; 0: the joiner's own composition), so a steered run's new scorers are required only for
+ * candidates created after the change. A candidate whose version is not known here yet waits (it is tried again
+ * at every punctuation) and is dead-lettered as {@code joiner:reward-config} at its deadline if it stays unknown. A record that cannot be decoded because the schema registry is unreachable is not
  * dead-lettered: the exception fails the task and the record is processed again.
  */
 final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte[], byte[]> {
@@ -65,9 +72,15 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
     private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<Bytes, byte[]> deadlines;
     private SettledIndex settled;
+    private final RewardVersions versions;
+    /** Compositions of the steered versions met so far, by run and version. */
+    private final java.util.Map<String, java.util.Map<Long, RewardComposition>> steered = new java.util.HashMap<>();
+    /** Candidates with every score but whose reward configuration was not known yet (in memory; expiry retries too). */
+    private final java.util.Set<String> awaitingConfig = new java.util.LinkedHashSet<>();
 
-    RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
+    RewardJoinProcessor(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics, RewardVersions versions) {
         this.config = config;
+        this.versions = versions;
         this.composition = config.composition();
         this.topics = config.topics();
         this.metrics = metrics;
@@ -130,9 +143,16 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             metrics.deadDuplicateCandidate.increment();
             return;
         }
+        long version = candidate.getRewardConfigVersion();
+        if (version < 0) {
+            deadLetter(raw, "joiner:reward-config", "candidate " + id + " carries reward-configuration version " + version
+                    + " (versions are 0, unsteered, or from 1)", null);
+            metrics.deadRewardConfig.increment();
+            return;
+        }
         PendingJoin next = entry == null
-                ? PendingJoin.waitingFor(now + config.joinTimeout().toMillis(), raw)
-                : entry.withCandidate(raw, now + config.joinTimeout().toMillis());
+                ? PendingJoin.waitingFor(now + config.joinTimeout().toMillis(), raw, candidate.getRun(), version)
+                : entry.withCandidate(raw, candidate.getRun(), version, now + config.joinTimeout().toMillis());
         if (entry != null) {
             deadlines.delete(deadlineKey(entry.deadline(), id));
         }
@@ -156,15 +176,19 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             metrics.deadDecode.increment();
             return;
         }
-        if (!composition.requires(score.getScorer())) {
-            metrics.ignoredScores.increment();
-            return;
-        }
         String id = score.getCandidateId();
         PendingJoin entry = readPending(id);
         if (entry != null && entry.done() || entry == null && settled.contains(id)) {
             metrics.lateScores.increment();
             LOG.debug("ignoring score of {} for {}, which was settled before", score.getScorer(), id);
+            return;
+        }
+        Optional<RewardComposition> required = entry == null || entry.candidate() == null ? Optional.empty() : compositionOf(entry, null);
+        boolean keep = required.isPresent() ? required.get().requires(score.getScorer())
+                // before its candidate (or its configuration) is known: any scorer the joiner or a steered run requires
+                : composition.requires(score.getScorer()) || versions.mayRequire(score.getScorer());
+        if (!keep) {
+            metrics.ignoredScores.increment();
             return;
         }
         if (entry != null && entry.scoreOf(score.getScorer()).isPresent()) {
@@ -190,7 +214,17 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
             writePending(id, entry);
             return;
         }
+        Optional<RewardComposition> resolved = compositionOf(entry, decoded);
+        if (resolved.isEmpty()) {
+            writePending(id, entry);
+            awaitingConfig.add(id);
+            return;
+        }
+        RewardComposition required = resolved.get();
         for (ReceivedScore s : entry.scores()) {
+            if (!required.requires(s.scorer())) {
+                continue; // came before the candidate showed it is not needed
+            }
             if (s.status() != ScoreStatus.OK || Double.isNaN(s.logReward()) || s.logReward() == Double.POSITIVE_INFINITY) {
                 String kind = s.status() == ScoreStatus.INVALID ? "invalid" : "failed";
                 String why = s.status() == ScoreStatus.OK
@@ -202,31 +236,69 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                 return;
             }
         }
-        if (entry.scores().size() < composition.scorers().size()) {
+        if (!missing(entry, required).isEmpty()) {
             writePending(id, entry);
             return;
         }
         Candidate candidate = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
-        emit(id, entry, candidate);
+        emit(id, entry, candidate, required);
         settle(id, entry, candidate);
     }
 
-    private void emit(String id, PendingJoin entry, Candidate candidate) {
-        double[] logRewards = new double[composition.scorers().size()];
+    /** The required scorers {@code entry} has no score from yet. */
+    private static List<String> missing(PendingJoin entry, RewardComposition required) {
+        return required.names().stream().filter(n -> entry.scoreOf(n).isEmpty()).toList();
+    }
+
+    /**
+     * The composition the entry's candidate is joined under: the joiner's own for version 0, the steered run's
+     * version otherwise; empty while that version is not known here. State from joiners before steering did not
+     * keep the run: the candidate is decoded for it.
+     */
+    private Optional<RewardComposition> compositionOf(PendingJoin entry, Candidate decoded) {
+        String run = entry.run();
+        long version = entry.configVersion();
+        if (run == null) {
+            Candidate c = decoded != null ? decoded : candidates.deserialize(entry.candidate().topic(), entry.candidate().value());
+            run = c.getRun();
+            version = c.getRewardConfigVersion();
+        }
+        if (version == 0) {
+            return Optional.of(composition);
+        }
+        java.util.Map<Long, RewardComposition> ofRun = steered.computeIfAbsent(run, r -> new java.util.HashMap<>());
+        RewardComposition known = ofRun.get(version);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<RewardComposition> found = versions.config(run, version).map(RewardConfigLog::composition);
+        if (found.isPresent()) {
+            if (ofRun.size() >= RewardConfigFollower.MAX_VERSIONS_KEPT) {
+                ofRun.clear();
+            }
+            ofRun.put(version, found.get());
+        }
+        return found;
+    }
+
+    private void emit(String id, PendingJoin entry, Candidate candidate, RewardComposition required) {
+        double[] logRewards = new double[required.scorers().size()];
         List<RewardComponent> components = new ArrayList<>();
         for (int k = 0; k < logRewards.length; k++) {
-            RewardComposition.WeightedScorer required = composition.scorers().get(k);
-            ReceivedScore s = entry.scoreOf(required.name()).orElseThrow();
+            RewardComposition.WeightedScorer term = required.scorers().get(k);
+            ReceivedScore s = entry.scoreOf(term.name()).orElseThrow();
             logRewards[k] = s.logReward();
-            components.add(new RewardComponent(s.scorer(), s.version(), required.weight(), s.logReward()));
+            components.add(new RewardComponent(s.scorer(), s.version(), term.weight(), s.logReward()));
         }
-        RewardComposition.Combined combined = composition.combine(logRewards);
+        org.ddpp.schemas.reward.RewardFormula.Combined combined = required.combine(logRewards);
         long now = now();
+        long version = candidate.getRewardConfigVersion();
         ScoredCandidate scored = ScoredCandidate.newBuilder().setCandidate(candidate)
-                .setLogReward(combined.logReward()).setComponents(components).setJoinedAt(Instant.ofEpochMilli(now)).build();
+                .setLogReward(combined.logReward()).setComponents(components).setJoinedAt(Instant.ofEpochMilli(now))
+                .setRewardConfigVersion(version).build();
         byte[] key = entry.candidate().key() != null ? entry.candidate().key() : id.getBytes(StandardCharsets.UTF_8);
         context().forward(new Record<>(key, rewards.serialize(topics.rewards(), scored), now), RewardJoiner.REWARDS_SINK);
-        metrics.recordJoined(combined.logReward(), combined.clamped());
+        metrics.recordJoined(combined.logReward(), combined.clamped(), version);
     }
 
     /**
@@ -254,6 +326,7 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
 
     /** The punctuator: settles every entry whose deadline has passed. */
     private void expire(long wallClockMs) {
+        retryAwaitingConfig();
         List<Bytes> expired = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = deadlines.range(deadlineKey(0L, ""), deadlineKey(wallClockMs + 1, ""))) {
             while (it.hasNext()) {
@@ -279,7 +352,22 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                 pending.delete(id);
                 settled.add(id, "", Long.MIN_VALUE);
             } else if (entry.candidate() != null) {
-                List<String> missing = composition.names().stream().filter(n -> entry.scoreOf(n).isEmpty()).toList();
+                awaitingConfig.remove(id);
+                Optional<RewardComposition> required = compositionOf(entry, null);
+                if (required.isEmpty()) {
+                    String run = entry.run() != null ? entry.run() : "?";
+                    deadLetter(entry.candidate(), "joiner:reward-config", "version " + entry.configVersion()
+                            + " of run " + run + "'s reward configuration was not known to the joiner within "
+                            + format(config.joinTimeout()) + " (is it in " + topics.rewardConfig() + "?)", null);
+                    metrics.deadRewardConfig.increment();
+                    settle(id, entry, null);
+                    continue;
+                }
+                List<String> missing = missing(entry, required.get());
+                if (missing.isEmpty()) {
+                    settleOrKeep(id, entry, null); // its configuration came after its last score
+                    continue;
+                }
                 deadLetter(entry.candidate(), "joiner:timeout", "no score from " + String.join(", ", missing)
                         + " within " + format(config.joinTimeout()), null);
                 metrics.deadTimeout.increment();
@@ -294,6 +382,22 @@ final class RewardJoinProcessor extends ContextualProcessor<byte[], byte[], byte
                     metrics.deadOrphanScore.increment();
                 }
                 pending.delete(id);
+            }
+        }
+    }
+
+    /** Settles the waiting candidates whose reward configuration has become known. */
+    private void retryAwaitingConfig() {
+        if (awaitingConfig.isEmpty()) {
+            return;
+        }
+        for (String id : List.copyOf(awaitingConfig)) {
+            PendingJoin entry = readPending(id);
+            if (entry == null || entry.candidate() == null || entry.done()) {
+                awaitingConfig.remove(id);
+            } else if (compositionOf(entry, null).isPresent()) {
+                awaitingConfig.remove(id);
+                settleOrKeep(id, entry, null);
             }
         }
     }

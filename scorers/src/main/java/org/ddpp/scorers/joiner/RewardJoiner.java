@@ -24,6 +24,8 @@ import org.ddpp.runtime.MetricsExporter;
 import org.ddpp.runtime.RoleMeters;
 import org.ddpp.runtime.HangingTransactions;
 import org.ddpp.runtime.TransactionWatchdog;
+import org.ddpp.runtime.RewardConfigFollower;
+import org.ddpp.schemas.dlq.DeadLetterPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +62,14 @@ public final class RewardJoiner implements AutoCloseable {
     private final MetricsExporter exporter;
     private final RoleMeters meters;
     private final TransactionWatchdog watchdog;
+    private final RewardConfigFollower steering;
+    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> rejections;
 
     private RewardJoiner(JoinerConfig config, KafkaStreams streams, JoinerMeters metrics, MetricsExporter exporter,
-            RoleMeters meters, TransactionWatchdog watchdog) {
+            RoleMeters meters, TransactionWatchdog watchdog, RewardConfigFollower steering,
+            org.apache.kafka.clients.producer.Producer<byte[], byte[]> rejections) {
+        this.steering = steering;
+        this.rejections = rejections;
         this.meters = meters;
         this.watchdog = watchdog;
         this.config = config;
@@ -77,10 +84,16 @@ public final class RewardJoiner implements AutoCloseable {
      * three stores, and byte-array sinks to the rewards and dead-letter topics.
      */
     public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics) {
+        return topology(config, registry, metrics, RewardVersions.NONE);
+    }
+
+    /** The topology, joining steered candidates under the reward configurations {@code versions} knows. */
+    public static Topology topology(JoinerConfig config, CachedSchemaRegistry registry, JoinerMeters metrics,
+            RewardVersions versions) {
         Topology topology = new Topology();
         topology.addSource(CANDIDATE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().candidates());
         topology.addSource(SCORE_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().scores());
-        topology.addProcessor(JOIN_PROCESSOR, () -> new RewardJoinProcessor(config, registry, metrics), CANDIDATE_SOURCE, SCORE_SOURCE);
+        topology.addProcessor(JOIN_PROCESSOR, () -> new RewardJoinProcessor(config, registry, metrics, versions), CANDIDATE_SOURCE, SCORE_SOURCE);
         topology.addStateStore(pendingStore(config), JOIN_PROCESSOR);
         topology.addStateStore(bytesStore(config, DEADLINE_STORE), JOIN_PROCESSOR);
         topology.addStateStore(bytesStore(config, SETTLED_STORE), JOIN_PROCESSOR);
@@ -121,6 +134,9 @@ public final class RewardJoiner implements AutoCloseable {
      */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** How long the joiner waits at start to have read every reward configuration. */
+    static final Duration STEERING_CATCH_UP = Duration.ofSeconds(30);
+
     /** Starts the joiner; returns once Streams is running or fails to start. */
     public static RewardJoiner start(JoinerConfig config) {
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
@@ -132,7 +148,23 @@ public final class RewardJoiner implements AutoCloseable {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
         props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
                 Integer.toString(replication.minInsyncReplicas()));
-        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics), props);
+        // what each steered run asks for: read to its end before the first candidate is joined
+        org.apache.kafka.clients.producer.Producer<byte[], byte[]> rejections = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                config.connection().producerProperties(config.applicationId() + "-reward-config-rejections"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        RewardConfigFollower steering = RewardConfigFollower.start("joiner", config.connection(), null,
+                new DeadLetterPublisher(rejections, registry));
+        try {
+            if (!steering.awaitCaughtUp(STEERING_CATCH_UP)) {
+                LOG.warn("joiner {}: {} not read to its end within {} s; steered candidates wait for their configuration",
+                        config.applicationId(), config.topics().rewardConfig(), STEERING_CATCH_UP.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        meters.counter("reward.config.rejected", steering::rejected);
+        meters.counter("reward.config.accepted", steering::accepted);
+        KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics, RewardVersions.of(steering)), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -148,7 +180,7 @@ public final class RewardJoiner implements AutoCloseable {
                         watchedTopics(config), config.transactionCheck(), HangingTransactions.DEFAULT_MAX_TRANSACTION_AGE, meters);
         LOG.info("joiner {} started: log R = max({}, Σ w_k log R_k) over {}, timeout {} ms", config.applicationId(),
                 config.composition().floor(), config.composition().spec(), config.joinTimeout().toMillis());
-        return new RewardJoiner(config, streams, metrics, exporter, meters, watchdog);
+        return new RewardJoiner(config, streams, metrics, exporter, meters, watchdog, steering, rejections);
     }
 
     /**
@@ -227,6 +259,8 @@ public final class RewardJoiner implements AutoCloseable {
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
         }
         org.ddpp.runtime.Shutdown.await(stopWatchdog, Duration.ofSeconds(10));
+        steering.close();
+        rejections.close(Duration.ofSeconds(2));
         exporter.close();
         meters.close();
         LOG.info("joiner {} stopped: {} joined, {} dead letters, {} clamped", config.applicationId(),

@@ -7,10 +7,11 @@ import java.util.Objects;
 import java.util.Set;
 import org.ddpp.diffusion.reward.GridTargets;
 import org.ddpp.diffusion.reward.LogRewardFloor;
+import org.ddpp.schemas.reward.RewardFormula;
 
 /**
  * How several scorers make one reward: {@code log R(x) = max(floor, Σ_k w_k · log R_k(x))} over the required
- * scorers, summed in the configured order. The joiner applies exactly {@link #combine}, and
+ * scorers, summed in the configured order ({@link RewardFormula}, shared by every role). The joiner applies exactly {@link #combine}, and
  * {@link ExactRewards#of} evaluates the same method in process, so the trainer's target and the exact
  * evaluation cannot drift apart. Weights are finite and positive (a weight is a temperature on that scorer);
  * the floor is finite and negative (default −20, docs/algorithm.md, "The log-reward floor and tempering").
@@ -37,15 +38,6 @@ public record RewardComposition(List<WeightedScorer> scorers, double floor) {
             }
         }
     }
-
-    /**
-     * The result of combining one candidate's scores.
-     *
-     * @param logReward the combined log reward after the floor
-     * @param raw       the weighted sum before the floor (may be −∞)
-     * @param clamped   true when the floor raised it
-     */
-    public record Combined(double logReward, double raw, boolean clamped) {}
 
     public RewardComposition {
         scorers = List.copyOf(scorers);
@@ -118,21 +110,11 @@ public record RewardComposition(List<WeightedScorer> scorers, double floor) {
 
     /**
      * Combines one candidate's per-scorer log rewards, given in the order of {@link #scorers()}: each must be a
-     * number below +∞ (−∞ allowed). This is the single definition of the reward formula.
+     * number below +∞ (−∞ allowed). It is {@link RewardFormula#combine}, the single definition of the reward formula.
      */
-    public Combined combine(double[] logRewards) {
-        if (logRewards.length != scorers.size()) {
-            throw new IllegalArgumentException("expected " + scorers.size() + " log rewards, got " + logRewards.length);
-        }
-        double sum = 0.0;
-        for (int k = 0; k < logRewards.length; k++) {
-            double v = logRewards[k];
-            if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException("log reward of scorer " + scorers.get(k).name() + " is " + v);
-            }
-            sum += scorers.get(k).weight() * v;
-        }
-        return sum < floor ? new Combined(floor, sum, true) : new Combined(sum, sum, false);
+    public RewardFormula.Combined combine(double[] logRewards) {
+        double[] weights = scorers.stream().mapToDouble(WeightedScorer::weight).toArray();
+        return RewardFormula.combine(names(), weights, logRewards, floor);
     }
 
     /** The configuration in {@link #parse} form. */

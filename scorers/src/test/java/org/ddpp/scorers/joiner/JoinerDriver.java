@@ -44,7 +44,12 @@ final class JoinerDriver implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> dlq;
 
     JoinerDriver(JoinerConfig config) {
-        driver = new TopologyTestDriver(RewardJoiner.topology(config, registry, metrics),
+        this(config, RewardVersions.NONE);
+    }
+
+    /** A joiner that looks steered runs' configurations up in {@code versions}. */
+    JoinerDriver(JoinerConfig config, RewardVersions versions) {
+        driver = new TopologyTestDriver(RewardJoiner.topology(config, registry, metrics, versions),
                 RewardJoiner.streamsProperties(config), START);
         candidates = driver.createInputTopic(TOPICS.candidates(), new ByteArraySerializer(), new ByteArraySerializer());
         scores = driver.createInputTopic(TOPICS.scores(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -54,9 +59,14 @@ final class JoinerDriver implements AutoCloseable {
 
     /** A candidate of sampler {@code sampler} created {@code createdAfter} after {@link #START}. */
     void sendCandidate(String id, String sampler, Duration createdAfter) {
+        sendCandidate(id, sampler, createdAfter, 0L);
+    }
+
+    /** A candidate of run {@code r} created under its reward-configuration version {@code configVersion}. */
+    void sendCandidate(String id, String sampler, Duration createdAfter, long configVersion) {
         Candidate candidate = Candidate.newBuilder().setId(id).setRun("r").setTask("grid").setTokens(List.of(64, 7))
                 .setText("(64, 7)").setPolicyVersion(3).setSource(CandidateSource.POLICY).setSamplerId(sampler)
-                .setSeed(1).setCreatedAt(START.plus(createdAfter)).build();
+                .setSeed(1).setCreatedAt(START.plus(createdAfter)).setRewardConfigVersion(configVersion).build();
         candidates.pipeInput(id.getBytes(StandardCharsets.UTF_8), candidateWriter.serialize(TOPICS.candidates(), candidate));
     }
 

@@ -27,7 +27,7 @@ class PendingJoinSerdeTest {
         ReceivedScore ok = new ReceivedScore("length", "1", ScoreStatus.OK, -0.5, "",
                 new RawRecord("ddpp.scores", 0, 3, 1_700_000_000_001L, null, new byte[] {0, 0, 0, 0, 2}));
         ReceivedScore failed = new ReceivedScore("grid-center", "2", ScoreStatus.FAILED, Double.NaN, "timeout", null);
-        return new PendingJoin(1_700_000_060_000L, false, candidate, List.of(ok, failed));
+        return new PendingJoin(1_700_000_060_000L, false, candidate, "run-7", 3L, List.of(ok, failed));
     }
 
     private String refusal(byte[] bytes) {
@@ -42,8 +42,34 @@ class PendingJoinSerdeTest {
         assertEquals(join.scores().size(), back.scores().size());
         assertArrayEquals(join.candidate().value(), back.candidate().value());
         assertEquals(join.scores().get(1).reason(), back.scores().get(1).reason());
+        assertEquals("run-7", back.run());
+        assertEquals(3L, back.configVersion());
         PendingJoin settled = PendingJoin.settled(5);
         assertTrue(serde.deserialize("store", serde.serialize("store", settled)).done());
+    }
+
+    @Test
+    void readsTheStateOfJoinersFromBeforeSteeringWithTheRunUnknown() throws IOException {
+        // format 1: no run and version after the candidate record
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeLong(42L);
+        out.writeBoolean(false);
+        out.writeBoolean(true);
+        out.writeUTF("ddpp.candidates");
+        out.writeInt(2);
+        out.writeLong(5L);
+        out.writeLong(6L);
+        out.writeInt(-1);
+        out.writeInt(1);
+        out.write(7);
+        out.writeInt(0); // no scores
+        PendingJoin old = serde.deserialize("store", bytes.toByteArray());
+        assertEquals(42L, old.deadline());
+        assertEquals(null, old.run());
+        assertEquals(0L, old.configVersion());
+        assertArrayEquals(new byte[] {7}, old.candidate().value());
     }
 
     /** A state entry whose candidate value claims {@code length} bytes and holds none. */
@@ -72,8 +98,8 @@ class PendingJoinSerdeTest {
     @Test
     void craftedScoreCountsAndStatusesAreRefused() {
         byte[] good = serde.serialize("store", PendingJoin.waitingFor(9, null));
-        // format, deadline, done, no candidate, then the score count
-        int countAt = 1 + 8 + 1 + 1;
+        // format, deadline, done, no candidate, no run, configuration version, then the score count
+        int countAt = 1 + 8 + 1 + 1 + 1 + 8;
         byte[] huge = good.clone();
         ByteBuffer.wrap(huge).putInt(countAt, Integer.MAX_VALUE);
         assertTrue(refusal(huge).contains("2147483647 scores cannot fit"));

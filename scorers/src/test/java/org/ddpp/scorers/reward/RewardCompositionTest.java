@@ -16,10 +16,10 @@ class RewardCompositionTest {
     void combinesWeightedLogRewardsAndClampsAtTheFloor() {
         RewardComposition c = RewardComposition.parse("grid-half-plane=2, grid-center=0.5", -20);
         assertEquals(List.of("grid-half-plane", "grid-center"), c.names());
-        RewardComposition.Combined ok = c.combine(new double[] {-1.0, -2.0});
+        org.ddpp.schemas.reward.RewardFormula.Combined ok = c.combine(new double[] {-1.0, -2.0});
         assertEquals(-3.0, ok.logReward());
         assertFalse(ok.clamped());
-        RewardComposition.Combined zero = c.combine(new double[] {Double.NEGATIVE_INFINITY, 0.0});
+        org.ddpp.schemas.reward.RewardFormula.Combined zero = c.combine(new double[] {Double.NEGATIVE_INFINITY, 0.0});
         assertEquals(-20.0, zero.logReward());
         assertTrue(zero.clamped());
         assertEquals(Double.NEGATIVE_INFINITY, zero.raw());
