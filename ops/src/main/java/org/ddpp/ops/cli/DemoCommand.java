@@ -80,7 +80,7 @@ public final class DemoCommand extends RoleCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try (DemoPipeline pipeline = DemoPipeline.create(settings)) {
             AutoCloseable dashboard = chosen.get(DemoOptions.NO_DASHBOARD) ? null
-                    : DashboardLink.start(pipeline, chosen.get(DemoOptions.DASHBOARD_PORT), out);
+                    : DashboardLink.start(pipeline, chosen.get(DemoOptions.DASHBOARD_PORT), chosen.get(DemoOptions.ALLOW_STEERING), out);
             AutoCloseable metricsEndpoint = connection().serveMetrics(() -> true,
                     () -> pipeline.trainer() != null && pipeline.trainer().stepCount() > 0);
             try {
@@ -199,14 +199,15 @@ public final class DemoCommand extends RoleCommand {
     static final class DashboardLink {
         private DashboardLink() {}
 
-        static AutoCloseable start(DemoPipeline pipeline, int port, java.io.PrintWriter out) {
+        static AutoCloseable start(DemoPipeline pipeline, int port, boolean allowSteering, java.io.PrintWriter out) {
             org.ddpp.ops.dashboard.Dashboard dashboard = org.ddpp.ops.dashboard.Dashboard.builder()
                     .setConnection(pipeline.connection())
                     .optPort(port)
                     .optRun(pipeline.settings().run())
+                    .optSteering(org.ddpp.ops.dashboard.DashboardSteering.start(pipeline.connection(), pipeline.settings().run(), allowSteering))
                     .start();
             pipeline.setPictureSink(dashboard::setGridPicture);
-            out.println("dashboard: " + dashboard.url());
+            out.println("dashboard: " + dashboard.url() + (allowSteering ? " (steering allowed)" : ""));
             out.flush();
             return dashboard;
         }

@@ -38,8 +38,11 @@ public final class Dashboard implements AutoCloseable {
     private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    private final DashboardSteering steering;
+
     private Dashboard(ApplicationContext context, EmbeddedServer server, MetricsFollower follower, EventStream events,
-            LiveFeed feed, String host) {
+            LiveFeed feed, String host, DashboardSteering steering) {
+        this.steering = steering;
         this.context = context;
         this.server = server;
         this.follower = follower;
@@ -94,7 +97,11 @@ public final class Dashboard implements AutoCloseable {
         }
         LOG.info("stopping dashboard at {}", url);
         int port = server.getPort();
-        Shutdown.closeAll("dashboard", events, server::stop, context, follower);
+        Shutdown.closeAll("dashboard", events, server::stop, context, follower, () -> {
+            if (steering != null) {
+                steering.close();
+            }
+        });
         awaitReleased(host, port, Duration.ofSeconds(5));
     }
 
@@ -141,6 +148,7 @@ public final class Dashboard implements AutoCloseable {
         private int maxSeries = 1_000;
         private int queueFrames = EventStream.QUEUE_FRAMES;
         private int maxEventStreams = EventStream.MAX_CLIENTS;
+        private DashboardSteering steering;
 
         /** Kafka, registry and topic names of the run to show (required). */
         public Builder setConnection(org.ddpp.runtime.ClusterConnection connection) {
@@ -196,6 +204,15 @@ public final class Dashboard implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The run's steering panel: its reward-configuration history on the page and, when {@code steering} allows
+         * it, the form that publishes a new version. The dashboard closes it. Default: none (no run to steer).
+         */
+        public Builder optSteering(DashboardSteering steering) {
+            this.steering = steering;
+            return this;
+        }
+
         /** Starts following the metrics topic and serving HTTP; a busy port is an IllegalStateException. */
         public Dashboard start() {
             Objects.requireNonNull(connection, "connection is required");
@@ -212,7 +229,7 @@ public final class Dashboard implements AutoCloseable {
             ApplicationContext context;
             EmbeddedServer server;
             try {
-                DashboardSource source = new DashboardSource(feed, follower::following, DashboardSource.loadPage());
+                DashboardSource source = new DashboardSource(feed, follower::following, DashboardSource.loadPage(), steering);
                 Map<String, Object> props = new LinkedHashMap<>();
                 props.put("micronaut.application.name", "ddpp-dashboard");
                 props.put("micronaut.server.host", host);
@@ -233,7 +250,7 @@ public final class Dashboard implements AutoCloseable {
                 throw listenFailure(e);
             }
             follower.start();
-            Dashboard dashboard = new Dashboard(context, server, follower, events, feed, host);
+            Dashboard dashboard = new Dashboard(context, server, follower, events, feed, host, steering);
             LOG.info("dashboard at {}{}", dashboard.url(), run == null ? "" : " (run " + run + ")");
             return dashboard;
         }

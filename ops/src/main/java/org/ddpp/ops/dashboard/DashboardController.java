@@ -7,7 +7,10 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Head;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's HTTP surface: {@code GET /} (the page, also {@code /index.html}), {@code GET /events}
- * (server-sent events), {@code GET /api/history}, {@code GET /api/grid} and {@code GET /health}; HEAD of each.
- * Anything but GET and HEAD is 405 ({@link DashboardMethodFilter}), an unknown path 404 with a JSON body; every
+ * (server-sent events), {@code GET /api/history}, {@code GET /api/grid}, {@code GET /api/steering} (the run's
+ * reward-configuration versions) and {@code GET /health}; HEAD of each; and {@code POST /api/steer} where steering
+ * is allowed. Anything else but GET and HEAD is 405 ({@link DashboardMethodFilter}), an unknown path 404 with a JSON body; every
  * answer carries {@code Cache-Control: no-cache}. Active only in a context that holds a {@link DashboardSource}.
  * The history and the grid picture wait for the feed's lock, under which a large history is written, so they run
  * on Micronaut's blocking executor; the other routes take no lock and answer on the event loop. {@code /events}
@@ -39,6 +43,8 @@ final class DashboardController {
     static final String HTML = "text/html; charset=utf-8";
     static final String JSON = "application/json";
     static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+    /** Where the page's steering form posts. */
+    static final String STEER_PATH = "/api/steer";
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardController.class);
     private static final byte[] NOTHING = new byte[0];
@@ -108,6 +114,47 @@ final class DashboardController {
         return json(HttpStatus.OK, grid);
     }
 
+    /** The run's steering state: whether the form is enabled and every version so far (404 without a run). */
+    @Get("/api/steering")
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    MutableHttpResponse<byte[]> steering(HttpRequest<?> request) {
+        if (source.steering() == null) {
+            request.setAttribute(NOT_FOUND_REASON, "this dashboard shows no single run to steer");
+            return json(HttpStatus.NOT_FOUND, errorBody("this dashboard shows no single run to steer"));
+        }
+        return json(HttpStatus.OK, source.steering().stateJson());
+    }
+
+    /**
+     * Publishes the run's next reward configuration from the form (only reached where steering is allowed: the
+     * method filter refuses the POST otherwise): 403 without the page's token, 400 with the reason for bad input,
+     * 409 when another publisher for the run came first.
+     */
+    @Post(value = STEER_PATH, consumes = MediaType.ALL)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    MutableHttpResponse<byte[]> steer(HttpRequest<byte[]> request, @Body @Nullable byte[] body) {
+        DashboardSteering steering = source.steering();
+        if (steering == null || !steering.allowed()) {
+            return json(HttpStatus.METHOD_NOT_ALLOWED, errorBody("steering is not allowed on this dashboard"));
+        }
+        if (!steering.tokenMatches(request.getHeaders().get(DashboardSteering.TOKEN_HEADER))) {
+            return json(HttpStatus.FORBIDDEN, errorBody("missing or wrong " + DashboardSteering.TOKEN_HEADER
+                    + " (reload the page)"));
+        }
+        try {
+            String published = steering.publish(body);
+            LOG.info("dashboard: steered by {}: {}", request.getRemoteAddress(), published);
+            return json(HttpStatus.OK, published);
+        } catch (org.ddpp.scorers.reward.RewardConfigLog.ConcurrentSteeringException e) {
+            return json(HttpStatus.CONFLICT, errorBody(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            return json(HttpStatus.BAD_REQUEST, errorBody(e.getMessage()));
+        } catch (IllegalStateException e) {
+            LOG.warn("dashboard: steering failed: {}", e.getMessage());
+            return json(HttpStatus.SERVICE_UNAVAILABLE, errorBody(e.getMessage()));
+        }
+    }
+
     @Get("/health")
     MutableHttpResponse<byte[]> health() {
         LiveFeed feed = source.feed();
@@ -122,8 +169,10 @@ final class DashboardController {
         return json(HttpStatus.NOT_FOUND, errorBody(reason));
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_WRITER = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String errorBody(String reason) {
-        return "{\"error\":\"" + reason.replace("\"", "") + "\"}";
+        return JSON_WRITER.createObjectNode().put("error", reason).toString();
     }
 
     /** A request Micronaut refuses keeps its status; anything else is a 500 and a warning. */

@@ -6,12 +6,21 @@ import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the dashboard's HTTP endpoints serve: the live feed, whether the metrics topic is being followed, and the
- * page. One instance is the singleton of the dashboard's own Micronaut context; {@link DashboardController} and
+ * What the dashboard's HTTP endpoints serve: the live feed, whether the metrics topic is being followed, the
+ * page, and the run's steering panel (null when the dashboard shows no single run). One instance is the singleton of the dashboard's own Micronaut context; {@link DashboardController} and
  * {@link DashboardMethodFilter} exist only where it does, so the registry's and the metrics server's contexts in the
  * same process never serve dashboard routes, and the dashboard's never serves theirs.
  */
-record DashboardSource(LiveFeed feed, BooleanSupplier following, byte[] page) {
+record DashboardSource(LiveFeed feed, BooleanSupplier following, byte[] page, DashboardSteering steering) {
+
+    DashboardSource(LiveFeed feed, BooleanSupplier following, byte[] page) {
+        this(feed, following, page, null);
+    }
+
+    /** True when the page may publish reward configurations ({@code POST /api/steer}). */
+    boolean steeringAllowed() {
+        return steering != null && steering.allowed();
+    }
 
     /** Classpath location of the single-file page. */
     static final String PAGE_RESOURCE = "/dashboard/index.html";

@@ -43,6 +43,8 @@ public final class DemoOptions {
             .doc("Run id (default: <task>-demo-<time>).").build();
     public static final Setting<java.nio.file.Path> WORK_DIR = Setting.path("work-dir")
             .doc("Broker data, trainer state and joiner state (default: a new temporary directory).").build();
+    public static final Setting<Boolean> ALLOW_STEERING = Setting.flag("allow-steering")
+            .doc("Let the dashboard's form publish new reward configurations of the run (as ddpp steer does); without it the dashboard is read-only.").build();
     public static final Setting<Boolean> NO_START_EXTERNAL = Setting.flag("no-start-external")
             .doc("Do not start external scorers; print the command to run them yourself instead.").build();
     /** Also {@code ddpp bench pipeline} and {@code ddpp bench <task>}. */
@@ -54,7 +56,7 @@ public final class DemoOptions {
 
     /** The settings {@code ddpp demo} offers as options (besides the connection and reward options and --external-scorer). */
     public static final List<Setting<?>> OPTIONS = List.of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
-            PUBLISH_EVERY, FRESH_PER_STEP, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, RUN, WORK_DIR, NO_START_EXTERNAL,
+            PUBLISH_EVERY, FRESH_PER_STEP, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, ALLOW_STEERING, RUN, WORK_DIR, NO_START_EXTERNAL,
             CACHE_DIR, PRETRAIN_STEPS, org.ddpp.runtime.config.RoleSettings.DEVICE);
 
     public static final SettingGroup GROUP = new SettingGroup("demo",

@@ -153,7 +153,7 @@ public final class RewardJoiner implements AutoCloseable {
                 config.connection().producerProperties(config.applicationId() + "-reward-config-rejections"),
                 new ByteArraySerializer(), new ByteArraySerializer());
         RewardConfigFollower steering = RewardConfigFollower.start("joiner", config.connection(), null,
-                new DeadLetterPublisher(rejections, registry));
+                new DeadLetterPublisher(rejections, new org.ddpp.schemas.serde.AvroSerializer<>(registry, true, false), config.topics().dlq()));
         try {
             if (!steering.awaitCaughtUp(STEERING_CATCH_UP)) {
                 LOG.warn("joiner {}: {} not read to its end within {} s; steered candidates wait for their configuration",
