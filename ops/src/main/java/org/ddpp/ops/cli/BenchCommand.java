@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks; each prints ONE JSON object on stdout (progress goes to stderr).",
         subcommands = {BenchCommand.Grid.class, BenchCommand.Pipeline.class, BenchCommand.Methods.class,
                 BenchCommand.Protein.class, BenchCommand.Mnist.class, BenchCommand.Sentiment.class, FailoverBench.class,
+                BenchCommand.Steer.class,
                 org.ddpp.ops.chaos.SoakCommand.class})
 public final class BenchCommand extends CommandGroup {
 
@@ -69,6 +70,33 @@ public final class BenchCommand extends CommandGroup {
             device(); // a device that is not there is one line and exit 2 before the stack starts
             printJson(PipelineBench.run(chosen.get(org.ddpp.runtime.config.RoleSettings.DEVICE), chosen.get(OfflineSettings.SECONDS), chosen.get(OfflineSettings.OFFLINE_STEPS),
                     chosen.get(TrainerSettings.FRESH_PER_STEP),
+                    cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
+                    connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven()));
+            return 0;
+        }
+    }
+
+    /** {@code ddpp bench steer}: the grid loop steered live from one target to the next, exact TV after each switch. */
+    @Command(name = "steer", mixinStandardHelpOptions = true, modelTransformer = SettingOptions.class,
+            description = "Run the grid loop on the embedded stack and steer it live through --targets (default half-plane, centre band, half-plane), --phase-minutes each; report the exact TV to each new posterior at the end of each phase after a switch (tv_after_each_switch), when it first fell under --tv-threshold, and accounted_exactly_once.")
+    public static final class Steer extends RoleCommand {
+
+        public Steer() {
+            super(withConnection(OfflineSettings.BENCH_STEER_COMMAND));
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Settings chosen = chosen();
+            Path cacheDir = chosen.get(OfflineSettings.CACHE_DIR);
+            device(); // a device that is not there is one line and exit 2 before the stack starts
+            java.util.List<String> targets = java.util.Arrays.stream(chosen.get(OfflineSettings.STEER_TARGETS).split(";"))
+                    .map(String::trim).filter(t -> !t.isEmpty()).toList();
+            for (String t : targets) {
+                org.ddpp.scorers.reward.RewardComposition.parse(t, org.ddpp.scorers.reward.RewardComposition.DEFAULT_FLOOR);
+            }
+            printJson(SteerBench.run(targets, chosen.get(OfflineSettings.PHASE_MINUTES), chosen.get(OfflineSettings.TV_THRESHOLD),
+                    chosen.get(org.ddpp.runtime.config.RoleSettings.DEVICE),
                     cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
                     connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven()));
             return 0;

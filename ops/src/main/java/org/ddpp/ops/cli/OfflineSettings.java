@@ -115,6 +115,14 @@ public final class OfflineSettings {
     public static final Setting<Integer> OFFLINE_STEPS = Setting.integer("offline-steps").defaultValue("1000").atLeast(1)
             .doc("Steps of the offline loop measured for the comparison.").build();
 
+    // bench steer
+    public static final Setting<String> STEER_TARGETS = Setting.text("targets").defaultValue("half-plane;center;half-plane").notBlank()
+            .doc("The rewards the run is steered through, separated by ';': the first from the start, each next one a switch (a grid target name or a scorer=weight,... spec).").build();
+    public static final Setting<Double> PHASE_MINUTES = Setting.decimal("phase-minutes").defaultValue("5").positive()
+            .doc("How long each target is kept before the next switch (and after the last).").build();
+    public static final Setting<Double> TV_THRESHOLD = Setting.decimal("tv-threshold").defaultValue("0.10").positive()
+            .doc("Exact TV to the new posterior whose first crossing after each switch is timed.").build();
+
     // bench failover
     public static final Setting<Path> FAILOVER_DIR = Setting.path("dir")
             .doc("Working directory (default: a new temporary one).").build();
@@ -143,6 +151,7 @@ public final class OfflineSettings {
     public static final List<Setting<?>> BENCH_PIPELINE_COMMAND = List.of(RoleSettings.DEVICE, SECONDS, OFFLINE_STEPS, CACHE_DIR,
             org.ddpp.trainer.online.TrainerSettings.FRESH_PER_STEP);
     public static final List<Setting<?>> BENCH_FAILOVER_COMMAND = List.of(FAILOVER_DIR, WARM_UP, DOWN_FOR, CUT_FOR, ROUNDS);
+    public static final List<Setting<?>> BENCH_STEER_COMMAND = List.of(RoleSettings.DEVICE, STEER_TARGETS, PHASE_MINUTES, TV_THRESHOLD, CACHE_DIR);
 
     /** The groups of the configuration reference, in its order. */
     public static final List<SettingGroup> GROUPS = List.of(
@@ -153,7 +162,8 @@ public final class OfflineSettings {
             new SettingGroup("bench methods", "`ddpp bench methods`: the inference-time baselines next to DDPP on the grid.", BENCH_METHODS_COMMAND),
             new SettingGroup("bench protein", "`ddpp bench protein`, `mnist`, `sentiment`: the baselines next to DDPP on a real task; unset values are the task profile's.", BENCH_TASK_COMMAND),
             new SettingGroup("bench pipeline", "`ddpp bench pipeline`: the online loop against the offline loop (and the connection options).", BENCH_PIPELINE_COMMAND),
-            new SettingGroup("bench failover", "`ddpp bench failover`: the grid loop on three brokers in network namespaces through crashes and a cut.", BENCH_FAILOVER_COMMAND));
+            new SettingGroup("bench failover", "`ddpp bench failover`: the grid loop on three brokers in network namespaces through crashes and a cut.", BENCH_FAILOVER_COMMAND),
+            new SettingGroup("bench steer", "`ddpp bench steer`: the grid loop steered live through several targets, exact TV to each new posterior (and the connection options).", BENCH_STEER_COMMAND));
 
     /** The denoiser shape {@code values} describe. */
     public static NetworkShape shape(Settings values) {

@@ -99,6 +99,7 @@ public final class DemoPipeline implements AutoCloseable {
     private final AtomicReference<GridPictureSink> pictures = new AtomicReference<>();
     private final long startNanos = System.nanoTime();
     private RewardJoiner joiner;
+    private final org.ddpp.runtime.RewardConfigFollower steering;
     private OnlineTrainer trainer;
     private Thread trainerThread;
     private int scorerInstances;
@@ -129,6 +130,8 @@ public final class DemoPipeline implements AutoCloseable {
         this.profile = TaskProfiles.create(settings.task(), settings.cacheDir());
         this.composition = settings.composition() != null ? settings.composition()
                 : RewardComposition.parse(profile.rewardSpec(), settings.logRewardFloor());
+        // what the run is steered toward now (ddpp steer, the dashboard): the exact evaluation follows it
+        this.steering = org.ddpp.runtime.RewardConfigFollower.start("demo", connection, settings.run(), null);
         this.pretrained = new PretrainedCache(settings.cacheDir()).ensure(profile.task(),
                 settings.pretrain() != null ? settings.pretrain() : profile.pretrain());
         Map<String, Double> start;
@@ -158,23 +161,48 @@ public final class DemoPipeline implements AutoCloseable {
      * required scorer has no in-process form.
      */
     private PolicyEvaluator.Figures exactGridFigures(GridTask grid, Mdm reference) {
-        RewardFunction reward;
         try {
-            reward = ExactRewards.of(composition);
+            ExactRewards.of(composition);
         } catch (IllegalArgumentException e) {
             // an external scorer without an in-process form: no exact target, so sampled figures instead
             LOG.warn("no exact evaluation of reward {} ({}); reporting sampled figures", composition.spec(), e.getMessage());
             return null;
         }
-        double[] target = new GridEvaluation(grid, reward, reward).target(GridEvaluation.exact(reference));
+        double[] pre = GridEvaluation.exact(reference);
+        Map<String, double[]> targets = new java.util.concurrent.ConcurrentHashMap<>();
         return (model, version) -> {
+            // the target of the reward the run is steered toward now; a version without an in-process form keeps
+            // the last one that had one
+            long configVersion = steering.latestVersion(settings.run());
+            RewardComposition now = currentComposition();
+            double[] target = targets.computeIfAbsent(now.spec() + "|" + now.floor(), k -> {
+                try {
+                    RewardFunction reward = ExactRewards.of(now);
+                    return new GridEvaluation(grid, reward, reward).target(pre);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("no exact evaluation of reward {} ({}); TV stays against the previous target", now.spec(), e.getMessage());
+                    return null;
+                }
+            });
+            if (target == null) {
+                RewardFunction reward = ExactRewards.of(composition);
+                target = new GridEvaluation(grid, reward, reward).target(pre);
+            }
             double[] q = GridEvaluation.exact(model);
             GridPictureSink sink = pictures.get();
             if (sink != null && version > 0) {
                 sink.show(version, q, target);
             }
-            return Map.of(EXACT_TV, Distributions.totalVariation(q, target));
+            return Map.of(EXACT_TV, Distributions.totalVariation(q, target), "reward_config_version", (double) configVersion);
         };
+    }
+
+    /**
+     * The reward the run is steered toward now: its newest configuration on {@code ddpp.reward-config} (β folded
+     * into the weights), or the joiner's own composition while it was never steered.
+     */
+    public RewardComposition currentComposition() {
+        return steering.latest(settings.run()).map(org.ddpp.scorers.reward.RewardConfigLog::composition).orElse(composition);
     }
 
     /**
@@ -470,6 +498,7 @@ public final class DemoPipeline implements AutoCloseable {
         if (joiner != null) {
             closeQuietly(joiner);
         }
+        steering.close();
         demoExporter.close();
         demoMeters.close();
         if (ownRegistry != null) {
