@@ -73,6 +73,9 @@ final class PipelineBench {
             out.put("policy_versions", versions);
             out.put("batch_size", 64);
             out.put("fresh_per_step", freshPerStep);
+            // the sampling budget each side spends: fresh scored samples taken in per training step
+            out.put("fresh_samples_per_step_online", steps == 0 ? Double.NaN : consumed / (double) steps);
+            out.put("fresh_samples_per_step_offline", FineTuneSettings.REFILL_SIZE.defaultValue() / (double) FineTuneSettings.REFILL_EVERY.defaultValue());
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
         }
         return out;
