@@ -78,9 +78,10 @@ class AvroSerdeTest {
 
     @Test
     void aRecordWrittenWithAnOlderCompatibleSchemaReadsIntoTheNewerClass() throws Exception {
-        // the Candidate schema before 'source' existed: the reader fills the default
+        // the Candidate schema before 'source' and 'rewardConfigVersion' existed: the reader fills the defaults
         Schema current = Candidate.getClassSchema();
-        List<Schema.Field> older = current.getFields().stream().filter(f -> !f.name().equals("source"))
+        List<Schema.Field> older = current.getFields().stream()
+                .filter(f -> !f.name().equals("source") && !f.name().equals("rewardConfigVersion"))
                 .map(f -> new Schema.Field(f, f.schema())).toList();
         Schema oldSchema = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, older);
         GenericRecord old = new GenericData.Record(oldSchema);
@@ -97,6 +98,7 @@ class AvroSerdeTest {
         byte[] bytes = new AvroSerializer<GenericRecord>(cache, true, false).serialize("evolve", old);
         Candidate read = new AvroDeserializer<>(cache, Candidate.class).deserialize("evolve", bytes);
         assertEquals(CandidateSource.POLICY, read.getSource());
+        assertEquals(0L, read.getRewardConfigVersion(), "never steered");
         assertEquals("old-1", read.getId());
         assertEquals(3L, read.getPolicyVersion());
         GenericRecord generic = new AvroDeserializer<GenericRecord>(cache, null).deserialize("evolve", bytes);
