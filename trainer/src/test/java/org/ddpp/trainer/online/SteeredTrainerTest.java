@@ -51,17 +51,28 @@ class SteeredTrainerTest {
         try (NDManager root = NDManager.newBaseManager()) {
             Checkpoint.writer(pretrained, task).setPolicy(Mdm.create(task, NetworkShape.of(16, 1, 2), 1, root)).write();
         }
-        // 300 candidates joined under the joiner's own composition (version 0); every tenth lacks b
+        // 600 candidates joined under the joiner's own composition (version 0); every tenth lacks b
         java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
-        publish(stack, run, 300, rng);
+        publish(stack, run, 600, rng);
         OnlineTrainerConfig config = OnlineTrainerConfig.builder().setRun(run).setConnection(stack.connection())
                 .setPretrained(pretrained).setStateDir(dir.resolve("state")).optLogZShape(NetworkShape.of(16, 1, 2))
                 .optDdpp(org.ddpp.diffusion.train.DdppConfig.builder().optWarmupSteps(5).build())
-                .opt(TrainerSettings.BATCH_SIZE, 16).opt(TrainerSettings.INITIAL_FILL, 64).opt(TrainerSettings.FRESH_PER_STEP, 4)
+                .opt(TrainerSettings.BATCH_SIZE, 16).opt(TrainerSettings.INITIAL_FILL, 64).opt(TrainerSettings.FRESH_PER_STEP, 1)
                 .opt(TrainerSettings.PUBLISH_EVERY, 10).opt(TrainerSettings.STEER_LOGZ_STEPS, 5)
                 .opt(TrainerSettings.QUALITY_INTERVAL, Duration.ofMillis(300))
                 .opt(TrainerSettings.METRICS_INTERVAL, Duration.ofMillis(200)).build();
-        try (OnlineTrainer trainer = OnlineTrainer.create(config, null)) {
+        // at most 20 steps a second, so the reader (one new candidate per step) is still held at its allowance below
+        OnlineTrainer.Listener throttle = new OnlineTrainer.Listener() {
+            @Override
+            public void onStep(org.ddpp.diffusion.train.DdppLearner.StepResult result) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (OnlineTrainer trainer = OnlineTrainer.create(config, throttle)) {
             Thread training = new Thread(() -> {
                 try {
                     trainer.run();
@@ -76,12 +87,7 @@ class SteeredTrainerTest {
                     "under version 0 a sample without b is trained on");
 
             RewardConfig v1 = MixedReplaySteeringTest.config(1, 1.0, -20.0, "a", 1.0, "b", 0.5);
-            v1.setRun(run);
-            try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
-                String topic = Topics.REWARD_CONFIG.name();
-                producer.send(new ProducerRecord<>(topic, run.getBytes(StandardCharsets.UTF_8),
-                        Topics.REWARD_CONFIG.valueSerde(stack.cache(), true).serializer().serialize(topic, v1))).get();
-            }
+            send(stack, run, v1);
             Wait.atMost(Duration.ofSeconds(30)).alias("the trainer steers to version 1").until(() -> trainer.rewardConfigVersion() == 1);
             List<ScoredSequence> buffered = trainer.bufferedSamples();
             assertTrue(buffered.size() > 0);
@@ -115,6 +121,20 @@ class SteeredTrainerTest {
                 assertTrue(m.getValues().containsKey(key), key + " missing: " + m.getValues().keySet());
             }
             assertTrue(Double.isFinite(m.getValues().get("posterior_log_z_mc")));
+
+            // Version 2 requires a scorer no buffered sample has: the buffer empties, and the trainer takes in fresh
+            // candidates (past its per-step allowance, which no step can raise now) and trains on again.
+            long consumedBefore = trainer.consumed();
+            assertTrue(consumedBefore < 600, "the reader waits at its allowance (" + consumedBefore + " of 600 read)");
+            send(stack, run, MixedReplaySteeringTest.config(2, 1.0, -20.0, "c", 1.0));
+            Wait.atMost(Duration.ofSeconds(30)).alias("the trainer steers to version 2").until(() -> trainer.rewardConfigVersion() == 2);
+            publish(stack, run, 100, rng, "c");
+            long steps = trainer.stepCount();
+            Wait.atMost(Duration.ofSeconds(60)).alias("the trainer trains again on candidates that have c")
+                    .until(() -> trainer.stepCount() > steps + 10);
+            assertTrue(trainer.consumed() > consumedBefore);
+            assertTrue(trainer.bufferedSamples().stream().allMatch(s -> s.rewardConfigVersion() == 2 && s.terms().containsKey("c")
+                    && s.logReward() == Math.max(-20.0, s.terms().get("c"))));
             trainer.stop();
             training.join();
         }
@@ -124,7 +144,17 @@ class SteeredTrainerTest {
      * {@code n} scored grid candidates, half on-policy, half pinned, joined under a composition a=1, b=0.25 (version
      * 0); every tenth was joined without b (as under an older composition).
      */
-    private static void publish(TestStack stack, String run, int n, java.util.SplittableRandom rng) {
+    /** Publishes {@code config} as version of {@code run} on the reward-configuration topic (what {@code ddpp steer} writes). */
+    private static void send(TestStack stack, String run, RewardConfig config) throws Exception {
+        config.setRun(run);
+        try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
+            String topic = Topics.REWARD_CONFIG.name();
+            producer.send(new ProducerRecord<>(topic, run.getBytes(StandardCharsets.UTF_8),
+                    Topics.REWARD_CONFIG.valueSerde(stack.cache(), true).serializer().serialize(topic, config))).get();
+        }
+    }
+
+    private static void publish(TestStack stack, String run, int n, java.util.SplittableRandom rng, String... extraScorers) {
         Serde<ScoredCandidate> serde = Topics.REWARDS.valueSerde(stack.cache(), true);
         try (KafkaProducer<byte[], byte[]> producer = stack.producer()) {
             for (int i = 0; i < n; i++) {
@@ -133,10 +163,14 @@ class SteeredTrainerTest {
                 double b = -x[1] / 64.0;
                 List<RewardComponent> components = new ArrayList<>();
                 components.add(RewardComponent.newBuilder().setScorer("a").setScorerVersion("1").setWeight(1.0).setLogReward(a).build());
+                for (String extra : extraScorers) {
+                    components.add(RewardComponent.newBuilder().setScorer(extra).setScorerVersion("1").setWeight(1.0)
+                            .setLogReward(-x[0] / 128.0).build());
+                }
                 if (i % 10 != 0) {
                     components.add(RewardComponent.newBuilder().setScorer("b").setScorerVersion("1").setWeight(0.25).setLogReward(b).build());
                 }
-                Candidate c = Candidate.newBuilder().setId(run + "/" + i).setRun(run).setTask("grid").setTokens(List.of(x[0], x[1]))
+                Candidate c = Candidate.newBuilder().setId(run + "/" + UUID.randomUUID()).setRun(run).setTask("grid").setTokens(List.of(x[0], x[1]))
                         .setText("").setPolicyVersion(0).setSource(i % 2 == 0 ? CandidateSource.POLICY : CandidateSource.PRETRAINED)
                         .setSamplerId("test").setSeed(0).setCreatedAt(Instant.now()).build();
                 ScoredCandidate sc = ScoredCandidate.newBuilder().setCandidate(c).setLogReward(Math.max(-20.0, a + (i % 10 != 0 ? 0.25 * b : 0.0)))
