@@ -1,6 +1,7 @@
 package org.ddpp.trainer.online;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
@@ -55,5 +56,56 @@ class PosteriorQualityTest {
             assertEquals(0.0, f.rewardZeroSharePolicy());
             assertEquals(Double.NaN, f.logMeanRewardPinned());
         }
+    }
+
+    @Test
+    void onTheGridTheFiguresMatchTheExactTables() {
+        GridTask task = new GridTask();
+        int v = task.vocabSize();
+        try (NDManager root = NDManager.newBaseManager()) {
+            Mdm pre = Mdm.create(task, NetworkShape.of(16, 1, 2), 4, root);
+            Mdm q = Mdm.create(task, NetworkShape.of(16, 1, 2), 3, root);
+            double[] tq = org.ddpp.diffusion.eval.ExactTwoTokenDistribution.of(q);
+            double[] tp = org.ddpp.diffusion.eval.ExactTwoTokenDistribution.of(pre);
+            // the half plane with the floor: log R = 0 for x¹ >= 64, else -20
+            double kl = 0;
+            double meanW = 0;
+            double meanW2 = 0;
+            double eR = 0;
+            for (int c = 0; c < tq.length; c++) {
+                double r = c / v >= 64 ? 1.0 : Math.exp(-20);
+                double w = r * tp[c] / tq[c];
+                kl += tq[c] * Math.log(tq[c] / tp[c]);
+                meanW += tq[c] * w;
+                meanW2 += tq[c] * w * w;
+                eR += tp[c] * r;
+            }
+            SplittableRandom rng = new SplittableRandom(9);
+            int n = 4000;
+            List<ScoredSequence> policy = draw(tq, n, v, rng, ScoredSequence.POLICY);
+            List<ScoredSequence> pinned = draw(tp, n, v, rng, ScoredSequence.PRETRAINED);
+            PosteriorQuality.Figures f = PosteriorQuality.measure(q, pre, pinned, policy, rng);
+            assertEquals(Math.log(eR), f.logMeanRewardPinned(), 3 * Math.sqrt((1 - eR) / (eR * n)), "log E_pre[R]");
+            assertTrue(kl > 0.01, "the two models differ: KL " + kl);
+            assertEquals(kl, f.klToPre(), 0.005, "KL(q || p_pre); about 3 standard errors at n = 4000");
+            assertEquals(meanW * meanW / meanW2, f.essFraction(), 0.03, "ESS / n");
+            assertEquals(n, f.policy());
+        }
+    }
+
+    /** {@code n} cells drawn from a 128 × 128 table, with the half plane's floored log reward. */
+    private static List<ScoredSequence> draw(double[] table, int n, int v, SplittableRandom rng, String source) {
+        List<ScoredSequence> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double u = rng.nextDouble();
+            int c = 0;
+            for (double acc = table[0]; acc < u && c < table.length - 1; acc += table[++c]) {
+                // walk the cumulative distribution
+            }
+            int[] x = {c / v, c % v};
+            boolean zero = x[0] < 64;
+            out.add(new ScoredSequence(x, zero ? -20.0 : 0.0, source, 0, Map.of(), 0, zero));
+        }
+        return out;
     }
 }
