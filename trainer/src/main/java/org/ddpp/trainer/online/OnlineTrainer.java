@@ -85,6 +85,8 @@ public final class OnlineTrainer implements AutoCloseable {
     private volatile PosteriorQuality.Figures quality = PosteriorQuality.Figures.NONE;
     private final MaskSchedule schedule = new MaskSchedule();
     private final SplittableRandom rng;
+    /** Drives the quality figures' unmasking orders, apart from {@code rng}, so measuring never changes the batches. */
+    private final SplittableRandom qualityRng;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean halted;
     private volatile DdppLearner.StepResult lastStep;
@@ -132,6 +134,7 @@ public final class OnlineTrainer implements AutoCloseable {
             resumed = false;
         }
         this.rng = new SplittableRandom(config.get(TrainerSettings.SEED) + learner.stepCount());
+        this.qualityRng = new SplittableRandom(config.get(TrainerSettings.SEED) + 303 + learner.stepCount());
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
         Map<String, Object> props = config.connection().producerProperties("ddpp-trainer-" + config.run());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -350,11 +353,15 @@ public final class OnlineTrainer implements AutoCloseable {
         logZFullMask = learner.logPartition().logZAtFullMask(); // the learned figure beside the Monte-Carlo one
         quality = PosteriorQuality.measure(learner.policy(), learner.reference(),
                 replay.newestPinned(config.get(TrainerSettings.QUALITY_PINNED)),
-                replay.newestPolicy(config.get(TrainerSettings.QUALITY_SAMPLES)), rng.split());
+                replay.newestPolicy(config.get(TrainerSettings.QUALITY_SAMPLES)), qualityRng);
         PosteriorQuality.Figures q = quality;
-        LOG.debug("trainer {} quality: log Z {} vs log mean R {} over {} pinned; ESS {}/{}, KL(q||p_pre) {}, reward-zero share {}",
-                config.run(), logZFullMask, q.logMeanRewardPinned(), q.pinned(), q.ess(), q.policy(), q.klToPre(),
-                q.rewardZeroSharePolicy());
+        LOG.info("trainer {} quality: log Z {} vs log mean R {} over {} pinned; ESS {} of {} policy samples, KL(q||p_pre) {}, "
+                + "reward-zero share {} (policy) {} (pinned)", config.run(), fmt(logZFullMask), fmt(q.logMeanRewardPinned()),
+                q.pinned(), fmt(q.ess()), q.policy(), fmt(q.klToPre()), fmt(q.rewardZeroSharePolicy()), fmt(q.rewardZeroSharePinned()));
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 
     private void publishNext() throws IOException {
