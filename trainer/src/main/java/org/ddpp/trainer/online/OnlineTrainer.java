@@ -53,8 +53,11 @@ public final class OnlineTrainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
     /** How long a start waits for the run's reward configurations to be read (then it trains under what it knows). */
     static final java.time.Duration STEERING_CATCH_UP = java.time.Duration.ofSeconds(15);
-    /** Checkpoint manifest key of the reward configuration version log Z was trained under. */
-    static final String CHECKPOINT_REWARD_VERSION = "reward_config_version";
+    /**
+     * Key of the reward configuration version in the checkpoint manifest's {@code extra} (what log Z was trained
+     * under), in every {@code ddpp.metrics} record's labels and in {@code PolicyUpdate.details}.
+     */
+    static final String REWARD_VERSION_KEY = "reward_config_version";
     /** The {@code reason} of samples dropped because a term of the current configuration is missing. */
     static final String MISSING_TERM = "missing-reward-term";
 
@@ -120,7 +123,7 @@ public final class OnlineTrainer implements AutoCloseable {
             ck.restoreLearner(learner);
             version = ck.manifest().policyVersion();
             offsets = decodeOffsets(ck.manifest().extra() == null ? null : ck.manifest().extra().get("offsets"));
-            String rewardVersion = ck.manifest().extra() == null ? null : ck.manifest().extra().get(CHECKPOINT_REWARD_VERSION);
+            String rewardVersion = ck.manifest().extra() == null ? null : ck.manifest().extra().get(REWARD_VERSION_KEY);
             checkpointRewardVersion = rewardVersion == null ? 0L : Long.parseLong(rewardVersion);
             resumed = true;
             LOG.info("trainer {} resumed from {} at step {}, policy version {}, offsets {}", config.run(),
@@ -201,7 +204,7 @@ public final class OnlineTrainer implements AutoCloseable {
         reader.bindMeters(meters);
         this.exporter = org.ddpp.runtime.MetricsExporter.start(meters, config.connection(), config.get(TrainerSettings.METRICS_INTERVAL),
                 () -> Map.of("task", task.name(), "group", config.groupId(),
-                        CHECKPOINT_REWARD_VERSION, Long.toString(replay.rewardConfigVersion())));
+                        REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion())));
     }
 
     /**
@@ -368,7 +371,7 @@ public final class OnlineTrainer implements AutoCloseable {
         long next = version + 1;
         state.announcing(next); // durable before anyone can see the number
         publisher.publish(learner.policy(), next, learner.stepCount(), running::get,
-                Map.of(CHECKPOINT_REWARD_VERSION, Long.toString(replay.rewardConfigVersion())));
+                Map.of(REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion())));
         version = next;
         listener.onPublished(next, learner.stepCount(), learner.policy());
     }
@@ -385,7 +388,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 .optPolicyVersion(version)
                 .optExtra("run", config.run())
                 .optExtra("offsets", encodeOffsets(offsets))
-                .optExtra(CHECKPOINT_REWARD_VERSION, Long.toString(replay.rewardConfigVersion()))
+                .optExtra(REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion()))
                 .write();
     }
 
@@ -442,6 +445,11 @@ public final class OnlineTrainer implements AutoCloseable {
     /** The reward configuration version the buffered rewards are combined under (0: never steered). */
     public long rewardConfigVersion() {
         return replay.rewardConfigVersion();
+    }
+
+    /** Log-Z-only steps still to run after a change of the reward configuration. */
+    int rewarmStepsLeft() {
+        return rewarmLeft;
     }
 
     /** The latest posterior-quality figures ({@code --quality-interval}). */

@@ -138,6 +138,21 @@ class SteeredTrainerTest {
             trainer.stop();
             training.join();
         }
+
+        // Steered again while the trainer is down: the restarted trainer files the records it re-reads into its buffer
+        // under version 3 and re-warms the log Z its checkpoint trained under version 2.
+        send(stack, run, MixedReplaySteeringTest.config(3, 1.0, -20.0, "a", 1.0, "c", 2.0));
+        try (OnlineTrainer resumed = OnlineTrainer.create(config, null)) {
+            assertTrue(resumed.resumed());
+            assertEquals(3, resumed.rewardConfigVersion(), "the configuration is read before the first record");
+            assertEquals(5, resumed.rewarmStepsLeft());
+            Wait.atMost(Duration.ofSeconds(30)).alias("the warm-up re-read refills the buffer")
+                    .until(() -> resumed.bufferedSamples().size() >= 50);
+            for (ScoredSequence s : resumed.bufferedSamples()) {
+                assertEquals(3, s.rewardConfigVersion());
+                assertEquals(Math.max(-20.0, s.terms().get("a") + 2.0 * s.terms().get("c")), s.logReward(), 1e-12);
+            }
+        }
     }
 
     /**
