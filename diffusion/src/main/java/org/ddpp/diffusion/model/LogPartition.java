@@ -54,6 +54,15 @@ public final class LogPartition implements AutoCloseable {
         net.setOutputBias((float) bias);
     }
 
+    /**
+     * Adds {@code delta} to every {@code log Z(xt)} at once (the output bias): the online trainer's first move when
+     * the reward is re-weighted, by how much the Monte-Carlo estimate of {@code log E_pre[R]} moved.
+     */
+    public void shiftOutputBias(double delta) {
+        GradMode.off();
+        net.setOutputBias((float) (net.outputBias() + delta));
+    }
+
     public List<Parameter> parameters() {
         List<Parameter> list = new ArrayList<>();
         for (Pair<String, Parameter> p : net.getParameters()) {

@@ -80,7 +80,7 @@ public final class Mdm implements AutoCloseable {
      * best-of-10 over 512 MNIST digits in one pass needed over 20 GB). Tasks with short sequences (grid: 65 536
      * rows) are never split in practice.
      */
-    static final int TOKENS_PER_FORWARD = 131_072;
+    public static final int TOKENS_PER_FORWARD = 131_072;
 
     /** Probabilities {@code [B][L][V]} as Java arrays, for sampling; no gradients. */
     public float[][][] probabilities(int[][] xt) {

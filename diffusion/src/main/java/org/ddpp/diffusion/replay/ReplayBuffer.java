@@ -60,6 +60,40 @@ public final class ReplayBuffer<E> {
         return out;
     }
 
+    /** The newest {@code n} items (all when fewer are held), oldest first. */
+    @SuppressWarnings("unchecked")
+    public synchronized List<E> newest(int n) {
+        int k = Math.min(Math.max(0, n), size);
+        List<E> out = new ArrayList<>(k);
+        for (int i = size - k; i < size; i++) {
+            out.add((E) items[physical(i)]);
+        }
+        return out;
+    }
+
+    /**
+     * Replaces every item by {@code change.apply(item)} in place, keeping the order; items it maps to null leave the
+     * buffer. Returns how many left.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized int replaceAll(java.util.function.UnaryOperator<E> change) {
+        List<E> kept = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            E replaced = change.apply((E) items[physical(i)]);
+            if (replaced != null) {
+                kept.add(replaced);
+            }
+        }
+        int dropped = size - kept.size();
+        java.util.Arrays.fill(items, null);
+        for (int i = 0; i < kept.size(); i++) {
+            items[i] = kept.get(i);
+        }
+        size = kept.size();
+        next = size % items.length;
+        return dropped;
+    }
+
     private int physical(int logical) {
         int oldest = size < items.length ? 0 : next;
         return (oldest + logical) % items.length;

@@ -68,12 +68,20 @@ public final class DdppLearner implements AutoCloseable {
 
     /** One gradient step on {@code batch}; {@code rng} drives the IS proposal samples. */
     public StepResult step(MaskedBatch batch, SplittableRandom rng) {
+        return step(batch, rng, false);
+    }
+
+    /**
+     * One gradient step on {@code batch}; with {@code logZOnly} (LB) it updates only the log-Z network, as in the
+     * warm-up: what the online trainer runs after the reward changed, so log Z catches up before the policy moves.
+     */
+    public StepResult step(MaskedBatch batch, SplittableRandom rng, boolean logZOnly) {
         boolean lb = config.objective() == Objective.LB;
         if (lb && !biasInitialised && step == 0) {
             logPartition.setOutputBias(mean(batch.logReward()));
         }
         biasInitialised = true;
-        boolean warmup = lb && step < config.warmupSteps();
+        boolean warmup = lb && (logZOnly || step < config.warmupSteps());
         policyOptimizer.setLearningRateScale(config.learningRateScale(step));
         logZOptimizer.setLearningRateScale(config.learningRateScale(step));
         try (NDManager m = policy.manager().newSubManager()) {

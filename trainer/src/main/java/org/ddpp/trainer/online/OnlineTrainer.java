@@ -41,10 +41,25 @@ import org.slf4j.LoggerFactory;
  * checkpoint (at most what arrived during {@code checkpointEvery} steps) are added to the buffer a second time,
  * and the steps taken after the checkpoint are redone. Before the checkpointed offsets it re-reads up to one buffer
  * of records to refill the replay buffer; those are counted as replayed, not consumed.
+ *
+ * <p>Steering: the trainer follows its run's reward configuration ({@code ddpp.reward-config}). When a new version
+ * appears it recombines every buffered sample's log reward from its stored per-scorer terms (samples that lack a
+ * required term leave the buffer), shifts log Z by how much the Monte-Carlo {@code log E_pre[R]} moved, and trains
+ * only log Z for {@code --steer-logz-steps} steps before the policy moves again; every metric record and every
+ * policy version carries the configuration version it was trained under.
  */
 public final class OnlineTrainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnlineTrainer.class);
+    /** How long a start waits for the run's reward configurations to be read (then it trains under what it knows). */
+    static final java.time.Duration STEERING_CATCH_UP = java.time.Duration.ofSeconds(15);
+    /**
+     * Key of the reward configuration version in the checkpoint manifest's {@code extra} (what log Z was trained
+     * under), in every {@code ddpp.metrics} record's labels and in {@code PolicyUpdate.details}.
+     */
+    static final String REWARD_VERSION_KEY = "reward_config_version";
+    /** The {@code reason} of samples dropped because a term of the current configuration is missing. */
+    static final String MISSING_TERM = "missing-reward-term";
 
     /** Callbacks for the demo and tests; called on the training thread. */
     public interface Listener {
@@ -64,8 +79,17 @@ public final class OnlineTrainer implements AutoCloseable {
     private final PolicyFileServer server;
     private final PolicyPublisher publisher;
     private final org.ddpp.runtime.MetricsExporter exporter;
+    private final org.ddpp.runtime.RewardConfigFollower steering;
+    private final DeadLetterPublisher steeringDeadLetters;
+    /** The reward configuration version the restored log Z was trained under (0 without a checkpoint). */
+    private final long checkpointRewardVersion;
+    /** Log-Z-only steps still to run after a change of the reward configuration (training thread only). */
+    private volatile int rewarmLeft;
+    private volatile PosteriorQuality.Figures quality = PosteriorQuality.Figures.NONE;
     private final MaskSchedule schedule = new MaskSchedule();
     private final SplittableRandom rng;
+    /** Drives the quality figures' unmasking orders, apart from {@code rng}, so measuring never changes the batches. */
+    private final SplittableRandom qualityRng;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean halted;
     private volatile DdppLearner.StepResult lastStep;
@@ -99,6 +123,8 @@ public final class OnlineTrainer implements AutoCloseable {
             ck.restoreLearner(learner);
             version = ck.manifest().policyVersion();
             offsets = decodeOffsets(ck.manifest().extra() == null ? null : ck.manifest().extra().get("offsets"));
+            String rewardVersion = ck.manifest().extra() == null ? null : ck.manifest().extra().get(REWARD_VERSION_KEY);
+            checkpointRewardVersion = rewardVersion == null ? 0L : Long.parseLong(rewardVersion);
             resumed = true;
             LOG.info("trainer {} resumed from {} at step {}, policy version {}, offsets {}", config.run(),
                     ck.directory(), learner.stepCount(), version, offsets);
@@ -107,9 +133,11 @@ public final class OnlineTrainer implements AutoCloseable {
             learner = new DdppLearner(config.ddpp(), reference.copy(root), reference,
                     LogPartition.create(task, config.logZShape(), config.get(TrainerSettings.SEED) + 101, root), null, root);
             version = 0;
+            checkpointRewardVersion = 0;
             resumed = false;
         }
         this.rng = new SplittableRandom(config.get(TrainerSettings.SEED) + learner.stepCount());
+        this.qualityRng = new SplittableRandom(config.get(TrainerSettings.SEED) + 303 + learner.stepCount());
         CachedSchemaRegistry registry = config.connection().cachedRegistry();
         Map<String, Object> props = config.connection().producerProperties("ddpp-trainer-" + config.run());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -118,6 +146,9 @@ public final class OnlineTrainer implements AutoCloseable {
         this.replay = new MixedReplay(config.get(TrainerSettings.BUFFER), config.get(TrainerSettings.EXPLORATION_SHARE));
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new org.ddpp.schemas.serde.AvroSerializer<>(registry, true, false),
                 config.connection().topics().dlq());
+        this.steeringDeadLetters = new DeadLetterPublisher(producer, new org.ddpp.schemas.serde.AvroSerializer<>(registry, true, false),
+                config.connection().topics().dlq());
+        this.steering = org.ddpp.runtime.RewardConfigFollower.start("trainer", config.connection(), config.run(), steeringDeadLetters);
         this.reader = new RewardStreamReader(config, task, replay, registry, deadLetters, offsets,
                 resumed ? config.get(TrainerSettings.BUFFER) : 0, this::intakeAllowance);
         Files.createDirectories(config.policyDir());
@@ -155,11 +186,25 @@ public final class OnlineTrainer implements AutoCloseable {
         meters.gauge("reward.latency.seconds.p50", () -> reader.latencies().quantile(0.5) / 1e3);
         meters.gauge("reward.latency.seconds.p99", () -> reader.latencies().quantile(0.99) / 1e3);
         meters.deadLetters(reader::deadLettered, RewardStreamReader.STAGE);
+        meters.deadLetters(steeringDeadLetters::total, org.ddpp.runtime.RewardConfigFollower.STAGE);
+        meters.gauge("reward.config.version", replay::rewardConfigVersion);
+        meters.counter("reward.config.accepted", steering::accepted);
+        meters.counter("reward.config.rejected", steering::rejected);
+        meters.counter("samples.dropped", replay::droppedMissingTerm, "reason", MISSING_TERM);
+        meters.gauge("logz.rewarm.steps", () -> rewarmLeft);
+        meters.gauge("posterior.log.z.mc", () -> quality.logMeanRewardPinned());
+        meters.gauge("posterior.ess", () -> quality.ess());
+        meters.gauge("posterior.ess.fraction", () -> quality.essFraction());
+        meters.gauge("posterior.kl.pre", () -> quality.klToPre());
+        meters.gauge("posterior.reward.zero.share", () -> quality.rewardZeroSharePolicy(), "source", ScoredSequence.POLICY);
+        meters.gauge("posterior.reward.zero.share", () -> quality.rewardZeroSharePinned(), "source", ScoredSequence.PRETRAINED);
+        meters.gauge("posterior.samples", () -> quality.policy(), "source", ScoredSequence.POLICY);
+        meters.gauge("posterior.samples", () -> quality.pinned(), "source", ScoredSequence.PRETRAINED);
         meters.bind(producer);
         reader.bindMeters(meters);
-        Map<String, String> labels = Map.of("task", task.name(), "group", config.groupId());
         this.exporter = org.ddpp.runtime.MetricsExporter.start(meters, config.connection(), config.get(TrainerSettings.METRICS_INTERVAL),
-                () -> labels);
+                () -> Map.of("task", task.name(), "group", config.groupId(),
+                        REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion())));
     }
 
     /**
@@ -168,8 +213,53 @@ public final class OnlineTrainer implements AutoCloseable {
      */
     public static OnlineTrainer create(OnlineTrainerConfig config, Listener listener) throws IOException {
         OnlineTrainer trainer = new OnlineTrainer(config, listener);
+        trainer.awaitSteering();
         trainer.reader.start();
         return trainer;
+    }
+
+    /**
+     * Before the reader starts: reads the run's reward configurations (bounded) and files every sample, the re-read
+     * ones too, under the newest; a resumed log Z trained under another version is re-warmed.
+     */
+    private void awaitSteering() {
+        try {
+            if (!steering.awaitCaughtUp(STEERING_CATCH_UP)) {
+                LOG.warn("trainer {}: {} not read to its end within {} s; training under the configuration known so far",
+                        config.run(), config.connection().topics().rewardConfig(), STEERING_CATCH_UP.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        steerIfChanged();
+        // the buffer is still empty: only a resumed log Z trained under another reward needs re-warming
+        rewarmLeft = resumed && replay.rewardConfigVersion() != checkpointRewardVersion
+                ? config.get(TrainerSettings.STEER_LOGZ_STEPS) : 0;
+    }
+
+    /**
+     * On the training thread, before a step: when the follower knows a newer reward configuration than the buffer is
+     * combined under, recombines the buffer under it, shifts log Z by the change of the Monte-Carlo log E_pre[R] over
+     * the pinned samples, and schedules the log-Z-only steps.
+     */
+    private void steerIfChanged() {
+        java.util.Optional<org.ddpp.schemas.avro.RewardConfig> newest = steering.latest(config.run());
+        if (newest.isEmpty() || newest.get().getVersion() == replay.rewardConfigVersion()) {
+            return;
+        }
+        int pinned = config.get(TrainerSettings.QUALITY_PINNED);
+        double before = PosteriorQuality.logMeanReward(replay.newestPinned(pinned));
+        MixedReplay.Steered steered = replay.steer(newest.get());
+        double after = PosteriorQuality.logMeanReward(replay.newestPinned(pinned));
+        double shift = Double.isFinite(before) && Double.isFinite(after) && learner.stepCount() > 0 ? after - before : 0.0;
+        if (shift != 0.0) {
+            learner.logPartition().shiftOutputBias(shift);
+        }
+        rewarmLeft = learner.stepCount() > 0 ? config.get(TrainerSettings.STEER_LOGZ_STEPS) : 0; // the warm-up covers a first start
+        LOG.info("trainer {} steered to reward configuration v{} ({}): {} samples kept, {} dropped (missing a required term); "
+                        + "log Z shifted by {}, {} log-Z-only steps next", config.run(), steered.version(),
+                org.ddpp.runtime.RewardConfigFollower.describe(newest.get()), steered.kept(), steered.dropped(),
+                String.format("%.4f", shift), rewarmLeft);
     }
 
     /** Trains until {@link #stop()} or {@code maxSteps}; then checkpoints. Blocks the calling thread. */
@@ -178,6 +268,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 config.get(TrainerSettings.HTTP_HOST), server.port(), config.connection().topics().rewards(), config.groupId());
         long lastReport = System.nanoTime();
         long lastProgress = System.nanoTime();
+        long lastQuality = System.nanoTime();
         DdppLearner.StepResult last = null;
         BatchStats stats = null;
         while (running.get() && (config.get(TrainerSettings.MAX_STEPS) == 0 || learner.stepCount() < config.get(TrainerSettings.MAX_STEPS))) {
@@ -187,6 +278,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 checkpoint();
                 throw new IllegalStateException("trainer " + config.run() + " stopped: its reward reader failed: " + readerFailure, readerFailure);
             }
+            steerIfChanged();
             if (replay.size() < config.get(TrainerSettings.BATCH_SIZE)) {
                 sleep(50);
             } else {
@@ -198,7 +290,11 @@ public final class OnlineTrainer implements AutoCloseable {
                 if (firstStepNanos == 0) {
                     firstStepNanos = t0;
                 }
-                last = learner.step(learner.batch(stats.x0(), stats.logR(), stats.explore(), schedule, rng), rng);
+                boolean logZOnly = rewarmLeft > 0;
+                last = learner.step(learner.batch(stats.x0(), stats.logR(), stats.explore(), schedule, rng), rng, logZOnly);
+                if (logZOnly) {
+                    rewarmLeft--;
+                }
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 stepsThisRun++;
                 lastStep = last;
@@ -221,6 +317,11 @@ public final class OnlineTrainer implements AutoCloseable {
                 logZFullMask = learner.logPartition().logZAtFullMask(); // on this thread: DJL models are not shared
                 lastReport = now;
             }
+            long qualityEvery = config.get(TrainerSettings.QUALITY_INTERVAL).toNanos();
+            if (qualityEvery > 0 && now - lastQuality >= qualityEvery && replay.size() > 0) {
+                measureQuality();
+                lastQuality = System.nanoTime();
+            }
             if (now - lastProgress >= 5_000_000_000L) {
                 lastProgress = now;
                 LOG.info("trainer {} step {} version {} loss {} buffer {}/{} consumed {} lag {}", config.run(),
@@ -239,16 +340,38 @@ public final class OnlineTrainer implements AutoCloseable {
                 config.run(), learner.stepCount(), version, reader.consumed(), reader.deadLettered());
     }
 
-    /** New candidates the trainer may have consumed by now: the initial fill plus a fixed number per step. */
+    /**
+     * New candidates the trainer may have consumed by now: the initial fill plus a fixed number per step, plus every
+     * sample a reward configuration dropped for a missing term (replaced by fresh ones, so a buffer emptied by a
+     * change fills again instead of waiting for steps that cannot run).
+     */
     private long intakeAllowance() {
         return config.get(TrainerSettings.FRESH_PER_STEP) == 0 ? Long.MAX_VALUE
-                : config.get(TrainerSettings.INITIAL_FILL) + (long) config.get(TrainerSettings.FRESH_PER_STEP) * stepsThisRun;
+                : config.get(TrainerSettings.INITIAL_FILL) + (long) config.get(TrainerSettings.FRESH_PER_STEP) * stepsThisRun
+                        + replay.droppedMissingTerm();
+    }
+
+    /** The posterior-quality figures, on the training thread (the models are not shared). */
+    private void measureQuality() {
+        logZFullMask = learner.logPartition().logZAtFullMask(); // the learned figure beside the Monte-Carlo one
+        quality = PosteriorQuality.measure(learner.policy(), learner.reference(),
+                replay.newestPinned(config.get(TrainerSettings.QUALITY_PINNED)),
+                replay.newestPolicy(config.get(TrainerSettings.QUALITY_SAMPLES)), qualityRng);
+        PosteriorQuality.Figures q = quality;
+        LOG.info("trainer {} quality: log Z {} vs log mean R {} over {} pinned; ESS {} of {} policy samples, KL(q||p_pre) {}, "
+                + "reward-zero share {} (policy) {} (pinned)", config.run(), fmt(logZFullMask), fmt(q.logMeanRewardPinned()),
+                q.pinned(), fmt(q.ess()), q.policy(), fmt(q.klToPre()), fmt(q.rewardZeroSharePolicy()), fmt(q.rewardZeroSharePinned()));
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 
     private void publishNext() throws IOException {
         long next = version + 1;
         state.announcing(next); // durable before anyone can see the number
-        publisher.publish(learner.policy(), next, learner.stepCount(), running::get);
+        publisher.publish(learner.policy(), next, learner.stepCount(), running::get,
+                Map.of(REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion())));
         version = next;
         listener.onPublished(next, learner.stepCount(), learner.policy());
     }
@@ -265,6 +388,7 @@ public final class OnlineTrainer implements AutoCloseable {
                 .optPolicyVersion(version)
                 .optExtra("run", config.run())
                 .optExtra("offsets", encodeOffsets(offsets))
+                .optExtra(REWARD_VERSION_KEY, Long.toString(replay.rewardConfigVersion()))
                 .write();
     }
 
@@ -318,6 +442,28 @@ public final class OnlineTrainer implements AutoCloseable {
         return resumed;
     }
 
+    /** The reward configuration version the buffered rewards are combined under (0: never steered). */
+    public long rewardConfigVersion() {
+        return replay.rewardConfigVersion();
+    }
+
+    /** Log-Z-only steps still to run after a change of the reward configuration. */
+    int rewarmStepsLeft() {
+        return rewarmLeft;
+    }
+
+    /** The latest posterior-quality figures ({@code --quality-interval}). */
+    PosteriorQuality.Figures quality() {
+        return quality;
+    }
+
+    /** The buffered on-policy samples, then the pinned ones (source {@code pretrained}), oldest first: for tests. */
+    java.util.List<ScoredSequence> bufferedSamples() {
+        java.util.List<ScoredSequence> out = new java.util.ArrayList<>(replay.newestPolicy(Integer.MAX_VALUE));
+        out.addAll(replay.newestPinned(Integer.MAX_VALUE));
+        return out;
+    }
+
     /** DDPP steps per second of training time (batch assembly and the step itself, not waiting for data). */
     public double trainingStepsPerSecond() {
         return stepsThisRun / Math.max(trainSeconds, 1e-9);
@@ -349,10 +495,14 @@ public final class OnlineTrainer implements AutoCloseable {
         Thread metrics = new Thread(exporter::close, "ddpp-trainer-close-metrics");
         metrics.setDaemon(true);
         metrics.start();
+        Thread follower = new Thread(steering::close, "ddpp-trainer-close-reward-config");
+        follower.setDaemon(true);
+        follower.start();
         reader.close();
         server.close();
         producer.close(java.time.Duration.ofSeconds(5));
         org.ddpp.runtime.Shutdown.await(metrics, java.time.Duration.ofSeconds(10));
+        org.ddpp.runtime.Shutdown.await(follower, java.time.Duration.ofSeconds(5));
         meters.close();
         learner.close();
         root.close();

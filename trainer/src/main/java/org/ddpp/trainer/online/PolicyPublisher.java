@@ -54,15 +54,17 @@ public final class PolicyPublisher {
 
     /** Writes, serves and announces {@code policy} as {@code version}; returns the record sent. */
     public PolicyUpdate publish(Mdm policy, long version, long step) throws IOException {
-        return publish(policy, version, step, () -> true);
+        return publish(policy, version, step, () -> true, Map.of());
     }
 
     /**
      * As {@link #publish(Mdm, long, long)}, but gives up waiting for the broker's acknowledgement as soon as
      * {@code wanted} turns false (the trainer is stopping), with {@link StoppedWhileAnnouncing}; an outage then
-     * never holds a stop for the producer's delivery timeout.
+     * never holds a stop for the producer's delivery timeout. {@code extraDetails} go into
+     * {@code PolicyUpdate.details} beside {@code file} and {@code task} (the trainer adds {@code reward_config_version}).
      */
-    public PolicyUpdate publish(Mdm policy, long version, long step, java.util.function.BooleanSupplier wanted) throws IOException {
+    public PolicyUpdate publish(Mdm policy, long version, long step, java.util.function.BooleanSupplier wanted,
+            Map<String, String> extraDetails) throws IOException {
         Path file = dir.resolve("v" + version + ".params");
         String sha256 = PolicyWeights.write(policy, file);
         PolicyUpdate update = PolicyUpdate.newBuilder()
@@ -73,7 +75,7 @@ public final class PolicyPublisher {
                 .setSha256(sha256)
                 .setSizeBytes(Files.size(file))
                 .setCreatedAt(Instant.now())
-                .setDetails(Map.of("file", file.toUri().toString(), "task", policy.task().name()))
+                .setDetails(details(file, policy, extraDetails))
                 .build();
         try {
             java.util.concurrent.Future<?> sent = producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update)));
@@ -98,5 +100,12 @@ public final class PolicyPublisher {
             Files.deleteIfExists(published.removeFirst());
         }
         return update;
+    }
+
+    private static Map<String, String> details(Path file, Mdm policy, Map<String, String> extra) {
+        Map<String, String> out = new java.util.TreeMap<>(extra);
+        out.put("file", file.toUri().toString());
+        out.put("task", policy.task().name());
+        return out;
     }
 }

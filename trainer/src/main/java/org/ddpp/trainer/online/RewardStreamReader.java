@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * trainer's checkpoints store. Consumed positions are also committed to the trainer's consumer group so that
  * samplers can apply flow control.
  *
+ * <p>Each sample keeps its scorers' raw log rewards, and the buffer recombines it under the trainer's current reward
+ * configuration as it goes in ({@link MixedReplay#add}), re-read ones too.
+ *
  * <p>On a restart from a checkpoint the reader first re-reads up to one buffer's worth of records before the
  * checkpointed offsets to refill the replay buffer (the Kafka log is the replay buffer); those are flagged as
  * replayed and not counted as consumed again.
@@ -222,7 +225,9 @@ public final class RewardStreamReader implements AutoCloseable {
         int[] tokens = c.getTokens().stream().mapToInt(Integer::intValue).toArray();
         String source = c.getSource() == CandidateSource.POLICY ? ScoredSequence.POLICY
                 : c.getSource() == CandidateSource.PRETRAINED ? ScoredSequence.PRETRAINED : ScoredSequence.PRIOR;
-        replay.add(new ScoredSequence(tokens, scored.getLogReward(), source, c.getPolicyVersion()));
+        // recombined under the trainer's current reward configuration; one that lacks a term it needs is counted there
+        // and still consumed: its offset is passed like any other's
+        replay.add(RewardRecombination.sample(scored, tokens, source));
         (isReplay ? replayed : consumed).incrementAndGet();
         if (!isReplay) {
             latencies.record(System.currentTimeMillis() - c.getCreatedAt().toEpochMilli());

@@ -47,6 +47,17 @@ public final class TrainerSettings {
                     + "else any free port, so announced URLs survive a restart.").build();
     public static final Setting<Long> SEED = Setting.longValue("seed").defaultValue("11")
             .doc("Seed of batch sampling, masking and the log-Z network.").build();
+    public static final Setting<Integer> STEER_LOGZ_STEPS = Setting.integer("steer-logz-steps").defaultValue("50").nonNegative()
+            .doc("Steps that train only log Z after the run's reward configuration changed (ddpp steer), so log Z "
+                    + "catches up with the recombined rewards before the policy moves.").build();
+    public static final Setting<Duration> QUALITY_INTERVAL = Setting.duration("quality-interval").defaultValue("30s").nonNegative()
+            .doc("How often the posterior-quality figures (log mean R over pinned samples, ESS, KL to the pre-trained "
+                    + "model, reward-zero share) are computed on the training thread; 0s: off.").build();
+    public static final Setting<Integer> QUALITY_SAMPLES = Setting.integer("quality-samples").defaultValue("32").positive()
+            .doc("Newest policy samples whose log q - log p_pre the quality figures estimate with both denoisers "
+                    + "(the cost: 4 unmasking orders of at most 16 forward passes each, per model).").build();
+    public static final Setting<Integer> QUALITY_PINNED = Setting.integer("quality-pinned").defaultValue("1024").positive()
+            .doc("Newest pinned (pre-trained) samples the Monte-Carlo log mean R and their reward-zero share are taken over.").build();
     /** Not a flag of {@code ddpp trainer} (the demo sets it); the trainer's default is shorter than the other roles'. */
     public static final Setting<Duration> METRICS_INTERVAL = Setting.duration("metrics-interval").defaultValue("2s").positive()
             .doc("How often the trainer's metrics go to ddpp.metrics.").build();
@@ -57,6 +68,7 @@ public final class TrainerSettings {
     /** The settings {@code ddpp trainer} offers as options. */
     public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
             CHECKPOINT_EVERY, MAX_STEPS, FRESH_PER_STEP, INITIAL_FILL, LR, LOGZ_LR, WARMUP, HTTP_HOST, HTTP_PORT, SEED,
+            STEER_LOGZ_STEPS, QUALITY_INTERVAL, QUALITY_SAMPLES, QUALITY_PINNED,
             org.ddpp.trainer.learner.LossSettings.ELBO_WEIGHT, org.ddpp.trainer.learner.LossSettings.SINGLE_MASK_SHARE,
             org.ddpp.trainer.learner.LossSettings.TIME_WEIGHTING, org.ddpp.trainer.learner.LossSettings.MULTI_MASK_POLICY_WEIGHT);
 
