@@ -36,6 +36,12 @@ final class SteerBench {
 
     private SteerBench() {}
 
+    /** The value of the one gauge called {@code name}, NaN when there is none. */
+    private static double gauge(io.micrometer.core.instrument.MeterRegistry meters, String name) {
+        io.micrometer.core.instrument.Gauge g = meters.find(name).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
     static Map<String, Object> run(List<String> targets, double phaseMinutes, double threshold, String device, Path cacheDir,
             org.ddpp.runtime.ClusterConnection cluster, boolean startRegistry) throws Exception {
         if (targets.size() < 2) {
@@ -55,10 +61,15 @@ final class SteerBench {
             scorers.addAll(c.names());
         }
         Path work = Files.createTempDirectory("ddpp-bench-steer-");
+        // the trainer's learned log Z at the fully masked input and its Monte-Carlo check, read where they are exported
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        List<Double> logZ = new ArrayList<>();
+        List<Double> logMeanR = new ArrayList<>();
         String run = "steer-bench-" + System.currentTimeMillis() / 1000;
         DemoSettings settings = DemoSettings.builder().setRun(run).setWorkDir(work).optCacheDir(cacheDir)
                 .optCluster(cluster, startRegistry).optPretrain(PretrainConfig.defaults())
-                .optComposition(phases.get(0)).opt(org.ddpp.runtime.config.RoleSettings.DEVICE, device).build();
+                .optComposition(phases.get(0)).opt(org.ddpp.runtime.config.RoleSettings.DEVICE, device)
+                .optMeterRegistry(meters).build();
         Map<String, Object> out = new LinkedHashMap<>();
         List<Double> tvAfter = new ArrayList<>();
         List<Object> secondsToThreshold = new ArrayList<>();
@@ -109,6 +120,8 @@ final class SteerBench {
                                 pipeline.trainer() == null ? 0 : pipeline.trainer().stepCount());
                     }
                 }
+                logZ.add(gauge(meters, "ddpp.trainer.log.z.full.mask"));
+                logMeanR.add(gauge(meters, "ddpp.trainer.posterior.log.z.mc"));
                 if (i == 0) {
                     out.put("tv_before_first_switch", last);
                 } else {
@@ -123,6 +136,8 @@ final class SteerBench {
             out.put("tv_after_each_switch", tvAfter);
             out.put("tv_threshold", threshold);
             out.put("seconds_to_threshold_after_each_switch", secondsToThreshold);
+            out.put("log_z_full_mask_at_end_of_each_phase", logZ);
+            out.put("log_mean_r_pinned_at_end_of_each_phase", logMeanR);
             out.put("accounted_exactly_once", report.exact());
             out.put("candidates", report.candidates());
             out.put("scored", report.scored());
