@@ -82,7 +82,7 @@ class DeadLetterFlowTest {
         assertTrue(found.get(0).getReason().contains("unknown magic byte 0x2a"), found.get(0).getReason());
         assertTrue(found.get(1).getReason().contains("schema id 999999 is unknown"), found.get(1).getReason());
         // a truncated record: the bounded decoder names the length that no longer fits in what is left of it
-        assertTrue(found.get(2).getReason().contains("exceeds the 2 bytes left in the record"), found.get(2).getReason());
+        assertTrue(found.get(2).getReason().matches(".*length \\d+ exceeds the \\d+ bytes left in the record.*"), found.get(2).getReason());
         assertEquals(ByteBuffer.wrap(random), found.get(0).getValue());
         assertEquals(ByteBuffer.wrap("k2".getBytes(StandardCharsets.UTF_8)), found.get(1).getKey());
         assertEquals("origin", found.get(2).getHeaders().get(0).getKey());
