@@ -114,13 +114,15 @@ final class DashboardController {
         return json(HttpStatus.OK, grid);
     }
 
-    /** The run's steering state: whether the form is enabled and every version so far (404 without a run). */
+    /**
+     * The run's steering state: whether the form is enabled and every version so far; {@code "run": null} where the
+     * dashboard has no run to steer (the page then shows no steering panel).
+     */
     @Get("/api/steering")
     @ExecuteOn(TaskExecutors.BLOCKING)
-    MutableHttpResponse<byte[]> steering(HttpRequest<?> request) {
+    MutableHttpResponse<byte[]> steering() {
         if (source.steering() == null) {
-            request.setAttribute(NOT_FOUND_REASON, "this dashboard shows no single run to steer");
-            return json(HttpStatus.NOT_FOUND, errorBody("this dashboard shows no single run to steer"));
+            return json(HttpStatus.OK, "{\"run\":null,\"allowed\":false,\"versions\":[]}");
         }
         return json(HttpStatus.OK, source.steering().stateJson());
     }

@@ -42,6 +42,17 @@ class DashboardSteeringTest {
     }
 
     @Test
+    void aDashboardWithoutARunToSteerSaysSo() throws Exception {
+        try (Dashboard dashboard = Dashboard.builder().setConnection(connection).optPort(0).start()) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard.url() + "api/steering"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), "the page asks on every dashboard; a 404 would be a console error");
+            assertTrue(JSON.readTree(r.body()).path("run").isNull(), r.body());
+            assertEquals(405, post(dashboard, "{\"reward\":\"grid-center\"}", "x").statusCode());
+        }
+    }
+
+    @Test
     void readOnlyByDefaultButShowsTheHistory() throws Exception {
         String run = "ro";
         new RewardConfigLog(connection, Duration.ofSeconds(30)).publish(run,
