@@ -55,6 +55,11 @@ class PrometheusScrapeTest {
         SERIES.put("ddpp_trainer_log_z_full_mask", false);
         SERIES.put("ddpp_trainer_policy_version", true);
         SERIES.put("ddpp_trainer_staleness_versions", false);
+        // steering: the version in force and the online posterior-quality figures beside the learned log Z
+        SERIES.put("ddpp_trainer_reward_config_version", false);
+        SERIES.put("ddpp_trainer_posterior_log_z_mc", false);
+        SERIES.put("ddpp_trainer_posterior_ess_fraction", false);
+        SERIES.put("ddpp_trainer_posterior_kl_pre", false);
         SERIES.put("ddpp_sampler_candidates_total", true);
         SERIES.put("ddpp_sampler_outstanding", false);
         SERIES.put("ddpp_scorer_scores_total", true);
@@ -62,6 +67,7 @@ class PrometheusScrapeTest {
         SERIES.put("ddpp_scorer_latency_seconds_bucket", true);
         SERIES.put("ddpp_joiner_outcomes_total", true);
         SERIES.put("ddpp_joiner_pending", false);
+        SERIES.put("ddpp_joiner_reward_config_rejected_total", false);
         SERIES.put("ddpp_dead_letters_total", false);
     }
 
