@@ -28,8 +28,12 @@ public final class JoinerMeters {
     final DeadOutcome deadOrphanScore;
     final DeadOutcome deadState;
     final DeadOutcome deadRewardConfig;
-    /** Candidates joined, by the reward-configuration version they were joined under ("0": the joiner's own scorers). */
     private final RoleMeters meters;
+    /**
+     * Candidates joined, by the reward-configuration version they were joined under ("0": the joiner's own scorers):
+     * one counter per version, made once (a version's counter is looked up, not registered again, per record).
+     */
+    private final java.util.Map<Long, Counter> joinedByConfig = new java.util.concurrent.ConcurrentHashMap<>();
     /** The last log rewards written, for {@code ddpp_joiner_log_reward_mean} (Micrometer summaries drop negatives). */
     private final double[] recent = new double[RECENT];
     private long written;
@@ -74,7 +78,8 @@ public final class JoinerMeters {
 
     void recordJoined(double logReward, boolean wasClamped, long configVersion) {
         joined.increment();
-        meters.counter("joined.by.config", "reward_config", Long.toString(configVersion)).increment();
+        joinedByConfig.computeIfAbsent(configVersion,
+                v -> meters.counter("joined.by.config", "reward_config", Long.toString(v))).increment();
         if (wasClamped) {
             clamped.increment();
         }
