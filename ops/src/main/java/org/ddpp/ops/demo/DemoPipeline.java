@@ -161,33 +161,34 @@ public final class DemoPipeline implements AutoCloseable {
      * required scorer has no in-process form.
      */
     private PolicyEvaluator.Figures exactGridFigures(GridTask grid, Mdm reference) {
+        RewardFunction own;
         try {
-            ExactRewards.of(composition);
+            own = ExactRewards.of(composition);
         } catch (IllegalArgumentException e) {
             // an external scorer without an in-process form: no exact target, so sampled figures instead
             LOG.warn("no exact evaluation of reward {} ({}); reporting sampled figures", composition.spec(), e.getMessage());
             return null;
         }
         double[] pre = GridEvaluation.exact(reference);
-        Map<String, double[]> targets = new java.util.concurrent.ConcurrentHashMap<>();
+        // the target of each reward-configuration version, made once; 0: the joiner's own composition
+        double[] ownTarget = new GridEvaluation(grid, own, own).target(pre);
+        Map<Long, double[]> targets = new java.util.concurrent.ConcurrentHashMap<>(Map.of(0L, ownTarget));
         return (model, version) -> {
-            // the target of the reward the run is steered toward now; a version without an in-process form keeps
-            // the last one that had one
-            long configVersion = steering.latestVersion(settings.run());
-            RewardComposition now = currentComposition();
-            double[] target = targets.computeIfAbsent(now.spec() + "|" + now.floor(), k -> {
+            // the reward the run is steered toward now; a version without an in-process form is measured against
+            // the joiner's own target (said once, when the version is first met)
+            java.util.Optional<org.ddpp.schemas.avro.RewardConfig> steered = steering.latest(settings.run());
+            long configVersion = steered.map(org.ddpp.schemas.avro.RewardConfig::getVersion).orElse(0L);
+            double[] target = targets.computeIfAbsent(configVersion, v -> {
+                RewardComposition now = org.ddpp.scorers.reward.RewardConfigLog.composition(steered.orElseThrow());
                 try {
                     RewardFunction reward = ExactRewards.of(now);
                     return new GridEvaluation(grid, reward, reward).target(pre);
                 } catch (IllegalArgumentException e) {
-                    LOG.warn("no exact evaluation of reward {} ({}); TV stays against the previous target", now.spec(), e.getMessage());
-                    return null;
+                    LOG.warn("no exact evaluation of reward {} ({}); TV stays against the target of {}", now.spec(),
+                            e.getMessage(), composition.spec());
+                    return ownTarget;
                 }
             });
-            if (target == null) {
-                RewardFunction reward = ExactRewards.of(composition);
-                target = new GridEvaluation(grid, reward, reward).target(pre);
-            }
             double[] q = GridEvaluation.exact(model);
             GridPictureSink sink = pictures.get();
             if (sink != null && version > 0) {
@@ -195,14 +196,6 @@ public final class DemoPipeline implements AutoCloseable {
             }
             return Map.of(EXACT_TV, Distributions.totalVariation(q, target), "reward_config_version", (double) configVersion);
         };
-    }
-
-    /**
-     * The reward the run is steered toward now: its newest configuration on {@code ddpp.reward-config} (β folded
-     * into the weights), or the joiner's own composition while it was never steered.
-     */
-    public RewardComposition currentComposition() {
-        return steering.latest(settings.run()).map(org.ddpp.scorers.reward.RewardConfigLog::composition).orElse(composition);
     }
 
     /**
