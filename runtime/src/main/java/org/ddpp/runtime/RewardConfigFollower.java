@@ -134,6 +134,15 @@ public final class RewardConfigFollower implements AutoCloseable {
         return everRequired.contains(scorer);
     }
 
+    /**
+     * Counts what this follower applied and refused on the role's meters:
+     * {@code ddpp_<role>_reward_config_accepted_total} and {@code ddpp_<role>_reward_config_rejected_total}.
+     */
+    public void bindTo(RoleMeters meters) {
+        meters.counter("reward.config.accepted", this::accepted);
+        meters.counter("reward.config.rejected", this::rejected);
+    }
+
     /** Records that were not applied (dead-lettered or logged). */
     public long rejected() {
         return rejected.get();
@@ -269,9 +278,7 @@ public final class RewardConfigFollower implements AutoCloseable {
 
     /** One line: weights, floor and temperature. */
     public static String describe(RewardConfig c) {
-        StringBuilder weights = new StringBuilder();
-        c.getScorers().forEach(t -> weights.append(weights.isEmpty() ? "" : ",").append(t.getScorer()).append('=').append(t.getWeight()));
-        return weights + " floor " + c.getFloor() + " beta " + c.getBeta();
+        return RewardFormula.weights(c) + " floor " + c.getFloor() + " beta " + c.getBeta();
     }
 
     @Override

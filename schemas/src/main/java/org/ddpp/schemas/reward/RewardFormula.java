@@ -73,6 +73,15 @@ public final class RewardFormula {
         return java.util.Optional.of(combine(names, weights, values, config.getFloor()));
     }
 
+    /** The scorers and weights of {@code config} as {@code ddpp steer --reward} takes them: {@code a=1.0,b=0.5}. */
+    public static String weights(RewardConfig config) {
+        StringBuilder out = new StringBuilder();
+        for (RewardTerm t : config.getScorers()) {
+            out.append(out.isEmpty() ? "" : ",").append(t.getScorer()).append('=').append(t.getWeight());
+        }
+        return out.toString();
+    }
+
     /** Why {@code config} cannot be applied, or null: the same rules {@code ddpp steer} enforces before publishing. */
     public static String problem(RewardConfig config) {
         if (config.getRun() == null || config.getRun().isBlank()) {

@@ -162,8 +162,7 @@ public final class RewardJoiner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        meters.counter("reward.config.rejected", steering::rejected);
-        meters.counter("reward.config.accepted", steering::accepted);
+        steering.bindTo(meters);
         KafkaStreams streams = new KafkaStreams(topology(config, registry, metrics, RewardVersions.of(steering)), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("joiner stream thread failed; replacing it (exactly-once makes this safe)", e);

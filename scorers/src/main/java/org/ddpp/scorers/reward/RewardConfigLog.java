@@ -137,10 +137,7 @@ public final class RewardConfigLog {
 
     /** One line per version, for {@code ddpp steer --show}. */
     public static String describe(RewardConfig c) {
-        StringBuilder weights = new StringBuilder();
-        c.getScorers().forEach(t -> weights.append(weights.isEmpty() ? "" : ",")
-                .append(t.getScorer()).append('=').append(t.getWeight()));
-        return "v" + c.getVersion() + "  " + c.getSetAt() + "  " + weights + "  floor " + c.getFloor() + "  beta " + c.getBeta()
+        return "v" + c.getVersion() + "  " + c.getSetAt() + "  " + org.ddpp.schemas.reward.RewardFormula.weights(c) + "  floor " + c.getFloor() + "  beta " + c.getBeta()
                 + "  by " + c.getSetBy() + (c.getReason() == null ? "" : "  (" + c.getReason() + ")");
     }
 

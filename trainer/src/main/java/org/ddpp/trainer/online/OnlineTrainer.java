@@ -188,8 +188,7 @@ public final class OnlineTrainer implements AutoCloseable {
         meters.deadLetters(reader::deadLettered, RewardStreamReader.STAGE);
         meters.deadLetters(steeringDeadLetters::total, org.ddpp.runtime.RewardConfigFollower.STAGE);
         meters.gauge("reward.config.version", replay::rewardConfigVersion);
-        meters.counter("reward.config.accepted", steering::accepted);
-        meters.counter("reward.config.rejected", steering::rejected);
+        steering.bindTo(meters);
         meters.counter("samples.dropped", replay::droppedMissingTerm, "reason", MISSING_TERM);
         meters.gauge("logz.rewarm.steps", () -> rewarmLeft);
         meters.gauge("posterior.log.z.mc", () -> quality.logMeanRewardPinned());
