@@ -70,6 +70,9 @@ public record JoinerConfig(ClusterConnection connection, RewardComposition compo
 
     public boolean inMemoryState() { return get(JoinerSettings.IN_MEMORY_STATE); }
 
+    /** Native memory bound of the RocksDB state of this process, in bytes ({@link BoundedStateMemory}). */
+    public long stateMemoryBytes() { return get(JoinerSettings.STATE_MEMORY_MB) * (1L << 20); }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -34,10 +34,14 @@ public final class JoinerSettings {
             .doc("Kafka Streams state directory.").build();
     public static final Setting<Boolean> IN_MEMORY_STATE = Setting.flag("in-memory-state")
             .doc("Keep the join state in memory (restored from its changelog on start) instead of RocksDB.").build();
+    public static final Setting<Integer> STATE_MEMORY_MB = Setting.integer("state-memory-mb").defaultValue("64").atLeast(8)
+            .doc("Native memory bound of the joiner's RocksDB state, in MB: one block cache shared by every store of the "
+                    + "process, with the write buffers (up to half of it) charged to it; reopened stores after a rebalance "
+                    + "reuse it. Not used with --in-memory-state.").build();
 
     /** Every joiner setting. */
     public static final List<Setting<?>> ALL = List.of(APPLICATION_ID, JOIN_TIMEOUT, SETTLED_CAPACITY, PUNCTUATE_INTERVAL,
-            TRANSACTION_CHECK, METRICS_INTERVAL, STREAM_THREADS, STATE_DIR, IN_MEMORY_STATE);
+            TRANSACTION_CHECK, METRICS_INTERVAL, STREAM_THREADS, STATE_DIR, IN_MEMORY_STATE, STATE_MEMORY_MB);
 
     public static final SettingGroup GROUP = new SettingGroup("joiner",
             "`ddpp joiner`: the reward joiner (Kafka Streams), candidates + required scores → `ddpp.rewards` or `ddpp.dlq`.", ALL);

@@ -115,7 +115,7 @@ public final class RewardJoiner implements AutoCloseable {
         return config.inMemoryState() ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 
-    /** Streams properties: exactly_once_v2, the application id, threads, state directory. */
+    /** Streams properties: exactly_once_v2, the application id, threads, state directory, the state's memory bound. */
     public static Properties streamsProperties(JoinerConfig config) {
         Properties p = new Properties();
         p.putAll(config.connection().streamsProperties());
@@ -124,6 +124,8 @@ public final class RewardJoiner implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedStateMemory.class);
+        p.put(BoundedStateMemory.MEMORY_BYTES_CONFIG, config.stateMemoryBytes());
         return p;
     }
 
@@ -171,6 +173,8 @@ public final class RewardJoiner implements AutoCloseable {
         Map<String, String> labels = Map.of("scorers", config.composition().spec(),
                 "log_floor", Double.toString(config.composition().floor()));
         meters.gauge("pending", () -> pendingJoins(streams));
+        meters.gauge("state_memory_bound_bytes", () -> config.inMemoryState() ? Double.NaN : config.stateMemoryBytes());
+        meters.gauge("state_memory_used_bytes", () -> StateMemory.of(streams.metrics()).cacheUsageBytes());
         meters.bindStreams(streams);
         MetricsExporter exporter = MetricsExporter.start(meters, config.connection(), config.metricsInterval(), () -> labels);
         streams.start();
@@ -208,6 +212,11 @@ public final class RewardJoiner implements AutoCloseable {
         } catch (RuntimeException e) {
             return Double.NaN; // rebalancing or restoring
         }
+    }
+
+    /** What the RocksDB stores open in this process report of their memory now (empty while none is open). */
+    public StateMemory stateMemory() {
+        return StateMemory.of(streams.metrics());
     }
 
     /** The joiner's meters ({@code ddpp.joiner.*}). */
@@ -253,7 +262,10 @@ public final class RewardJoiner implements AutoCloseable {
         }, "ddpp-joiner-close-watchdog");
         stopWatchdog.setDaemon(true);
         stopWatchdog.start();
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // leaving the group hands this instance's tasks to the others at once, instead of after the session timeout
+        // (45 s without joining on those partitions when an instance is stopped for good)
+        if (!streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("joiner {}: Kafka Streams did not close within {} s (broker gone?); exactly-once aborts what it had open",
                     config.applicationId(), CLOSE_TIMEOUT.toSeconds());
         }
