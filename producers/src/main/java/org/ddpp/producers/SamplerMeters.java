@@ -8,7 +8,8 @@ import org.ddpp.runtime.RoleMeters;
  * A sampler's meters, made once on its {@link RoleMeters} so that the sampler, its policy follower and its
  * rejections count into the same Micrometer meters that Prometheus scrapes and the {@code ddpp.metrics} topic
  * carries: {@code ddpp_sampler_candidates_total{source,sampler}} (a function counter over the published count the
- * sampler keeps anyway), {@code ddpp_sampler_outstanding}, {@code ddpp_sampler_policy_version},
+ * sampler keeps anyway), {@code ddpp_sampler_outstanding} (and, registered by the sampler beside its flow gate, {@code _outstanding_bound} and
+ * {@code _trainer_intake_rate}), {@code ddpp_sampler_policy_version},
  * {@code ddpp_sampler_paused}, swaps, stale batches, publish errors and {@code ddpp_dead_letters_total{stage}}
  * for rejected policy versions. Thread-safe.
  */

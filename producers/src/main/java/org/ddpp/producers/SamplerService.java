@@ -104,9 +104,12 @@ public final class SamplerService implements AutoCloseable {
                     "ddpp-backlog-" + config.samplerId(), t.candidates(), t.rewards(), config.trainerGroupId(),
                     Duration.ofSeconds(5));
         } else {
-            this.backlog = java.util.OptionalLong::empty;
+            this.backlog = java.util.Optional::empty;
         }
-        this.gate = new FlowGate(backlog, config.get(SamplerSettings.MAX_OUTSTANDING), config.get(SamplerSettings.FLOW_REFRESH).toNanos(), System::nanoTime);
+        long maxOutstanding = config.get(SamplerSettings.MAX_OUTSTANDING);
+        this.gate = new FlowGate(backlog, new LatencyBound(maxOutstanding, config.get(SamplerSettings.TARGET_LATENCY)), maxOutstanding, config.get(SamplerSettings.FLOW_REFRESH).toNanos(), System::nanoTime);
+        meters.gauge("outstanding.bound", gate::bound); // the bound flow control holds the outstanding count under
+        meters.gauge("trainer.intake.rate", gate::intakeRate);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false),
                 config.topics().dlq());
         this.rejections = new PolicyRejections(deadLetters, metrics, config.samplerId());
@@ -247,7 +250,7 @@ public final class SamplerService implements AutoCloseable {
                     if (!allowed) {
                         if (!metrics.paused) {
                             if (gate.measured()) {
-                                LOG.info("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
+                                LOG.debug("sampler {}: pausing, {} candidates outstanding (bound {})", config.samplerId(),
                                         metrics.outstanding.get(), gate.bound());
                             } else {
                                 LOG.info("sampler {}: waiting for the first measurement of outstanding candidates",
@@ -259,7 +262,7 @@ public final class SamplerService implements AutoCloseable {
                         continue;
                     }
                     if (metrics.paused) {
-                        LOG.info("sampler {}: resuming, {} candidates outstanding", config.samplerId(), metrics.outstanding.get());
+                        LOG.debug("sampler {}: resuming, {} candidates outstanding", config.samplerId(), metrics.outstanding.get());
                         metrics.paused = false;
                     }
                     sampleAndPublish(seeds.nextLong());
@@ -294,9 +297,10 @@ public final class SamplerService implements AutoCloseable {
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     private void logProgress() {
-        LOG.info("sampler {}: version {} (announced {}), {} candidates, outstanding {}{}, swaps {}, rejected policy versions {}, "
-                        + "stale batches dropped {}", config.samplerId(), metrics.policyVersion.get(), metrics.announcedVersion.get(),
-                metrics.published.get(), metrics.outstanding.get(), metrics.paused ? " (paused)" : "",
+        LOG.info("sampler {}: version {} (announced {}), {} candidates, outstanding {} of bound {} (trainer intake {}/s){}, swaps {}, "
+                        + "rejected policy versions {}, stale batches dropped {}", config.samplerId(), metrics.policyVersion.get(),
+                metrics.announcedVersion.get(), metrics.published.get(), metrics.outstanding.get(), gate.bound(),
+                Double.isNaN(gate.intakeRate()) ? "?" : Long.toString(Math.round(gate.intakeRate())), metrics.paused ? " (paused)" : "",
                 (long) metrics.swaps.count(), (long) metrics.rejectedPolicies.count(), (long) metrics.staleBatchesDropped.count());
     }
 

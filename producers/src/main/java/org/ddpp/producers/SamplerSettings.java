@@ -21,7 +21,12 @@ public final class SamplerSettings {
     public static final Setting<Long> SEED = Setting.longValue("seed")
             .doc("Base seed; each batch's seed is drawn from it and recorded in its candidates (default: random, logged).").build();
     public static final Setting<Long> MAX_OUTSTANDING = Setting.longValue("max-outstanding").defaultValue("2048").nonNegative()
-            .doc("Pause while this many candidates are published but not yet consumed by the trainer; 0 = no flow control.").build();
+            .doc("Largest number of candidates published but not yet consumed by the trainer before samplers pause "
+                    + "(the bound --target-latency derives stays below it); 0 = no flow control.").build();
+    public static final Setting<Duration> TARGET_LATENCY = Setting.duration("target-latency").defaultValue("500ms").nonNegative()
+            .doc("Flow control aims at this time from a candidate's creation to the trainer: the bound on outstanding "
+                    + "candidates is the trainer's measured intake rate × this (Little's law), never below the candidates "
+                    + "still in flight plus a fifth of it, at most --max-outstanding; 0s: always --max-outstanding.").build();
     public static final Setting<Integer> MAX_STALE_VERSIONS = Setting.integer("max-stale-versions").defaultValue("2").nonNegative()
             .doc("Never publish candidates from a policy more than this many versions behind the newest announced one.").build();
     public static final Setting<Duration> FLOW_REFRESH = Setting.duration("flow-refresh").defaultValue("300ms").positive()
@@ -45,7 +50,7 @@ public final class SamplerSettings {
     public static final Setting<Duration> STARTUP_TIMEOUT = RoleSettings.STARTUP_TIMEOUT;
 
     /** The settings {@code ddpp sampler} offers as options. */
-    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, SAMPLER_ID, BATCH_SIZE, SAMPLER_STEPS, SEED, MAX_OUTSTANDING,
+    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, SAMPLER_ID, BATCH_SIZE, SAMPLER_STEPS, SEED, MAX_OUTSTANDING, TARGET_LATENCY,
             MAX_STALE_VERSIONS, FLOW_REFRESH, METRICS_INTERVAL, FETCH_CONNECT_TIMEOUT, FETCH_TIMEOUT, ALLOW_FILE_WEIGHTS,
             MAX_WEIGHTS_SIZE, DOWNLOAD_DIR, MAX_CANDIDATES);
 

@@ -93,6 +93,18 @@ public final class SettledCounter implements Runnable {
         return sum;
     }
 
+    /**
+     * Scored candidates the counter has read at or above the trainer's committed offsets, as of the last
+     * {@link #consumedBelow}: joined and waiting for the trainer to take them.
+     */
+    public long waitingForTrainer() {
+        long sum = 0;
+        for (Tally t : tallies.values()) {
+            sum += t.waiting();
+        }
+        return sum;
+    }
+
     /** Candidate records (partition, offset) the joiner dead-lettered, repeats within the window counted once. */
     public long deadLetteredCandidates() {
         return deadCandidates.get();
@@ -257,6 +269,10 @@ public final class SettledCounter implements Runnable {
                 head = 0;
             }
             pending[head + size++] = offset;
+        }
+
+        synchronized int waiting() {
+            return size;
         }
 
         synchronized void readUpTo(long nextOffset) {

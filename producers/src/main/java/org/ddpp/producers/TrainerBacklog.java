@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,18 +65,19 @@ public final class TrainerBacklog implements Backlog {
     }
 
     @Override
-    public OptionalLong measure() {
+    public Optional<Reading> measure() {
         if (!counter.caughtUp()) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         try {
             long produced = endOffsets(candidates);
             long consumed = counter.consumedBelow(committed());
             long deadLetters = counter.deadLetteredCandidates();
-            return OptionalLong.of(Math.max(0, produced - consumed - deadLetters));
+            return Optional.of(new Reading(Math.max(0, produced - consumed - deadLetters), consumed + deadLetters,
+                    counter.waitingForTrainer()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OptionalLong.empty();
+            return Optional.empty();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             long now = System.nanoTime();
             if (now - lastWarning > 10_000_000_000L || lastWarning == 0) {
@@ -85,7 +86,7 @@ public final class TrainerBacklog implements Backlog {
                         e instanceof ExecutionException ? e.getCause() : e);
             }
             partitions.clear();
-            return OptionalLong.empty();
+            return Optional.empty();
         }
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class FlowGateTest {
 
     private final Backlog backlog = () -> {
         measurements.incrementAndGet();
-        return failing ? OptionalLong.empty() : OptionalLong.of(backlogValue.get());
+        return failing ? Optional.empty() : Optional.of(Backlog.Reading.of(backlogValue.get()));
     };
 
     @Test

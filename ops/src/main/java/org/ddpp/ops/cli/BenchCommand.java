@@ -68,9 +68,7 @@ public final class BenchCommand extends CommandGroup {
             Settings chosen = chosen();
             Path cacheDir = chosen.get(OfflineSettings.CACHE_DIR);
             device(); // a device that is not there is one line and exit 2 before the stack starts
-            printJson(PipelineBench.run(chosen.get(org.ddpp.runtime.config.RoleSettings.DEVICE), chosen.get(OfflineSettings.SECONDS), chosen.get(OfflineSettings.OFFLINE_STEPS),
-                    chosen.get(TrainerSettings.FRESH_PER_STEP),
-                    cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
+            printJson(PipelineBench.run(chosen, cacheDir != null ? cacheDir : org.ddpp.ops.demo.PretrainedCache.defaultDirectory(),
                     connection().clusterGiven() ? connection().connection() : null, !connection().registryGiven()));
             return 0;
         }

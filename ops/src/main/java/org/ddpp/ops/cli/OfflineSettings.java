@@ -149,7 +149,8 @@ public final class OfflineSettings {
             TASK_STEPS, TASK_LR, PRETRAIN_STEPS, TASK_SEED, TASK_FINETUNE_SEED, SAMPLE_SEED, WITH_IS, HAMMING_SUBSAMPLE,
             REPORT_DIR, CACHE_DIR);
     public static final List<Setting<?>> BENCH_PIPELINE_COMMAND = List.of(RoleSettings.DEVICE, SECONDS, OFFLINE_STEPS, CACHE_DIR,
-            org.ddpp.trainer.online.TrainerSettings.FRESH_PER_STEP);
+            org.ddpp.trainer.online.TrainerSettings.FRESH_PER_STEP, org.ddpp.producers.SamplerSettings.MAX_OUTSTANDING,
+            org.ddpp.producers.SamplerSettings.TARGET_LATENCY, org.ddpp.ops.demo.DemoOptions.TASK);
     public static final List<Setting<?>> BENCH_FAILOVER_COMMAND = List.of(FAILOVER_DIR, WARM_UP, DOWN_FOR, CUT_FOR, ROUNDS);
     public static final List<Setting<?>> BENCH_STEER_COMMAND = List.of(RoleSettings.DEVICE, STEER_TARGETS, PHASE_MINUTES, TV_THRESHOLD, CACHE_DIR);
 

@@ -28,6 +28,7 @@ public final class DemoOptions {
     public static final Setting<Integer> CHECKPOINT_EVERY = TrainerSettings.CHECKPOINT_EVERY;
     public static final Setting<Integer> FRESH_PER_STEP = TrainerSettings.FRESH_PER_STEP;
     public static final Setting<Long> MAX_OUTSTANDING = SamplerSettings.MAX_OUTSTANDING;
+    public static final Setting<java.time.Duration> TARGET_LATENCY = SamplerSettings.TARGET_LATENCY;
     public static final Setting<Duration> JOIN_TIMEOUT = JoinerSettings.JOIN_TIMEOUT;
 
     // what only the command line has: how long, which task, where, and the dashboard
@@ -56,7 +57,7 @@ public final class DemoOptions {
 
     /** The settings {@code ddpp demo} offers as options (besides the connection and reward options and --external-scorer). */
     public static final List<Setting<?>> OPTIONS = List.of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
-            PUBLISH_EVERY, FRESH_PER_STEP, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, ALLOW_STEERING, RUN, WORK_DIR, NO_START_EXTERNAL,
+            PUBLISH_EVERY, FRESH_PER_STEP, MAX_OUTSTANDING, TARGET_LATENCY, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, ALLOW_STEERING, RUN, WORK_DIR, NO_START_EXTERNAL,
             CACHE_DIR, PRETRAIN_STEPS, org.ddpp.runtime.config.RoleSettings.DEVICE,
             // the loss options for rewards that couple positions (docs/fidelity.md), as ddpp trainer takes them
             org.ddpp.trainer.learner.LossSettings.ELBO_WEIGHT, org.ddpp.trainer.learner.LossSettings.SINGLE_MASK_SHARE,
@@ -64,6 +65,6 @@ public final class DemoOptions {
 
     public static final SettingGroup GROUP = new SettingGroup("demo",
             "`ddpp demo`: the whole online loop in one process. Library-only settings of `DemoSettings` besides: "
-                    + "`metrics-interval` (default `2s`), and the roles' `checkpoint-every`, `max-outstanding` and "
-                    + "`join-timeout` with their defaults.", OPTIONS);
+                    + "`metrics-interval` (default `2s`), and the roles' `checkpoint-every` and `join-timeout` with "
+                    + "their defaults.", OPTIONS);
 }

@@ -303,6 +303,7 @@ public final class DemoPipeline implements AutoCloseable {
                 .optSource(pinned ? CandidateSource.PRETRAINED : CandidateSource.POLICY)
                 .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
                 .opt(SamplerSettings.MAX_OUTSTANDING, settings.get(DemoOptions.MAX_OUTSTANDING))
+                .opt(SamplerSettings.TARGET_LATENCY, settings.get(DemoOptions.TARGET_LATENCY))
                 .opt(SamplerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .opt(RoleSettings.DEVICE, settings.get(RoleSettings.DEVICE))
                 .optMeterRegistry(settings.meterRegistry())
@@ -428,6 +429,11 @@ public final class DemoPipeline implements AutoCloseable {
     /** Every figure of the most recent evaluation. */
     public Map<String, Double> latestFigures() {
         return latestFigures;
+    }
+
+    /** The pre-trained checkpoint the run starts from. */
+    public Path pretrained() {
+        return pretrained;
     }
 
     /** The task's profile (reward, quality figures). */

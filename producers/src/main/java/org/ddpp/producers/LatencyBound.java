@@ -1,0 +1,65 @@
+package org.ddpp.producers;
+
+import java.time.Duration;
+
+/**
+ * The flow-control bound derived from a target latency (Little's law: outstanding ≈ intake rate × latency), so that
+ * candidates reach the trainer within about that time whatever the trainer's speed; a fixed bound is either too low
+ * for a fast trainer or seconds of queue for a slow one. The intake rate is the smoothed rate at which candidates
+ * are settled (consumed by the trainer or dead-lettered). The bound never falls below the candidates still in flight
+ * (published, not yet joined) plus a fifth of the target's worth of queue, so a pipeline whose own latency exceeds the target keeps the trainer fed instead of shrinking its
+ * bound, and its intake, step by step; it stays between 1 (publish when nothing is outstanding) and the configured
+ * maximum. Without a target, or before the first rate is known, the bound is the maximum.
+ */
+public final class LatencyBound {
+
+    /** Time constant of the intake rate's exponential smoothing. */
+    static final double SMOOTHING_SECONDS = 2.0;
+
+    private final long max;
+    private final double targetSeconds;
+    private double rate = Double.NaN;
+    private long lastSettled = -1;
+    private long lastNanos;
+    private long bound;
+
+    /**
+     * @param max     the largest bound ({@code --max-outstanding}); 0 switches flow control off
+     * @param target  the latency aimed at; zero: the bound is always {@code max}
+     */
+    public LatencyBound(long max, Duration target) {
+        this.max = max;
+        this.targetSeconds = target.toNanos() / 1e9;
+        this.bound = max;
+    }
+
+    /** Takes a new measurement made at {@code nanos} and returns the bound from now on. */
+    public long update(Backlog.Reading reading, long nanos) {
+        if (targetSeconds <= 0 || reading.settled() < 0) {
+            return bound = max;
+        }
+        if (lastSettled >= 0 && nanos > lastNanos) {
+            double dt = (nanos - lastNanos) / 1e9;
+            double now = Math.max(0, reading.settled() - lastSettled) / dt;
+            rate = Double.isNaN(rate) ? now : rate + (1 - Math.exp(-dt / SMOOTHING_SECONDS)) * (now - rate);
+        }
+        lastSettled = reading.settled();
+        lastNanos = nanos;
+        if (Double.isNaN(rate)) {
+            return bound = max;
+        }
+        long inFlight = reading.waiting() < 0 ? 0 : Math.max(0, reading.outstanding() - reading.waiting());
+        double wanted = Math.max(rate * targetSeconds, inFlight + rate * targetSeconds / 5);
+        return bound = Math.max(1, Math.min(max, Math.round(wanted)));
+    }
+
+    /** The current bound. */
+    public long bound() {
+        return bound;
+    }
+
+    /** The smoothed intake rate, candidates per second; NaN before two measurements. */
+    public double rate() {
+        return rate;
+    }
+}
