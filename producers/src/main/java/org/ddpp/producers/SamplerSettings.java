@@ -23,7 +23,7 @@ public final class SamplerSettings {
     public static final Setting<Long> MAX_OUTSTANDING = Setting.longValue("max-outstanding").defaultValue("2048").nonNegative()
             .doc("Largest number of candidates published but not yet consumed by the trainer before samplers pause "
                     + "(the bound --target-latency derives stays below it); 0 = no flow control.").build();
-    public static final Setting<Duration> TARGET_LATENCY = Setting.duration("target-latency").defaultValue("500ms").nonNegative()
+    public static final Setting<Duration> TARGET_LATENCY = Setting.duration("target-latency").defaultValue("200ms").nonNegative()
             .doc("Flow control aims at this time from a candidate's creation to the trainer: the bound on outstanding "
                     + "candidates is the trainer's measured intake rate × this (Little's law), never below the candidates "
                     + "still in flight plus a fifth of it, at most --max-outstanding; 0s: always --max-outstanding.").build();

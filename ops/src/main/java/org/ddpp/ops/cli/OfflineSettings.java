@@ -112,7 +112,7 @@ public final class OfflineSettings {
     // bench pipeline
     public static final Setting<Double> SECONDS = Setting.decimal("seconds").defaultValue("90").positive()
             .doc("How long the online loop runs.").build();
-    public static final Setting<Integer> OFFLINE_STEPS = Setting.integer("offline-steps").defaultValue("1000").atLeast(1)
+    public static final Setting<Integer> OFFLINE_STEPS = Setting.integer("offline-steps").defaultValue("3000").atLeast(1)
             .doc("Steps of the offline loop measured for the comparison.").build();
 
     // bench steer

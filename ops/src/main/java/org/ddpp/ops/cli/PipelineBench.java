@@ -71,6 +71,11 @@ final class PipelineBench {
             double elapsed = pipeline.seconds();
             double p50 = trainer.latencies().quantile(0.5);
             double p99 = trainer.latencies().quantile(0.99);
+            Map<String, Object> parts = new LinkedHashMap<>();
+            parts.put("created_to_joined_p50", trainer.latenciesToJoined().quantile(0.5));
+            parts.put("created_to_joined_p99", trainer.latenciesToJoined().quantile(0.99));
+            parts.put("joined_to_consumed_p50", trainer.latenciesFromJoined().quantile(0.5));
+            parts.put("joined_to_consumed_p99", trainer.latenciesFromJoined().quantile(0.99));
             long consumed = trainer.consumed();
             RunAccounting.Report report = pipeline.drain(settings.get(DemoOptions.JOIN_TIMEOUT).plusSeconds(30));
             // DJL's PyTorch engine allows one gradient collector per process: the online trainer must be stopped
@@ -105,6 +110,7 @@ final class PipelineBench {
             out.put("online_offline_ratio_equal_budget", steadyOnline / offlineEqualWall);
             out.put("latency_ms_p50", p50);
             out.put("latency_ms_p99", p99);
+            out.put("latency_ms_parts", parts);
             out.put("candidates_per_s_samplers", report.candidates() / elapsed);
             out.put("scored_per_s_joiner", report.scored() / elapsed);
             out.put("consumed_per_s_trainer", consumed / elapsed);

@@ -423,6 +423,16 @@ public final class OnlineTrainer implements AutoCloseable {
         return reader.latencies();
     }
 
+    /** The part of {@link #latencies()} until the joiner combined the scores. */
+    public LatencyWindow latenciesToJoined() {
+        return reader.latenciesToJoined();
+    }
+
+    /** The part of {@link #latencies()} after the join (the joiner's commit, the wait for the trainer, the read). */
+    public LatencyWindow latenciesFromJoined() {
+        return reader.latenciesFromJoined();
+    }
+
     /** Scored candidates this trainer dead-lettered. */
     public long deadLettered() {
         return reader.deadLettered();

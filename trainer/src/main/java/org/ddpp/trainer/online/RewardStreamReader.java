@@ -75,6 +75,9 @@ public final class RewardStreamReader implements AutoCloseable {
     private long lastOutageLog;
     private volatile Throwable failure;
     private final LatencyWindow latencies = new LatencyWindow(20_000);
+    /** Of that latency: created → joined (samplers, scorers, joiner) and joined → consumed (commit, queue, reader). */
+    private final LatencyWindow toJoined = new LatencyWindow(20_000);
+    private final LatencyWindow fromJoined = new LatencyWindow(20_000);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final java.util.function.LongSupplier allowance;
@@ -230,7 +233,10 @@ public final class RewardStreamReader implements AutoCloseable {
         replay.add(RewardRecombination.sample(scored, tokens, source));
         (isReplay ? replayed : consumed).incrementAndGet();
         if (!isReplay) {
-            latencies.record(System.currentTimeMillis() - c.getCreatedAt().toEpochMilli());
+            long now = System.currentTimeMillis();
+            latencies.record(now - c.getCreatedAt().toEpochMilli());
+            toJoined.record(scored.getJoinedAt().toEpochMilli() - c.getCreatedAt().toEpochMilli());
+            fromJoined.record(now - scored.getJoinedAt().toEpochMilli());
         }
     }
 
@@ -302,6 +308,16 @@ public final class RewardStreamReader implements AutoCloseable {
     /** Milliseconds from a candidate's creation by a sampler to its consumption here, over the recent window. */
     public LatencyWindow latencies() {
         return latencies;
+    }
+
+    /** The part of {@link #latencies()} from creation until the joiner combined the scores. */
+    public LatencyWindow latenciesToJoined() {
+        return toJoined;
+    }
+
+    /** The part of {@link #latencies()} from the join until this reader took the reward in. */
+    public LatencyWindow latenciesFromJoined() {
+        return fromJoined;
     }
 
     /** Records in ddpp.rewards not read yet. */
