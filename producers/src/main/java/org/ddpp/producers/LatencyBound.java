@@ -48,8 +48,15 @@ public final class LatencyBound {
         if (Double.isNaN(rate)) {
             return bound = max;
         }
-        long inFlight = reading.waiting() < 0 ? 0 : Math.max(0, reading.outstanding() - reading.waiting());
-        double wanted = Math.max(rate * targetSeconds, inFlight + rate * targetSeconds / 5);
+        double wanted = rate * targetSeconds;
+        double margin = rate * targetSeconds / 5;
+        if (reading.waiting() >= 0 && reading.waiting() < margin) {
+            // the trainer's queue is (nearly) empty: the pipeline's own latency may exceed the target, so keep what is
+            // in flight and a margin; with a queue, in-flight figures are left alone (the counter reads the joined
+            // candidates with a lag, which makes in-flight look larger than it is)
+            long inFlight = Math.max(0, reading.outstanding() - reading.waiting());
+            wanted = Math.max(wanted, inFlight + margin);
+        }
         return bound = Math.max(1, Math.min(max, Math.round(wanted)));
     }
 
