@@ -6,7 +6,7 @@ package org.ddpp.diffusion.reward;
  * second coordinate with c = 64 and s = 64, so log R lies in [−1, 0]. Unlike the half-plane indicator it is never
  * −∞, which makes multi-scorer composition produce a non-uniform target.
  */
-public final class CenterReward implements RewardFunction {
+public final class CenterReward implements DifferentiableReward {
 
     private final int position;
     private final double center;
@@ -38,5 +38,11 @@ public final class CenterReward implements RewardFunction {
             out[i] = 0.0 - Math.abs(sequences[i][position] - center) / scale; // 0.0 - x: never -0.0
         }
         return out;
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray logReward(ai.djl.ndarray.NDManager m, ai.djl.ndarray.NDArray relaxed) {
+        ai.djl.ndarray.NDArray x = DifferentiableReward.expectedIndex(m, relaxed).get(new ai.djl.ndarray.index.NDIndex(":, " + position));
+        return x.sub((float) center).abs().div((float) scale).neg();
     }
 }

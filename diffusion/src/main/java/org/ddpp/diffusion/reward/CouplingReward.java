@@ -4,7 +4,7 @@ package org.ddpp.diffusion.reward;
  * A soft grid reward that couples the two coordinates: {@code log R(x) = −|x¹ − x²| / scale} (default scale 16), so
  * the target leans toward the diagonal. Never −∞ and differentiable in a relaxed one-hot input.
  */
-public final class CouplingReward implements RewardFunction {
+public final class CouplingReward implements DifferentiableReward {
 
     private final double scale;
 
@@ -32,5 +32,13 @@ public final class CouplingReward implements RewardFunction {
             out[i] = 0.0 - Math.abs(sequences[i][0] - sequences[i][1]) / scale;
         }
         return out;
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray logReward(ai.djl.ndarray.NDManager m, ai.djl.ndarray.NDArray relaxed) {
+        ai.djl.ndarray.NDArray x = DifferentiableReward.expectedIndex(m, relaxed);
+        ai.djl.ndarray.index.NDIndex first = new ai.djl.ndarray.index.NDIndex(":, 0");
+        ai.djl.ndarray.index.NDIndex second = new ai.djl.ndarray.index.NDIndex(":, 1");
+        return x.get(first).sub(x.get(second)).abs().div((float) scale).neg();
     }
 }

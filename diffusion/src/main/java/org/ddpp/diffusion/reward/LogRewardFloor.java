@@ -54,6 +54,32 @@ public final class LogRewardFloor implements RewardFunction {
         return floor;
     }
 
+    /** The unfloored reward. */
+    public RewardFunction inner() {
+        return inner;
+    }
+
+    /** {@code inner}'s differentiable form floored like this one: {@code max(floor, log R)} (gradient 0 below). */
+    DifferentiableReward differentiable(DifferentiableReward differentiableInner) {
+        LogRewardFloor self = this;
+        return new DifferentiableReward() {
+            @Override
+            public String name() {
+                return self.name();
+            }
+
+            @Override
+            public double[] logReward(int[][] sequences) {
+                return self.logReward(sequences);
+            }
+
+            @Override
+            public ai.djl.ndarray.NDArray logReward(ai.djl.ndarray.NDManager m, ai.djl.ndarray.NDArray relaxed) {
+                return differentiableInner.logReward(m, relaxed).maximum((float) floor);
+            }
+        };
+    }
+
     /** How many values were raised to the floor so far. */
     public long clampedCount() {
         return clamped.get();

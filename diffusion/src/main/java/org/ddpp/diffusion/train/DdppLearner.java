@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.ddpp.diffusion.MaskedBatch;
 import org.ddpp.diffusion.model.LogPartition;
 import org.ddpp.diffusion.model.Mdm;
+import org.ddpp.diffusion.reward.DifferentiableReward;
 import org.ddpp.diffusion.reward.RewardFunction;
 
 /**
@@ -29,6 +30,7 @@ public final class DdppLearner implements AutoCloseable {
     private final AdamOptimizer policyOptimizer;
     private final AdamOptimizer logZOptimizer;
     private final RewardFunction isReward;
+    private final DifferentiableReward klReward;
     private long step;
     private long skippedSteps;
     private boolean biasInitialised;
@@ -40,12 +42,18 @@ public final class DdppLearner implements AutoCloseable {
      * @param policy the network to fine-tune (starts as a copy of the reference)
      * @param reference the pre-trained model; frozen here
      * @param logPartition the log-Z network (used by LB)
-     * @param isReward the reward DDPP-IS evaluates on its importance samples (null for LB)
+     * @param isReward the reward DDPP-IS evaluates on its importance samples, and DDPP-KL differentiates (its
+     *     {@link DifferentiableReward} form); null for LB
      */
     public DdppLearner(
             DdppConfig config, Mdm policy, Mdm reference, LogPartition logPartition, RewardFunction isReward, NDManager parent) {
         if (config.objective() == Objective.IS && isReward == null) {
             throw new IllegalArgumentException("DDPP-IS needs a reward function for its importance samples");
+        }
+        this.klReward = config.objective() == Objective.KL ? DifferentiableReward.of(isReward) : null;
+        if (config.objective() == Objective.KL && klReward == null) {
+            throw new IllegalArgumentException("DDPP-KL needs a differentiable in-process reward (on the grid: coupling, center), "
+                    + (isReward == null ? "and there is none here (online, rewards come from scorers)" : "not " + isReward.name()));
         }
         this.config = config;
         this.policy = policy;
@@ -88,9 +96,11 @@ public final class DdppLearner implements AutoCloseable {
             DdppLosses.Value value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 DdppLosses.Terms terms = DdppLosses.Terms.of(config);
-                value = lb
-                        ? DdppLosses.lb(m, policy, reference, logPartition, batch, warmup, terms)
-                        : DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng, terms);
+                value = switch (config.objective()) {
+                    case LB -> DdppLosses.lb(m, policy, reference, logPartition, batch, warmup, terms);
+                    case IS -> DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng, terms);
+                    case KL -> DdppLosses.kl(m, policy, reference, batch, klReward, DdppLosses.KL_SAMPLES, rng, terms);
+                };
                 gc.backward(value.loss());
             }
             double loss = value.loss().getDouble();

@@ -7,6 +7,7 @@ import org.ddpp.diffusion.MaskedBatch;
 import org.ddpp.diffusion.model.LogPartition;
 import org.ddpp.diffusion.model.Mdm;
 import org.ddpp.diffusion.model.Tensors;
+import org.ddpp.diffusion.reward.DifferentiableReward;
 import org.ddpp.diffusion.reward.RewardFunction;
 import org.ddpp.diffusion.sample.Categorical;
 
@@ -118,6 +119,80 @@ public final class DdppLosses {
                 rng);
         NDArray logQForResidual = scaleMultiMaskGradient(m, logQ, batch, policy.task().maskId(), terms.multiMaskPolicyWeight());
         return assemble(m, batch, logQForResidual, logQ, logP, Tensors.doubles(m, logZ), terms);
+    }
+
+    /** Relaxed policy samples per training sample in DDPP-KL (the paper's 8). */
+    public static final int KL_SAMPLES = 8;
+
+    /**
+     * DDPP-KL: per row, the reverse KL of the policy's conditional to the target's,
+     * {@code E_{y~q(.|xt)}[log q(y|xt) − log p_pre(y|xt) − log R(y)]}. The first two terms are exact (the conditionals
+     * are products over the masked positions, so their KL is a sum of per-position KLs); the reward term averages
+     * {@code samples} samples of the policy's conditional whose gradient reaches the policy through ReinMax
+     * (Liu et al. 2023; temperature 1), a straight-through estimator with a second-order correction: the forward
+     * value is the sampled one-hot, the backward pass that of {@code 2·softmax(stopgrad(log((D + π)/2) − θ) + θ) − π/2}.
+     * The per-row value is at least {@code −log Z(xt)}, with equality at the target: {@code logZ} reports its negation.
+     * The loss needs no log-Z network.
+     */
+    public static Value kl(NDManager m, Mdm policy, Mdm reference, MaskedBatch batch, DifferentiableReward reward,
+            int samples, SplittableRandom rng, Terms terms) {
+        int b = batch.size();
+        int len = batch.xt()[0].length;
+        int maskId = policy.task().maskId();
+        NDArray logQAll = policy.logProbs(m, batch.xt(), true); // (B, L, V)
+        int vocab = (int) logQAll.getShape().get(2);
+        NDArray logPAll = reference.logProbs(m, batch.xt(), false).stopGradient();
+        NDArray masked = Tensors.maskIndicator(m, batch.xt(), maskId); // (B, L) float32
+        NDArray perPosition = logQAll.exp().mul(logQAll.sub(logPAll)).sum(new int[] {2}); // KL(q_j || p_j), (B, L)
+        NDArray divergence = perPosition.mul(masked).sum(new int[] {1}); // (B)
+
+        // one-hot samples D of the policy's conditional at the masked positions (seeded), the given token elsewhere
+        float[] logQ = logQAll.stopGradient().toFloatArray();
+        int[] drawn = new int[b * samples * len];
+        for (int i = 0; i < b; i++) {
+            for (int s = 0; s < samples; s++) {
+                for (int j = 0; j < len; j++) {
+                    int token = batch.xt()[i][j];
+                    drawn[(i * samples + s) * len + j] = token == maskId
+                            ? Categorical.sampleLog(logQ, (i * len + j) * vocab, vocab, rng) : token;
+                }
+            }
+        }
+        NDArray d = m.create(drawn, new ai.djl.ndarray.types.Shape(b * samples, len)).oneHot(vocab)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray theta = logQAll.expandDims(1).repeat(1, samples).reshape(b * samples, len, vocab);
+        NDArray pi0 = theta.exp();
+        NDArray pi1 = d.add(pi0).div(2f).maximum(1e-30f).log().sub(theta).stopGradient().add(theta).softmax(2);
+        NDArray pi2 = pi1.mul(2f).sub(pi0.div(2f));
+        NDArray relaxedMasked = pi2.sub(pi2.stopGradient()).add(d);
+        NDArray maskedRows = masked.expandDims(1).repeat(1, samples).reshape(b * samples, len, 1);
+        NDArray relaxed = relaxedMasked.mul(maskedRows).add(d.mul(maskedRows.neg().add(1f)));
+        NDArray logR = reward.logReward(m, relaxed).reshape(b, samples).mean(new int[] {1}); // (B)
+
+        // float64 from here, as the other objectives' losses (multiplying promotes and keeps the autograd graph)
+        // (a 0-dimensional float64 would not promote: PyTorch's rule for scalars of the same kind)
+        double[] ones = new double[b];
+        java.util.Arrays.fill(ones, 1.0);
+        NDArray perRow = divergence.sub(logR).mul(Tensors.doubles(m, ones));
+        // as in LB, the policy's gradient from rows with two or more masks can be scaled (--multi-mask-policy-weight)
+        NDArray forGradient = scaleMultiMaskGradient(m, perRow, batch, maskId, terms.multiMaskPolicyWeight());
+        NDArray loss;
+        if (terms.timeWeighting() == DdppConfig.TimeWeighting.UNIFORM) {
+            loss = forGradient.mean();
+        } else {
+            float[] w = new float[b];
+            for (int i = 0; i < b; i++) {
+                w[i] = (float) terms.timeWeighting().weight(batch.t()[i]);
+            }
+            loss = forGradient.mul(m.create(w)).mean(); // float64 · float32 (B): float64
+        }
+        NDArray logQx0 = SequenceLogProb.of(m, logQAll, batch.x0(), batch.xt(), maskId);
+        double[] elbo = elboWeights(batch);
+        if (terms.elboWeight() > 0 && elbo != null) {
+            loss = loss.add(logQx0.neg().mul(Tensors.doubles(m, elbo)).sum().mul(terms.elboWeight()));
+        }
+        NDArray logPx0 = SequenceLogProb.of(m, logPAll, batch.x0(), batch.xt(), maskId).stopGradient();
+        return new Value(loss, perRow, logQx0, logPx0, perRow.neg().stopGradient());
     }
 
     /** {@code log Z} estimates per row; {@code proposalLogProbs == null} means the proposal is the reference. */

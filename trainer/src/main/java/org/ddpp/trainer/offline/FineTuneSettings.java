@@ -45,7 +45,8 @@ public final class FineTuneSettings {
             .doc("Seed of sampling, masking and the log-Z network.").build();
 
     public static final Setting<String> OBJECTIVE = Setting.text("objective").defaultValue("lb")
-            .doc("DDPP objective: lb (learned log Z) or is (importance-sampled log Z).").build();
+            .doc("DDPP objective: lb (learned log Z), is (importance-sampled log Z) or kl (reverse KL per masked state, "
+                    + "for a differentiable reward: coupling, center).").build();
     public static final Setting<Double> LR = TrainerSettings.LR;
     public static final Setting<Double> LOGZ_LR = TrainerSettings.LOGZ_LR;
     public static final Setting<Integer> WARMUP = TrainerSettings.WARMUP;

@@ -53,7 +53,7 @@ public record OnlineTrainerConfig(
                     + batchSize + "), or the trainer waits forever for its first batch");
         }
         if (learner.ddpp().objective() != org.ddpp.diffusion.train.Objective.LB) {
-            throw new IllegalArgumentException("the online trainer runs DDPP-LB only (IS needs reward calls per step)");
+            throw new IllegalArgumentException("the online trainer runs DDPP-LB only (IS needs reward calls per step, KL a differentiable in-process reward)");
         }
     }
 
