@@ -9,9 +9,13 @@ import java.time.Duration;
  * are settled (consumed by the trainer or dead-lettered). The bound never falls below the candidates still in flight
  * (published, not yet joined) plus a fifth of the target's worth of queue, so a pipeline whose own latency exceeds the target keeps the trainer fed instead of shrinking its
  * bound, and its intake, step by step; it stays between 1 (publish when nothing is outstanding) and the configured
- * maximum. Without a target, or before the first rate is known, the bound is the maximum.
+ * maximum. Without a target, before the first rate is known, and while the trainer takes in less than one
+ * candidate per second (none is running, or it stopped), the bound is the maximum.
  */
 public final class LatencyBound {
+
+    /** Below this intake (candidates per second) no trainer is taking candidates in. */
+    static final double MIN_RATE = 1.0;
 
     /** Time constant of the intake rate's exponential smoothing. */
     static final double SMOOTHING_SECONDS = 2.0;
@@ -45,7 +49,9 @@ public final class LatencyBound {
         }
         lastSettled = reading.settled();
         lastNanos = nanos;
-        if (Double.isNaN(rate)) {
+        if (Double.isNaN(rate) || rate < MIN_RATE) {
+            // no intake to derive a latency from (no trainer consuming yet, or one stopped for a while): the maximum,
+            // so that a trainer that starts finds its initial fill waiting
             return bound = max;
         }
         double wanted = rate * targetSeconds;

@@ -103,7 +103,10 @@ class LatencyBoundTest {
         LatencyBound bound = new LatencyBound(2_048, Duration.ofMillis(500));
         assertEquals(2_048, bound.bound(), "before any measurement: the maximum");
         assertEquals(2_048, bound.update(new Backlog.Reading(0, 0, 0), 0), "one measurement: no rate yet");
-        assertEquals(1, bound.update(new Backlog.Reading(0, 0, 0), 1_000_000_000L), "no intake, nothing in flight: publish when nothing is outstanding");
+        assertEquals(2_048, bound.update(new Backlog.Reading(0, 0, 0), 1_000_000_000L),
+                "no intake (no trainer yet): the maximum, so its initial fill is there when it starts");
+        assertEquals(1, bound.update(new Backlog.Reading(0, 3, 0), 2_000_000_000L),
+                "1.5/s of intake × 0.5 s, nothing in flight: publish when nothing is outstanding");
         for (long s = 2; s < 40; s++) {
             bound.update(new Backlog.Reading(0, s * 1_000_000, 0), s * 1_000_000_000L);
         }

@@ -162,8 +162,9 @@ class SamplerFlowTest {
         TopicNames topics = createTopics(run + ".");
         int bound = 20;
         int batch = 8;
+        // the fixed bound (no target latency): this test counts what is outstanding against it
         SamplerConfig config = base(run, topics).optPinned(true).opt(SamplerSettings.MAX_OUTSTANDING, (long) bound)
-                .opt(SamplerSettings.FLOW_REFRESH, Duration.ofMillis(100)).build();
+                .opt(SamplerSettings.TARGET_LATENCY, Duration.ZERO).opt(SamplerSettings.FLOW_REFRESH, Duration.ofMillis(100)).build();
         try (SamplerService sampler = SamplerService.start(config)) {
             Wait.atMost(GUARD).alias("the sampler pauses at the bound")
                     .until(() -> sampler.published() >= bound && sampler.paused());
