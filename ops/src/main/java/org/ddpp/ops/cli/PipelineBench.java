@@ -121,6 +121,8 @@ final class PipelineBench {
             out.put("accounted_exactly_once", report.exact());
             out.put("tv_start", pipeline.startValue());
             out.put("tv_end", pipeline.valueNow());
+            out.put("figures_start", pipeline.startFigures());
+            out.put("figures_end", pipeline.latestFigures());
             out.put("policy_versions", versions);
             out.put("batch_size", org.ddpp.trainer.online.TrainerSettings.BATCH_SIZE.defaultValue());
             out.put("fresh_per_step", freshPerStep);

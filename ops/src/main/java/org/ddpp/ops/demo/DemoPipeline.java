@@ -87,6 +87,7 @@ public final class DemoPipeline implements AutoCloseable {
     private final double startValue;
     private final List<ExternalScorerProcess> externals = new CopyOnWriteArrayList<>();
     private volatile Map<String, Double> latestFigures = Map.of();
+    private final Map<String, Double> startFigures;
     private PolicyEvaluator evaluator;
     /** The demo's own figures (the evaluation of each published policy): gauges over the latest evaluation. */
     private final RoleMeters demoMeters;
@@ -148,6 +149,7 @@ public final class DemoPipeline implements AutoCloseable {
             start = figures.of(reference, 0);
         }
         this.startValue = start.get(headline);
+        this.startFigures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(start));
         this.demoMeters = RoleMeters.on(settings.meterRegistry(), "demo", settings.run(), "demo-" + settings.run());
         demoMeters.gauge("policy_version", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.version());
         demoMeters.gauge("step", () -> latestEvaluation == null ? Double.NaN : latestEvaluation.step());
@@ -424,6 +426,11 @@ public final class DemoPipeline implements AutoCloseable {
     /** The most recent evaluation's headline figure. */
     public double valueNow() {
         return curve.get(curve.size() - 1).value();
+    }
+
+    /** Every figure of the pre-trained model's evaluation, before any training. */
+    public Map<String, Double> startFigures() {
+        return startFigures;
     }
 
     /** Every figure of the most recent evaluation. */

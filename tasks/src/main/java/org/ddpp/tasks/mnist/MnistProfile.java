@@ -96,7 +96,8 @@ public final class MnistProfile implements TaskProfile {
     }
 
     /**
-     * {@code fraction_even} (classifier argmax even), {@code class_0}..{@code class_9} (argmax histogram) and,
+     * {@code fraction_even} (classifier argmax even), {@code class_0}..{@code class_9} (argmax histogram),
+     * {@code legible_share} ({@link #legibleShare}) and,
      * when {@code model} is given, {@code bpd_even_test}: bits per dimension of the first {@value #BPD_DIGITS} even
      * test digits under the model, by the MDLM ELBO with {@value #BPD_MASKINGS} maskings per digit (fixed seed).
      */
@@ -113,8 +114,43 @@ public final class MnistProfile implements TaskProfile {
         for (int y = 0; y < 10; y++) {
             q.put("class_" + y, counts[y] / (double) samples.length);
         }
+        q.put("legible_share", legibleShare(samples));
         q.put("bpd_even_test", model == null ? Double.NaN : bitsPerDimensionOfEvenTestDigits(model));
         return q;
+    }
+
+    /** Confidence at which the classifier's label counts a sample as a legible digit. */
+    public static final double LEGIBLE_CONFIDENCE = 0.9;
+
+    /**
+     * Legibility: the share of {@code images} the classifier labels with probability at least
+     * {@value #LEGIBLE_CONFIDENCE} (whichever digit): real digits score high, blobs low.
+     */
+    public double legibleShare(int[][] images) {
+        if (images.length == 0) {
+            return Double.NaN;
+        }
+        double[][] logP = classifier.logProbabilities(images);
+        int legible = 0;
+        for (double[] row : logP) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (double v : row) {
+                best = Math.max(best, v);
+            }
+            legible += best >= Math.log(LEGIBLE_CONFIDENCE) ? 1 : 0;
+        }
+        return legible / (double) images.length;
+    }
+
+    /** The first {@code limit} test digits, for measuring the data's own legibility. */
+    public int[][] testDigits(int limit) {
+        MnistData.Split test = task.data().test();
+        int n = Math.min(limit, test.size());
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = test.tokens(i);
+        }
+        return out;
     }
 
     /** The ELBO bits per dimension of the first {@value #BPD_DIGITS} even test digits under {@code model}. */

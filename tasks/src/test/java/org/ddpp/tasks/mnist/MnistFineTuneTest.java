@@ -56,6 +56,18 @@ class MnistFineTuneTest {
             }
             assertEquals(1.0, sum, 1e-9);
             assertTrue(Double.isNaN(q.get("bpd_even_test")), "no model, no BPD");
+            // legibility: real digits are labelled with confidence, pixel noise is not
+            assertTrue(q.get("legible_share") > 0.85, "legible share of real test digits " + q.get("legible_share"));
+            java.util.SplittableRandom noise = new java.util.SplittableRandom(3);
+            int[][] blobs = new int[200][digits[0].length];
+            for (int[] b : blobs) {
+                for (int j = 0; j < b.length; j++) {
+                    b[j] = noise.nextInt(4) == 0 ? 1 : 0;
+                }
+            }
+            assertTrue(profile.legibleShare(blobs) < 0.3, "legible share of random pixels " + profile.legibleShare(blobs));
+            LoggerFactory.getLogger(MnistFineTuneTest.class).info("legible share: {} of 1 000 test digits, {} of 200 noise images",
+                    q.get("legible_share"), profile.legibleShare(blobs));
             assertEquals(500, profile.evenTestDigits(500).length);
 
             MethodResult r = new MethodResult("pretrained", "test", 1000, 0, q, 1, 1, 0, 0);
