@@ -6,11 +6,12 @@ import java.time.Duration;
  * The flow-control bound derived from a target latency (Little's law: outstanding ≈ intake rate × latency), so that
  * candidates reach the trainer within about that time whatever the trainer's speed; a fixed bound is either too low
  * for a fast trainer or seconds of queue for a slow one. The intake rate is the smoothed rate at which candidates
- * are settled (consumed by the trainer or dead-lettered). The bound never falls below the candidates still in flight
- * (published, not yet joined) plus a fifth of the target's worth of queue, so a pipeline whose own latency exceeds the target keeps the trainer fed instead of shrinking its
- * bound, and its intake, step by step; it stays between 1 (publish when nothing is outstanding) and the configured
- * maximum. Without a target, before the first rate is known, and while the trainer takes in less than one
- * candidate per second (none is running, or it stopped), the bound is the maximum.
+ * are settled (consumed by the trainer or dead-lettered). While the trainer's queue of joined candidates is below a
+ * fifth of the target's worth, the bound does not fall below the candidates still in flight (published, not yet
+ * joined) plus that fifth, so a pipeline whose own latency exceeds the target keeps the trainer fed instead of
+ * shrinking its bound, and its intake, step by step. The bound stays between 1 (publish when nothing is outstanding)
+ * and the configured maximum. Without a target, before the first rate is known, and while the trainer takes in less
+ * than one candidate per second (none is running, or it stopped), the bound is the maximum.
  */
 public final class LatencyBound {
 
