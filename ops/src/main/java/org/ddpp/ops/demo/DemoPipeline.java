@@ -306,6 +306,8 @@ public final class DemoPipeline implements AutoCloseable {
                 .opt(SamplerSettings.SEED, 1000L * (pinned ? 1 : 2) + index + System.nanoTime() % 1000)
                 .opt(SamplerSettings.MAX_OUTSTANDING, settings.get(DemoOptions.MAX_OUTSTANDING))
                 .opt(SamplerSettings.TARGET_LATENCY, settings.get(DemoOptions.TARGET_LATENCY))
+                // the task's sampler steps, as its offline loop and the demo's evaluation draw (MNIST: 32, not 64)
+                .opt(SamplerSettings.SAMPLER_STEPS, profile.fineTune().build().samplerSteps())
                 .opt(SamplerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))
                 .opt(RoleSettings.DEVICE, settings.get(RoleSettings.DEVICE))
                 .optMeterRegistry(settings.meterRegistry())
