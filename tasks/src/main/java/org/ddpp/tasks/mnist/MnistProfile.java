@@ -103,10 +103,11 @@ public final class MnistProfile implements TaskProfile {
      */
     @Override
     public Map<String, Double> quality(int[][] samples, Mdm model) {
-        int[] predicted = classifier.predict(samples);
+        // one classification serves the class histogram and the legibility
+        double[][] logP = classifier.logProbabilities(samples);
         int[] counts = new int[10];
-        for (int y : predicted) {
-            counts[y]++;
+        for (double[] row : logP) {
+            counts[MnistClassifier.argmax(row)]++;
         }
         Map<String, Double> q = new LinkedHashMap<>();
         int even = counts[0] + counts[2] + counts[4] + counts[6] + counts[8];
@@ -114,7 +115,7 @@ public final class MnistProfile implements TaskProfile {
         for (int y = 0; y < 10; y++) {
             q.put("class_" + y, counts[y] / (double) samples.length);
         }
-        q.put("legible_share", legibleShare(samples));
+        q.put("legible_share", legibleShare(logP));
         q.put("bpd_even_test", model == null ? Double.NaN : bitsPerDimensionOfEvenTestDigits(model));
         return q;
     }
@@ -127,30 +128,18 @@ public final class MnistProfile implements TaskProfile {
      * {@value #LEGIBLE_CONFIDENCE} (whichever digit): real digits score high, blobs low.
      */
     public double legibleShare(int[][] images) {
-        if (images.length == 0) {
-            return Double.NaN;
-        }
-        double[][] logP = classifier.logProbabilities(images);
-        int legible = 0;
-        for (double[] row : logP) {
-            double best = Double.NEGATIVE_INFINITY;
-            for (double v : row) {
-                best = Math.max(best, v);
-            }
-            legible += best >= Math.log(LEGIBLE_CONFIDENCE) ? 1 : 0;
-        }
-        return legible / (double) images.length;
+        return legibleShare(classifier.logProbabilities(images));
     }
 
-    /** The first {@code limit} test digits, for measuring the data's own legibility. */
-    public int[][] testDigits(int limit) {
-        MnistData.Split test = task.data().test();
-        int n = Math.min(limit, test.size());
-        int[][] out = new int[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = test.tokens(i);
+    private static double legibleShare(double[][] logP) {
+        if (logP.length == 0) {
+            return Double.NaN;
         }
-        return out;
+        int legible = 0;
+        for (double[] row : logP) {
+            legible += row[MnistClassifier.argmax(row)] >= Math.log(LEGIBLE_CONFIDENCE) ? 1 : 0;
+        }
+        return legible / (double) logP.length;
     }
 
     /** The ELBO bits per dimension of the first {@value #BPD_DIGITS} even test digits under {@code model}. */
