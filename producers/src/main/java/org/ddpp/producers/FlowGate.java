@@ -13,7 +13,6 @@ import java.util.function.LongSupplier;
 public final class FlowGate {
 
     private final Backlog backlog;
-    private final long max;
     private final LatencyBound bound;
     private final long refreshNanos;
     private final LongSupplier clock;
@@ -24,21 +23,20 @@ public final class FlowGate {
 
     /** A gate with the fixed bound {@code bound} (0: off). */
     public FlowGate(Backlog backlog, long bound, long refreshNanos, LongSupplier nanoClock) {
-        this(backlog, new LatencyBound(bound, java.time.Duration.ZERO), bound, refreshNanos, nanoClock);
+        this(backlog, new LatencyBound(bound, java.time.Duration.ZERO), refreshNanos, nanoClock);
     }
 
-    /** A gate whose bound {@code bound} derives from a target latency, at most {@code max} (0: off). */
-    public FlowGate(Backlog backlog, LatencyBound bound, long max, long refreshNanos, LongSupplier nanoClock) {
+    /** A gate whose bound {@code bound} derives from a target latency, at most its maximum (0: off). */
+    public FlowGate(Backlog backlog, LatencyBound bound, long refreshNanos, LongSupplier nanoClock) {
         this.backlog = backlog;
         this.bound = bound;
-        this.max = max;
         this.refreshNanos = refreshNanos;
         this.clock = nanoClock;
     }
 
     /** True when one more batch may be published, given that this sampler has published {@code publishedTotal}. */
     public boolean mayPublish(long publishedTotal) {
-        if (max <= 0) {
+        if (bound.max() <= 0) {
             return true;
         }
         long estimate = outstanding(publishedTotal);
@@ -71,7 +69,7 @@ public final class FlowGate {
 
     /** The bound now; 0 when flow control is off. */
     public long bound() {
-        return max <= 0 ? 0 : bound.bound();
+        return bound.max() <= 0 ? 0 : bound.bound();
     }
 
     /** The trainer's smoothed intake, candidates per second (NaN before it is known or without a target latency). */

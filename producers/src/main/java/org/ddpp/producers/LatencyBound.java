@@ -67,6 +67,11 @@ public final class LatencyBound {
         return bound = Math.max(1, Math.min(max, Math.round(wanted)));
     }
 
+    /** The largest bound ({@code --max-outstanding}); 0: flow control is off. */
+    public long max() {
+        return max;
+    }
+
     /** The current bound. */
     public long bound() {
         return bound;

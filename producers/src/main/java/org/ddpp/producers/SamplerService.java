@@ -107,7 +107,7 @@ public final class SamplerService implements AutoCloseable {
             this.backlog = java.util.Optional::empty;
         }
         long maxOutstanding = config.get(SamplerSettings.MAX_OUTSTANDING);
-        this.gate = new FlowGate(backlog, new LatencyBound(maxOutstanding, config.get(SamplerSettings.TARGET_LATENCY)), maxOutstanding, config.get(SamplerSettings.FLOW_REFRESH).toNanos(), System::nanoTime);
+        this.gate = new FlowGate(backlog, new LatencyBound(maxOutstanding, config.get(SamplerSettings.TARGET_LATENCY)), config.get(SamplerSettings.FLOW_REFRESH).toNanos(), System::nanoTime);
         meters.gauge("outstanding.bound", gate::bound); // the bound flow control holds the outstanding count under
         meters.gauge("trainer.intake.rate", gate::intakeRate);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, new AvroSerializer<>(registry, true, false),

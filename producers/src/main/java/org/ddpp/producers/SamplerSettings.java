@@ -25,8 +25,9 @@ public final class SamplerSettings {
                     + "(the bound --target-latency derives stays below it); 0 = no flow control.").build();
     public static final Setting<Duration> TARGET_LATENCY = Setting.duration("target-latency").defaultValue("200ms").nonNegative()
             .doc("Flow control aims at this time from a candidate's creation to the trainer: the bound on outstanding "
-                    + "candidates is the trainer's measured intake rate × this (Little's law), never below the candidates "
-                    + "still in flight plus a fifth of it, at most --max-outstanding; 0s: always --max-outstanding.").build();
+                    + "candidates is the trainer's measured intake rate × this (Little's law); while the trainer's queue is "
+                    + "short, never below the candidates still in flight plus a fifth of it; at most --max-outstanding, "
+                    + "and that maximum while no trainer takes candidates in; 0s: always --max-outstanding.").build();
     public static final Setting<Integer> MAX_STALE_VERSIONS = Setting.integer("max-stale-versions").defaultValue("2").nonNegative()
             .doc("Never publish candidates from a policy more than this many versions behind the newest announced one.").build();
     public static final Setting<Duration> FLOW_REFRESH = Setting.duration("flow-refresh").defaultValue("300ms").positive()

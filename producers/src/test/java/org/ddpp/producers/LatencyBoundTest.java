@@ -34,7 +34,7 @@ class LatencyBoundTest {
         ArrayDeque<long[]> inFlight = new ArrayDeque<>(); // {joined-at nanos, count}
         Backlog backlog = () -> Optional.of(new Backlog.Reading(published[0] - consumed[0], consumed[0], joined[0] - consumed[0]));
         LatencyBound bound = new LatencyBound(max, target);
-        FlowGate gate = new FlowGate(backlog, bound, max, 300_000_000L, () -> clock[0]);
+        FlowGate gate = new FlowGate(backlog, bound, 300_000_000L, () -> clock[0]);
         double credit = 0;
         double outstandingSum = 0;
         long consumedAtHalf = 0;
