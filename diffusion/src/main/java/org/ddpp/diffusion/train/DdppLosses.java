@@ -176,21 +176,8 @@ public final class DdppLosses {
         NDArray perRow = divergence.sub(logR).mul(Tensors.doubles(m, ones));
         // as in LB, the policy's gradient from rows with two or more masks can be scaled (--multi-mask-policy-weight)
         NDArray forGradient = scaleMultiMaskGradient(m, perRow, batch, maskId, terms.multiMaskPolicyWeight());
-        NDArray loss;
-        if (terms.timeWeighting() == DdppConfig.TimeWeighting.UNIFORM) {
-            loss = forGradient.mean();
-        } else {
-            float[] w = new float[b];
-            for (int i = 0; i < b; i++) {
-                w[i] = (float) terms.timeWeighting().weight(batch.t()[i]);
-            }
-            loss = forGradient.mul(m.create(w)).mean(); // float64 · float32 (B): float64
-        }
         NDArray logQx0 = SequenceLogProb.of(m, logQAll, batch.x0(), batch.xt(), maskId);
-        double[] elbo = elboWeights(batch);
-        if (terms.elboWeight() > 0 && elbo != null) {
-            loss = loss.add(logQx0.neg().mul(Tensors.doubles(m, elbo)).sum().mul(terms.elboWeight()));
-        }
+        NDArray loss = loss(m, batch, forGradient, logQx0, terms);
         NDArray logPx0 = SequenceLogProb.of(m, logPAll, batch.x0(), batch.xt(), maskId).stopGradient();
         return new Value(loss, perRow, logQx0, logPx0, perRow.neg().stopGradient());
     }
@@ -259,21 +246,30 @@ public final class DdppLosses {
             NDArray logZ, Terms terms) {
         NDArray logR = Tensors.doubles(m, batch.logReward());
         NDArray residual = logQForResidual.sub(logP).sub(logR).add(logZ);
+        NDArray loss = loss(m, batch, residual.square(), logQ, terms);
+        return new Value(loss, residual, logQ, logP, logZ);
+    }
+
+    /**
+     * The loss from each row's value {@code perRow} (float64 {@code (B)}): its mean, weighted over t as {@code terms}
+     * say, plus the reward-weighted ELBO term on the exploration rows of {@code logQ = log q_θ(x0|xt)}.
+     */
+    private static NDArray loss(NDManager m, MaskedBatch batch, NDArray perRow, NDArray logQ, Terms terms) {
         NDArray loss;
         if (terms.timeWeighting() == DdppConfig.TimeWeighting.UNIFORM) {
-            loss = residual.square().mean();
+            loss = perRow.mean();
         } else {
             double[] w = new double[batch.size()];
             for (int i = 0; i < w.length; i++) {
                 w[i] = terms.timeWeighting().weight(batch.t()[i]);
             }
-            loss = residual.square().mul(Tensors.doubles(m, w)).mean();
+            loss = perRow.mul(Tensors.doubles(m, w)).mean();
         }
         double[] elbo = elboWeights(batch);
         if (terms.elboWeight() > 0 && elbo != null) {
             loss = loss.add(logQ.neg().mul(Tensors.doubles(m, elbo)).sum().mul(terms.elboWeight()));
         }
-        return new Value(loss, residual, logQ, logP, logZ);
+        return loss;
     }
 
     /**
