@@ -125,4 +125,97 @@ class LossTermsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DdppConfig.TimeWeighting.parse("cubic"))
                 .getMessage().contains("uniform, decreasing"));
     }
+
+    /** log q(x0_j | xt) from a model's output at row {@code i}. */
+    private static double tokenLogProb(float[] out, int i, int j, int token, int len, int vocab) {
+        return out[(i * len + j) * vocab + token];
+    }
+
+    @Test
+    void thePositionResidualRegressesOneMaskedPositionAgainstTheNextStatesLogZ() {
+        TinyTask task = new TinyTask();
+        int mask = task.maskId();
+        boolean[] explore = new boolean[64];
+        MaskedBatch b = batch(explore);
+        DdppLosses.Terms terms = DdppLosses.Terms.PAPER;
+        try (NDManager m = root.newSubManager()) {
+            DdppLosses.Value joint = DdppLosses.lb(m, policy, reference, logZ, b, false);
+            DdppLosses.Value position = DdppLosses.lbPerPosition(m, policy, reference, logZ, b, false, terms, new SplittableRandom(3));
+            double[] rJoint = joint.residual().toDoubleArray();
+            double[] r = position.residual().toDoubleArray();
+            float[] q = policy.logProbs(m, b.xt(), false).toFloatArray();
+            float[] p = reference.logProbs(m, b.xt(), false).toFloatArray();
+            float[] zHere = logZ.logZ(m, b.xt(), b.t(), false).toFloatArray();
+            int len = b.xt()[0].length;
+            int vocab = task.vocabSize();
+            java.util.Set<Integer> chosen = new java.util.HashSet<>();
+            int multi = 0;
+            for (int i = 0; i < b.size(); i++) {
+                int[] row = b.xt()[i];
+                int[] masked = java.util.stream.IntStream.range(0, len).filter(k -> row[k] == mask).toArray();
+                if (masked.length == 0) {
+                    continue; // re-masked at a random position: covered by the row count below
+                }
+                if (masked.length == 1) {
+                    // the next state is the clean sequence, whose log Z is log R: the paper's residual
+                    assertEquals(rJoint[i], r[i], 1e-6, "row " + i);
+                    continue;
+                }
+                multi++;
+                boolean matched = false;
+                for (int j : masked) {
+                    int[] next = b.xt()[i].clone();
+                    next[j] = b.x0()[i][j];
+                    double zNext = logZ.logZ(m, new int[][] {next}, new double[] {b.t()[i]}, false).getFloat(0);
+                    double expected = tokenLogProb(q, i, j, b.x0()[i][j], len, vocab) - tokenLogProb(p, i, j, b.x0()[i][j], len, vocab)
+                            - zNext + zHere[i];
+                    if (Math.abs(expected - r[i]) < 1e-4) {
+                        matched = true;
+                        chosen.add(j);
+                    }
+                }
+                assertTrue(matched, "row " + i + ": residual " + r[i] + " is no masked position's one-step residual");
+            }
+            assertTrue(multi > 10, "the batch should have rows with several masks: " + multi);
+            assertTrue(chosen.size() > 1, "the position should be drawn, not fixed: " + chosen);
+            double meanSquare = java.util.Arrays.stream(r).map(v -> v * v).average().orElseThrow();
+            assertEquals(meanSquare, position.loss().getDouble(), 1e-9);
+        }
+    }
+
+    @Test
+    void theLogZAnchorAddsThePoissonLossOfTheExplorationRows() {
+        boolean[] explore = new boolean[16];
+        java.util.Arrays.fill(explore, 0, 8, true);
+        MaskedBatch b = batch(explore);
+        double paper = loss(b, DdppLosses.Terms.PAPER);
+        double anchored = loss(b, new DdppLosses.Terms(DdppConfig.TimeWeighting.UNIFORM, 0.0, 1.0, 0.5));
+        double[] z;
+        try (NDManager m = root.newSubManager()) {
+            z = DdppLosses.lb(m, policy, reference, logZ, b, false).logZ().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        }
+        double c = java.util.stream.IntStream.range(0, 8).mapToDouble(i -> b.logReward()[i]).max().orElseThrow();
+        double expected = 0;
+        for (int i = 0; i < 8; i++) {
+            double s = z[i] - c;
+            expected += (Math.exp(s) - Math.exp(b.logReward()[i] - c) * s) / 8;
+        }
+        assertEquals(0.5 * expected, anchored - paper, 1e-6);
+        // its minimiser over one log Z shared by rows is log mean R: the derivative e^s − mean R̃ vanishes there
+        double meanR = java.util.stream.IntStream.range(0, 8).mapToDouble(i -> Math.exp(b.logReward()[i] - c)).average().orElseThrow();
+        double best = Math.log(meanR);
+        double at = 0;
+        double off = 0;
+        for (int i = 0; i < 8; i++) {
+            double rt = Math.exp(b.logReward()[i] - c);
+            at += Math.exp(best) - rt * best;
+            off += Math.exp(best + 0.1) - rt * (best + 0.1) + Math.exp(best - 0.1) - rt * (best - 0.1);
+        }
+        assertTrue(2 * at < off, "log mean R minimises the Poisson loss");
+        MaskedBatch none = new MaskedBatch(b.x0(), b.xt(), b.t(), b.logReward());
+        assertEquals(loss(none, DdppLosses.Terms.PAPER),
+                loss(none, new DdppLosses.Terms(DdppConfig.TimeWeighting.UNIFORM, 0.0, 1.0, 0.5)), 1e-12, "policy rows never enter");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DdppConfig.Residual.parse("pairwise"))
+                .getMessage().contains("joint, position"));
+    }
 }

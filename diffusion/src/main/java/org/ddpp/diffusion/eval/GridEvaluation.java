@@ -67,4 +67,41 @@ public final class GridEvaluation {
         double[][] pi = Distributions.marginals(target, mu[0].length);
         return 0.5 * (Distributions.totalVariation(mu[0], pi[0]) + Distributions.totalVariation(mu[1], pi[1]));
     }
+
+    /**
+     * The target-weighted mean TV between {@code model}'s conditionals at the states with one position masked and the
+     * target's, {@code ½ Σ_a π₀(a)·TV(q(·|a, M), π(·|a)) + ½ Σ_b π₁(b)·TV(q(·|M, b), π(·|b))}: the part of the error
+     * made in the second sampling step.
+     */
+    public static double tvOneMaskConditionals(Mdm model, double[] target) {
+        int v = model.task().vocabSize();
+        int mask = model.task().maskId();
+        int[][] inputs = new int[2 * v][];
+        for (int a = 0; a < v; a++) {
+            inputs[a] = new int[] {a, mask};
+            inputs[v + a] = new int[] {mask, a};
+        }
+        float[][][] p = model.probabilities(inputs);
+        double[][] pi = Distributions.marginals(target, v);
+        double total = 0.0;
+        for (int given = 0; given < v; given++) {
+            double[] second = new double[v]; // π(· | x¹ = given)
+            double[] first = new double[v]; // π(· | x² = given)
+            double[] qSecond = new double[v];
+            double[] qFirst = new double[v];
+            for (int other = 0; other < v; other++) {
+                second[other] = pi[0][given] > 0 ? target[given * v + other] / pi[0][given] : 0.0;
+                first[other] = pi[1][given] > 0 ? target[other * v + given] / pi[1][given] : 0.0;
+                qSecond[other] = p[given][1][other];
+                qFirst[other] = p[v + given][0][other];
+            }
+            if (pi[0][given] > 0) {
+                total += 0.5 * pi[0][given] * Distributions.totalVariation(Distributions.normalise(qSecond), second);
+            }
+            if (pi[1][given] > 0) {
+                total += 0.5 * pi[1][given] * Distributions.totalVariation(Distributions.normalise(qFirst), first);
+            }
+        }
+        return total;
+    }
 }

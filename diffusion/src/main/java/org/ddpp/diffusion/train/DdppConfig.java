@@ -24,6 +24,13 @@ package org.ddpp.diffusion.train;
  *     network still trains on those rows); default 1 (the paper's)
  * @param lrDecaySteps when positive: both learning rates fall linearly to a tenth of their value over this many
  *     steps and stay there (less gradient noise at the end of a run); default 0, constant (the paper's)
+ * @param residual which log-ratio DDPP-LB regresses: the whole masked sequence's ({@link Residual#JOINT}, the
+ *     paper's) or one masked position's against the next state's learned log Z ({@link Residual#POSITION}); default
+ *     position, which reaches the posterior of rewards that couple positions (docs/fidelity.md); the task profiles of
+ *     long sequences (protein, MNIST, sentiment) keep joint
+ * @param logZAnchorWeight weight of a second loss for the log-Z network on the exploration rows alone (samples of
+ *     the pre-trained model, where {@code E[R(x0) | xt] = Z(xt)} exactly): the Poisson loss
+ *     {@code Z_φ(xt) − R(x0)·log Z_φ(xt)}, whose minimiser is that expectation whatever the policy does; default 0
  */
 public record DdppConfig(
         Objective objective,
@@ -37,7 +44,39 @@ public record DdppConfig(
         double singleMaskShare,
         TimeWeighting timeWeighting,
         double multiMaskPolicyWeight,
-        int lrDecaySteps) {
+        int lrDecaySteps,
+        Residual residual,
+        double logZAnchorWeight) {
+
+    /**
+     * The log-ratio DDPP-LB's squared loss regresses at a masked state {@code xt} (docs/fidelity.md, "One-step
+     * residuals").
+     */
+    public enum Residual {
+        /**
+         * The paper's: {@code log q(x0|xt) − log p(x0|xt) − log R(x0) + log Z(xt)} over all masked positions at once.
+         * With a per-position denoiser it can only be zero everywhere when the target factorises over the masked
+         * positions.
+         */
+        JOINT,
+        /**
+         * One masked position {@code j} per row: {@code log q_j(x0_j|xt) − log p_j(x0_j|xt) − log Z(xt ⊕ x0_j) + log Z(xt)},
+         * where {@code xt ⊕ x0_j} reveals that position and {@code log Z} of a clean sequence is {@code log R}. All
+         * of them are zero at once exactly when each position's conditional is the target's marginal and log Z is
+         * the true one, which a per-position denoiser can represent for every reward.
+         */
+        POSITION;
+
+        /** Parses {@code joint} / {@code position}, case-insensitively, with a readable error. */
+        public static Residual parse(String text) {
+            for (Residual r : values()) {
+                if (r.name().equalsIgnoreCase(text)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("unknown residual '" + text + "' (known: joint, position)");
+        }
+    }
 
     /** How the squared DDPP residual of a row is weighted by its masking time t (weights average 1 over t ~ U). */
     public enum TimeWeighting {
@@ -84,6 +123,12 @@ public record DdppConfig(
         if (timeWeighting == null) {
             throw new IllegalArgumentException("time weighting must be given");
         }
+        if (!(logZAnchorWeight >= 0) || Double.isInfinite(logZAnchorWeight)) {
+            throw new IllegalArgumentException("log-Z anchor weight must be finite and >= 0, got " + logZAnchorWeight);
+        }
+        if (residual == null) {
+            throw new IllegalArgumentException("residual must be given");
+        }
     }
 
     public static Builder builder() {
@@ -96,7 +141,8 @@ public record DdppConfig(
                 .optLogZLearningRate(logZLearningRate).optWarmupSteps(warmupSteps).optGradClip(gradClip)
                 .optIsSamples(isSamples).optProposal(proposal).optElboWeight(elboWeight)
                 .optSingleMaskShare(singleMaskShare).optTimeWeighting(timeWeighting)
-                .optMultiMaskPolicyWeight(multiMaskPolicyWeight).optLrDecaySteps(lrDecaySteps);
+                .optMultiMaskPolicyWeight(multiMaskPolicyWeight).optLrDecaySteps(lrDecaySteps).optResidual(residual)
+                .optLogZAnchorWeight(logZAnchorWeight);
     }
 
     /** The learning-rate factor at {@code step} (0-based): 1, or on the way down to 0.1 over {@link #lrDecaySteps()}. */
@@ -121,6 +167,18 @@ public record DdppConfig(
         private TimeWeighting timeWeighting = TimeWeighting.UNIFORM;
         private double multiMaskPolicyWeight = 1.0;
         private int lrDecaySteps = 0;
+        private Residual residual = Residual.POSITION;
+        private double logZAnchorWeight = 0.0;
+
+        public Builder optLogZAnchorWeight(double v) {
+            logZAnchorWeight = v;
+            return this;
+        }
+
+        public Builder optResidual(Residual v) {
+            residual = v;
+            return this;
+        }
 
         public Builder optLrDecaySteps(int v) {
             lrDecaySteps = v;
@@ -184,7 +242,7 @@ public record DdppConfig(
 
         public DdppConfig build() {
             return new DdppConfig(objective, policyLearningRate, logZLearningRate, warmupSteps, gradClip, isSamples, proposal,
-                    elboWeight, singleMaskShare, timeWeighting, multiMaskPolicyWeight, lrDecaySteps);
+                    elboWeight, singleMaskShare, timeWeighting, multiMaskPolicyWeight, lrDecaySteps, residual, logZAnchorWeight);
         }
     }
 }

@@ -97,7 +97,9 @@ public final class DdppLearner implements AutoCloseable {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 DdppLosses.Terms terms = DdppLosses.Terms.of(config);
                 value = switch (config.objective()) {
-                    case LB -> DdppLosses.lb(m, policy, reference, logPartition, batch, warmup, terms);
+                    case LB -> config.residual() == DdppConfig.Residual.POSITION
+                            ? DdppLosses.lbPerPosition(m, policy, reference, logPartition, batch, warmup, terms, rng)
+                            : DdppLosses.lb(m, policy, reference, logPartition, batch, warmup, terms);
                     case IS -> DdppLosses.importanceSampled(m, policy, reference, batch, isReward, config.isSamples(), config.proposal(), rng, terms);
                     case KL -> DdppLosses.kl(m, policy, reference, batch, klReward, DdppLosses.KL_SAMPLES, rng, terms);
                 };

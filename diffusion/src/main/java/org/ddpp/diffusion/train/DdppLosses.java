@@ -37,17 +37,19 @@ public final class DdppLosses {
      * What the loss adds to the paper's {@code mean r²}: the weighting of each row's {@code r²} over its time and the
      * weight of the reward-weighted ELBO term on exploration rows ({@link DdppConfig#elboWeight()}).
      */
-    public record Terms(DdppConfig.TimeWeighting timeWeighting, double elboWeight, double multiMaskPolicyWeight) {
+    public record Terms(DdppConfig.TimeWeighting timeWeighting, double elboWeight, double multiMaskPolicyWeight,
+            double logZAnchorWeight) {
         /** The paper's loss: uniform over t, no ELBO term, full policy gradient everywhere. */
-        public static final Terms PAPER = new Terms(DdppConfig.TimeWeighting.UNIFORM, 0.0, 1.0);
+        public static final Terms PAPER = new Terms(DdppConfig.TimeWeighting.UNIFORM, 0.0, 1.0, 0.0);
 
         public Terms(DdppConfig.TimeWeighting timeWeighting, double elboWeight) {
-            this(timeWeighting, elboWeight, 1.0);
+            this(timeWeighting, elboWeight, 1.0, 0.0);
         }
 
         /** The terms of {@code config}. */
         public static Terms of(DdppConfig config) {
-            return new Terms(config.timeWeighting(), config.elboWeight(), config.multiMaskPolicyWeight());
+            return new Terms(config.timeWeighting(), config.elboWeight(), config.multiMaskPolicyWeight(),
+                    config.logZAnchorWeight());
         }
     }
 
@@ -61,7 +63,115 @@ public final class DdppLosses {
         NDArray logQForResidual = scaleMultiMaskGradient(m, logQ, batch, policy.task().maskId(), terms.multiMaskPolicyWeight());
         NDArray logP = referenceLogProb(m, reference, batch);
         NDArray logZ = logPartition.logZ(m, batch.xt(), batch.t(), true); // float32; promoted to float64 below
-        return assemble(m, batch, logQForResidual, logQ, logP, logZ, terms);
+        Value value = assemble(m, batch, logQForResidual, logQ, logP, logZ, terms);
+        return withAnchor(m, value, batch, logZ, terms);
+    }
+
+    /**
+     * DDPP-LB with one-step residuals ({@link DdppConfig.Residual#POSITION}): per row one masked position {@code j},
+     * drawn uniformly, and {@code r = log q_j(x0_j|xt) − log p_j(x0_j|xt) − log Z(xt ⊕ x0_j) + log Z(xt)}, where
+     * {@code xt ⊕ x0_j} is {@code xt} with position {@code j} revealed and the log Z of a clean sequence is its
+     * {@code log R}. Both log Z terms come from the same network and both receive gradients: the chain of states is
+     * anchored at the clean sequences' rewards. A row without a masked position is masked at one position, drawn
+     * uniformly from the maskable ones (otherwise it would carry no residual). {@code terms} apply as in {@link #lb}:
+     * the ELBO term sums every masked position of the (possibly re-masked) row.
+     */
+    public static Value lbPerPosition(NDManager m, Mdm policy, Mdm reference, LogPartition logPartition, MaskedBatch batch,
+            boolean policyFrozen, Terms terms, SplittableRandom rng) {
+        int maskId = policy.task().maskId();
+        int b = batch.size();
+        int[][] xt = new int[b][];
+        int[][] onlyJ = new int[b][];
+        int[][] next = new int[b][];
+        double[] terminal = new double[b];
+        for (int i = 0; i < b; i++) {
+            xt[i] = batch.xt()[i];
+            int[] masked = maskedPositions(xt[i], maskId);
+            if (masked.length == 0) {
+                int[] maskable = maskablePositions(policy.task().maskable(), xt[i].length);
+                xt[i] = xt[i].clone();
+                xt[i][maskable[rng.nextInt(maskable.length)]] = maskId;
+                masked = maskedPositions(xt[i], maskId);
+            }
+            int j = masked[rng.nextInt(masked.length)];
+            onlyJ[i] = new int[xt[i].length]; // MASK at j only: SequenceLogProb then picks position j alone
+            onlyJ[i][j] = maskId;
+            next[i] = xt[i].clone();
+            next[i][j] = batch.x0()[i][j];
+            terminal[i] = masked.length == 1 ? 1.0 : 0.0;
+        }
+        MaskedBatch effective = new MaskedBatch(batch.x0(), xt, batch.t(), batch.logReward(), batch.explore());
+        NDArray policyOut = policy.logProbs(m, xt, true);
+        NDArray logQAll = SequenceLogProb.of(m, policyOut, batch.x0(), xt, maskId);
+        NDArray logQ = SequenceLogProb.of(m, policyOut, batch.x0(), onlyJ, maskId);
+        if (policyFrozen) {
+            logQ = logQ.stopGradient();
+            logQAll = logQAll.stopGradient();
+        }
+        NDArray logQForResidual = scaleMultiMaskGradient(m, logQ, effective, maskId, terms.multiMaskPolicyWeight());
+        NDArray refOut = reference.logProbs(m, xt, false).stopGradient();
+        NDArray logP = SequenceLogProb.of(m, refOut, batch.x0(), onlyJ, maskId).stopGradient();
+        int[][] both = new int[2 * b][];
+        double[] times = new double[2 * b];
+        for (int i = 0; i < b; i++) {
+            both[i] = xt[i];
+            both[b + i] = next[i];
+            times[i] = batch.t()[i];
+            times[b + i] = batch.t()[i];
+        }
+        NDArray logZBoth = logPartition.logZ(m, both, times, true); // float32 (2B)
+        NDArray logZ = logZBoth.get("0:" + b);
+        NDArray isTerminal = Tensors.doubles(m, terminal);
+        NDArray notTerminal = Tensors.doubles(m, java.util.Arrays.stream(terminal).map(v -> 1.0 - v).toArray());
+        NDArray logR = Tensors.doubles(m, batch.logReward());
+        // float32 × float64 (B) promotes to float64 and keeps the graph
+        NDArray logZNext = logZBoth.get(b + ":" + (2 * b)).mul(notTerminal).add(logR.mul(isTerminal));
+        NDArray residual = logQForResidual.sub(logP).sub(logZNext).add(logZ);
+        NDArray loss = loss(m, effective, residual.square(), logQAll, terms);
+        return withAnchor(m, new Value(loss, residual, logQ, logP, logZ), effective, logZ, terms);
+    }
+
+    /**
+     * {@code value} with the log-Z anchor added ({@link DdppConfig#logZAnchorWeight()}): on the exploration rows, the
+     * Poisson loss {@code e^{s} − R̃·s} with {@code s = log Z_φ(xt) − c}, {@code R̃ = e^{log R − c}} and {@code c} the
+     * rows' largest log reward (for range), averaged; its minimiser is {@code log E[R(x0) | xt]}.
+     */
+    private static Value withAnchor(NDManager m, Value value, MaskedBatch batch, NDArray logZ, Terms terms) {
+        if (terms.logZAnchorWeight() == 0) {
+            return value;
+        }
+        double c = Double.NEGATIVE_INFINITY;
+        int n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.explore()[i]) {
+                c = Math.max(c, batch.logReward()[i]);
+                n++;
+            }
+        }
+        if (n == 0) {
+            return value;
+        }
+        double[] weight = new double[batch.size()];
+        double[] reward = new double[batch.size()];
+        double[] shift = new double[batch.size()];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = batch.explore()[i] ? terms.logZAnchorWeight() / n : 0.0;
+            reward[i] = batch.explore()[i] ? Math.exp(batch.logReward()[i] - c) : 0.0;
+            shift[i] = c;
+        }
+        NDArray s = logZ.sub(Tensors.doubles(m, shift)); // float64 (B)
+        NDArray perRow = s.exp().sub(s.mul(Tensors.doubles(m, reward)));
+        NDArray loss = value.loss().add(perRow.mul(Tensors.doubles(m, weight)).sum());
+        return new Value(loss, value.residual(), value.logQ(), value.logP(), value.logZ());
+    }
+
+    private static int[] maskedPositions(int[] xt, int maskId) {
+        return java.util.stream.IntStream.range(0, xt.length).filter(i -> xt[i] == maskId).toArray();
+    }
+
+    private static int[] maskablePositions(boolean[] maskable, int length) {
+        int[] some = java.util.stream.IntStream.range(0, maskable.length).filter(i -> maskable[i]).toArray();
+        return some.length > 0 ? some : java.util.stream.IntStream.range(0, length).toArray();
     }
 
     /**

@@ -146,9 +146,9 @@ public final class OfflineSettings {
     public static final List<Setting<?>> BENCH_METHODS_COMMAND = concat(List.of(METHODS_TASK, METHODS_SAMPLES, BEST_OF,
             SVDD_CANDIDATES, SVDD_ALPHA, HAMMING_SUBSAMPLE, PRETRAIN_SEED, SAMPLE_SEED, PRETRAIN_STEPS, WITH_IS,
             REPORT_DIR, REWARD), FineTuneSettings.ALL, MODEL);
-    public static final List<Setting<?>> BENCH_TASK_COMMAND = List.of(RoleSettings.DEVICE, TASK_SAMPLES, BEST_OF, SVDD_CANDIDATES, SVDD_ALPHA,
+    public static final List<Setting<?>> BENCH_TASK_COMMAND = concat(List.of(RoleSettings.DEVICE, TASK_SAMPLES, BEST_OF, SVDD_CANDIDATES, SVDD_ALPHA,
             TASK_STEPS, TASK_LR, PRETRAIN_STEPS, TASK_SEED, TASK_FINETUNE_SEED, SAMPLE_SEED, WITH_IS, HAMMING_SUBSAMPLE,
-            REPORT_DIR, CACHE_DIR);
+            REPORT_DIR, CACHE_DIR), org.ddpp.trainer.learner.LossSettings.ALL);
     public static final List<Setting<?>> BENCH_PIPELINE_COMMAND = List.of(RoleSettings.DEVICE, SECONDS, OFFLINE_STEPS, CACHE_DIR,
             org.ddpp.trainer.online.TrainerSettings.FRESH_PER_STEP, org.ddpp.producers.SamplerSettings.MAX_OUTSTANDING,
             org.ddpp.producers.SamplerSettings.TARGET_LATENCY, org.ddpp.ops.demo.DemoOptions.TASK);

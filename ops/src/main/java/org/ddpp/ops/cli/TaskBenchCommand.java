@@ -13,7 +13,6 @@ import org.ddpp.ops.tasks.TaskProfiles;
 import org.ddpp.runtime.config.Settings;
 import org.ddpp.trainer.offline.FineTuneConfig;
 import org.ddpp.trainer.offline.FineTuneSettings;
-import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.PretrainConfig;
 import org.ddpp.trainer.tasks.TaskBenchmark;
 import org.ddpp.trainer.tasks.TaskProfile;
@@ -62,6 +61,8 @@ public abstract class TaskBenchCommand extends RoleCommand {
             if (lr != null) {
                 ft.optDdpp(ft.build().ddpp().toBuilder().optPolicyLearningRate(lr).build());
             }
+            // the loss options given on the command line (docs/fidelity.md); the others stay the profile's
+            ft.optDdpp(org.ddpp.trainer.learner.LossSettings.applyGiven(chosen, ft.build().ddpp().toBuilder()).build());
             FineTuneConfig finetune = ft.build();
             long preStart = System.nanoTime();
             Path checkpoint = new PretrainedCache(cache).ensure(profile.task(), pre);

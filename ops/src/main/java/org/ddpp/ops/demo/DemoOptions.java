@@ -56,12 +56,11 @@ public final class DemoOptions {
             .doc("Pre-training steps when the model is not cached (default: the task's; grid 3000, ddpp bench grid --quick 1500).").build();
 
     /** The settings {@code ddpp demo} offers as options (besides the connection and reward options and --external-scorer). */
-    public static final List<Setting<?>> OPTIONS = List.of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
+    public static final List<Setting<?>> OPTIONS = java.util.stream.Stream.concat(List.<Setting<?>>of(EVALUATION_SAMPLES, FOLLOWING_SAMPLERS, PINNED_SAMPLERS,
             PUBLISH_EVERY, FRESH_PER_STEP, MAX_OUTSTANDING, TARGET_LATENCY, MINUTES, TASK, DASHBOARD_PORT, NO_DASHBOARD, ALLOW_STEERING, RUN, WORK_DIR, NO_START_EXTERNAL,
-            CACHE_DIR, PRETRAIN_STEPS, org.ddpp.runtime.config.RoleSettings.DEVICE,
-            // the loss options for rewards that couple positions (docs/fidelity.md), as ddpp trainer takes them
-            org.ddpp.trainer.learner.LossSettings.ELBO_WEIGHT, org.ddpp.trainer.learner.LossSettings.SINGLE_MASK_SHARE,
-            org.ddpp.trainer.learner.LossSettings.TIME_WEIGHTING, org.ddpp.trainer.learner.LossSettings.MULTI_MASK_POLICY_WEIGHT);
+            CACHE_DIR, PRETRAIN_STEPS, org.ddpp.runtime.config.RoleSettings.DEVICE).stream(),
+            // the loss options for rewards that couple positions (docs/fidelity.md)
+            org.ddpp.trainer.learner.LossSettings.ALL.stream()).toList();
 
     public static final SettingGroup GROUP = new SettingGroup("demo",
             "`ddpp demo`: the whole online loop in one process. Library-only settings of `DemoSettings` besides: "

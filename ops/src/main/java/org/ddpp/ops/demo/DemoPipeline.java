@@ -321,7 +321,9 @@ public final class DemoPipeline implements AutoCloseable {
         OnlineTrainerConfig config = OnlineTrainerConfig.builder()
                 .setRun(settings.run()).setConnection(connection)
                 .setPretrained(pretrained).setStateDir(settings.workDir().resolve("trainer"))
-                .optDdpp(org.ddpp.trainer.learner.LossSettings.apply(settings.settings(), profile.fineTune().build().ddpp().toBuilder()).build())
+                // the profile's loss settings, with those given to the demo; online there is no end to decay the rates towards
+                .optDdpp(org.ddpp.trainer.learner.LossSettings.applyGiven(settings.settings(), profile.fineTune().build().ddpp().toBuilder())
+                        .optLrDecaySteps(0).build())
                 .opt(TrainerSettings.PUBLISH_EVERY, settings.get(DemoOptions.PUBLISH_EVERY)).opt(TrainerSettings.CHECKPOINT_EVERY, settings.get(DemoOptions.CHECKPOINT_EVERY))
                 .opt(TrainerSettings.FRESH_PER_STEP, settings.get(DemoOptions.FRESH_PER_STEP))
                 .opt(TrainerSettings.METRICS_INTERVAL, settings.get(DemoOptions.METRICS_INTERVAL))

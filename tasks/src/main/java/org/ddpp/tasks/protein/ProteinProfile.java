@@ -13,6 +13,7 @@ import org.ddpp.tasks.ValidatedReward;
 import org.ddpp.diffusion.task.Task;
 import org.ddpp.scorers.reward.ExactRewards;
 import org.ddpp.scorers.reward.RewardComposition;
+import org.ddpp.diffusion.train.DdppConfig;
 import org.ddpp.trainer.offline.FineTuneConfig;
 import org.ddpp.trainer.offline.FineTuneSettings;
 import org.ddpp.trainer.offline.PretrainConfig;
@@ -60,10 +61,16 @@ public final class ProteinProfile implements TaskProfile {
         return new PretrainConfig(NetworkShape.of(128, 3, 4), 3000, 64, 1e-3, 1.0, 7L);
     }
 
-    /** 1 500 DDPP-LB steps of batch 64, 64 sampler steps (one residue per step). */
+    /**
+     * 1 500 DDPP-LB steps of batch 64 at the paper's policy lr 3e-4, 64 sampler steps (one residue per step), with the
+     * paper's joint residual: the one-step residual that fits rewards coupling positions carries one position's signal
+     * per row, too little for 64 positions in this budget (docs/fidelity.md, "Long sequences").
+     */
     @Override
     public FineTuneConfig.Builder fineTune() {
-        return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, 64);
+        return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, 64)
+                .opt(FineTuneSettings.BATCH_SIZE, 64)
+                .optDdpp(DdppConfig.builder().optResidual(DdppConfig.Residual.JOINT).build());
     }
 
     @Override

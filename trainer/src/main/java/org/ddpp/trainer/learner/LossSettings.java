@@ -6,8 +6,8 @@ import org.ddpp.runtime.config.Settings;
 
 /**
  * The DDPP loss options for rewards that couple positions (docs/fidelity.md), defined once for the offline loop
- * ({@code FineTuneSettings}) and the online trainer ({@code TrainerSettings}); all off by default, so the paper's
- * objective is unchanged unless they are given.
+ * ({@code FineTuneSettings}) and the online trainer ({@code TrainerSettings}). The terms are off by default; the
+ * residual is the one-step one by default ({@link #RESIDUAL}).
  */
 public final class LossSettings {
 
@@ -25,12 +25,51 @@ public final class LossSettings {
     public static final Setting<Double> MULTI_MASK_POLICY_WEIGHT = Setting.decimal("multi-mask-policy-weight").defaultValue("1")
             .nonNegative().doc("Scale of the policy's gradient from the squared residual of rows with two or more masked "
                     + "positions; the log-Z network still trains on them.").build();
+    public static final Setting<String> RESIDUAL = Setting.text("residual").defaultValue("position")
+            .check("joint or position", v -> v.equals("joint") || v.equals("position"))
+            .doc("The log-ratio DDPP-LB regresses: position (one masked position against the learned log Z of the "
+                    + "state with it revealed; reaches the posterior of rewards that couple positions) or joint (the "
+                    + "paper: all masked positions against log R; the task profiles of long sequences use it).").build();
 
-    /** {@code builder} with the four options of {@code values} (their defaults where absent). */
+    public static final Setting<Double> LOG_Z_ANCHOR = Setting.decimal("log-z-anchor").defaultValue("0").nonNegative()
+            .doc("Weight of a Poisson loss that fits the log-Z network to E[R | xt] on the exploration rows alone; "
+                    + "0 = log Z learns from the DDPP residual only (the paper).").build();
+
+    /** The loss options, in the order the commands list them. */
+    public static final java.util.List<Setting<?>> ALL = java.util.List.of(ELBO_WEIGHT, SINGLE_MASK_SHARE, TIME_WEIGHTING,
+            MULTI_MASK_POLICY_WEIGHT, RESIDUAL, LOG_Z_ANCHOR);
+
+    /**
+     * {@code builder} with only the options of {@link #ALL} that {@code values} sets; the others keep the builder's
+     * values (a task profile's, for {@code ddpp bench <task>}).
+     */
+    public static DdppConfig.Builder applyGiven(Settings values, DdppConfig.Builder builder) {
+        DdppConfig current = builder.build();
+        Settings merged = Settings.empty().with(ELBO_WEIGHT, current.elboWeight())
+                .with(SINGLE_MASK_SHARE, current.singleMaskShare())
+                .with(TIME_WEIGHTING, current.timeWeighting().name().toLowerCase(java.util.Locale.ROOT))
+                .with(MULTI_MASK_POLICY_WEIGHT, current.multiMaskPolicyWeight())
+                .with(RESIDUAL, current.residual().name().toLowerCase(java.util.Locale.ROOT))
+                .with(LOG_Z_ANCHOR, current.logZAnchorWeight());
+        for (Setting<?> setting : ALL) {
+            if (values.isSet(setting)) {
+                merged = copy(values, setting, merged);
+            }
+        }
+        return apply(merged, builder);
+    }
+
+    private static <T> Settings copy(Settings from, Setting<T> setting, Settings into) {
+        return into.with(setting, from.get(setting));
+    }
+
+    /** {@code builder} with the options of {@link #ALL} from {@code values} (their defaults where absent). */
     public static DdppConfig.Builder apply(Settings values, DdppConfig.Builder builder) {
         return builder.optElboWeight(values.get(ELBO_WEIGHT))
                 .optSingleMaskShare(values.get(SINGLE_MASK_SHARE))
                 .optTimeWeighting(DdppConfig.TimeWeighting.parse(values.get(TIME_WEIGHTING)))
-                .optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT));
+                .optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT))
+                .optResidual(DdppConfig.Residual.parse(values.get(RESIDUAL)))
+                .optLogZAnchorWeight(values.get(LOG_Z_ANCHOR));
     }
 }

@@ -20,9 +20,10 @@ public final class FineTuneSettings {
 
     private FineTuneSettings() {}
 
-    public static final Setting<Integer> STEPS = Setting.integer("steps").defaultValue("2000").nonNegative()
+    public static final Setting<Integer> STEPS = Setting.integer("steps").defaultValue("4000").nonNegative()
             .doc("Fine-tuning steps; ddpp bench grid --quick makes the default 1200.").build();
-    public static final Setting<Integer> BATCH_SIZE = TrainerSettings.BATCH_SIZE;
+    public static final Setting<Integer> BATCH_SIZE = Setting.integer("batch-size").defaultValue("128").positive()
+            .doc("Samples per DDPP step (the online trainer's default is 64).").build();
     public static final Setting<Integer> BUFFER = Setting.integer("buffer").defaultValue("10000").positive()
             .doc("Replay buffer capacity.").build();
     public static final Setting<Integer> REFILL_EVERY = Setting.integer("refill-every").defaultValue("50").positive()
@@ -36,8 +37,10 @@ public final class FineTuneSettings {
             .doc("Exploration source: pretrained (samples of the pre-trained model) or prior (prior data).").build();
     public static final Setting<Integer> SAMPLER_STEPS = Setting.integer("sampler-steps").defaultValue("64").positive()
             .doc("Steps of the ancestral sampler used for refills.").build();
-    public static final Setting<Double> LOG_REWARD_FLOOR = Setting.decimal("log-reward-floor").defaultValue("-20")
-            .doc("Floor on log R; R = 0 becomes this.").build();
+    public static final Setting<Double> LOG_REWARD_FLOOR = Setting.decimal("log-reward-floor").defaultValue("-10")
+            .doc("Floor on log R; R = 0 becomes this. The floored target puts about P(R = 0)·e^floor / E[R] of its mass "
+                    + "where R = 0 (logged after the first refill; lower the floor for rarer rewards). The online "
+                    + "reward joiner's default is -20.").build();
     public static final Setting<Double> LOG_REWARD_FLOOR_START = Setting.decimal("log-reward-floor-start")
             .doc("Anneal the floor: training batches start floored at this value, lowered linearly to --log-reward-floor "
                     + "over the first half of the steps (default: no annealing).").build();
@@ -47,7 +50,8 @@ public final class FineTuneSettings {
     public static final Setting<String> OBJECTIVE = Setting.text("objective").defaultValue("lb")
             .doc("DDPP objective: lb (learned log Z), is (importance-sampled log Z) or kl (reverse KL per masked state, "
                     + "for a differentiable reward: coupling, center).").build();
-    public static final Setting<Double> LR = TrainerSettings.LR;
+    public static final Setting<Double> LR = Setting.decimal("lr").defaultValue("2e-3").positive()
+            .doc("Policy learning rate (the online trainer's default is 3e-4, the paper's).").build();
     public static final Setting<Double> LOGZ_LR = TrainerSettings.LOGZ_LR;
     public static final Setting<Integer> WARMUP = TrainerSettings.WARMUP;
     public static final Setting<Double> GRAD_CLIP = Setting.decimal("grad-clip").defaultValue("1.0").positive()
@@ -61,8 +65,12 @@ public final class FineTuneSettings {
     public static final Setting<Double> SINGLE_MASK_SHARE = LossSettings.SINGLE_MASK_SHARE;
     public static final Setting<String> TIME_WEIGHTING = LossSettings.TIME_WEIGHTING;
     public static final Setting<Double> MULTI_MASK_POLICY_WEIGHT = LossSettings.MULTI_MASK_POLICY_WEIGHT;
-    public static final Setting<Boolean> LR_DECAY = Setting.flag("lr-decay")
-            .doc("Lower both learning rates linearly to a tenth over the fine-tune's steps (default: constant, the paper's).").build();
+    public static final Setting<String> RESIDUAL = LossSettings.RESIDUAL;
+    public static final Setting<Double> LOG_Z_ANCHOR = LossSettings.LOG_Z_ANCHOR;
+    public static final Setting<String> LR_SCHEDULE = Setting.text("lr-schedule").defaultValue("decay")
+            .check("decay or constant", v -> v.equals("decay") || v.equals("constant"))
+            .doc("Learning rates over the fine-tune: decay (both fall linearly to a tenth over the steps; less gradient "
+                    + "noise at the end) or constant (the paper's).").build();
 
     /** The settings {@link FineTuneConfig} holds. */
     public static final List<Setting<?>> CONFIG = List.of(STEPS, BATCH_SIZE, BUFFER, REFILL_EVERY, REFILL_SIZE,
@@ -70,7 +78,7 @@ public final class FineTuneSettings {
 
     /** The settings that make the {@link DdppConfig}. */
     public static final List<Setting<?>> DDPP = List.of(OBJECTIVE, LR, LOGZ_LR, WARMUP, GRAD_CLIP, IS_SAMPLES, PROPOSAL,
-            ELBO_WEIGHT, SINGLE_MASK_SHARE, TIME_WEIGHTING, MULTI_MASK_POLICY_WEIGHT, LR_DECAY);
+            ELBO_WEIGHT, SINGLE_MASK_SHARE, TIME_WEIGHTING, MULTI_MASK_POLICY_WEIGHT, RESIDUAL, LOG_Z_ANCHOR, LR_SCHEDULE);
 
     /** Every fine-tune setting, as the offline commands offer them. */
     public static final List<Setting<?>> ALL = java.util.stream.Stream.concat(CONFIG.stream(), DDPP.stream()).toList();
@@ -95,7 +103,7 @@ public final class FineTuneSettings {
                 .optGradClip(values.get(GRAD_CLIP))
                 .optIsSamples(values.get(IS_SAMPLES))
                 .optProposal(prop))
-                .optLrDecaySteps(values.get(LR_DECAY) ? values.get(STEPS) : 0)
+                .optLrDecaySteps(values.get(LR_SCHEDULE).equals("decay") ? values.get(STEPS) : 0)
                 .build();
         return FineTuneConfig.builder().optDdpp(ddpp).opt(values);
     }

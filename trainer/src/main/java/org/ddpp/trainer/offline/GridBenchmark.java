@@ -86,6 +86,7 @@ public final class GridBenchmark {
                     figures.put("kl_target_to_policy", Distributions.kl(target, q));
                     figures.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
                     figures.put("tv_full_mask_marginals", GridEvaluation.tvFullMaskMarginals(loop.learner().policy(), target));
+                    figures.put("tv_one_mask_conditionals", GridEvaluation.tvOneMaskConditionals(loop.learner().policy(), target));
                     if (finetune.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
                         figures.put("log_z_full_mask_learned", summary.logZAtFullMask());
                     }
@@ -150,6 +151,7 @@ public final class GridBenchmark {
                 out.put("kl_target_to_policy", Distributions.kl(target, q));
                 out.put("mass_where_reward_zero", eval.massWhereRewardZero(q));
                 out.put("tv_full_mask_marginals", GridEvaluation.tvFullMaskMarginals(loop.learner().policy(), target));
+                out.put("tv_one_mask_conditionals", GridEvaluation.tvOneMaskConditionals(loop.learner().policy(), target));
                 out.put("mass_where_reward_zero_pretrained", eval.massWhereRewardZero(pPre));
                 if (finetune.ddpp().objective() == org.ddpp.diffusion.train.Objective.LB) {
                     out.put("log_z_full_mask_learned", summary.logZAtFullMask());

@@ -118,7 +118,38 @@ public final class OfflineDdppLoop implements AutoCloseable {
         if (onPolicy > 0) {
             score(sampler.sample(learner.policy(), onPolicy, rng), ScoredSequence.POLICY, fresh);
         }
+        if (buffer.size() == 0) {
+            reportFloorMass(fresh);
+        }
         buffer.addAll(fresh);
+    }
+
+    /**
+     * From the first refill's exploration samples (distributed as the pre-trained model): the share of the floored
+     * target's mass that sits where R = 0, {@code P(R = 0)·e^floor / E[R_floored]}; a warning when it exceeds 1 %.
+     */
+    private void reportFloorMass(List<ScoredSequence> fresh) {
+        double floor = config.logRewardFloor();
+        int n = 0;
+        int atFloor = 0;
+        double sum = 0;
+        for (ScoredSequence s : fresh) {
+            if (!ScoredSequence.POLICY.equals(s.source())) {
+                n++;
+                atFloor += s.logReward() <= floor ? 1 : 0;
+                sum += Math.exp(s.logReward());
+            }
+        }
+        if (n == 0 || sum == 0) {
+            return;
+        }
+        double share = (atFloor / (double) n) * Math.exp(floor) / (sum / n);
+        if (share > 0.01) {
+            LOG.warn("log-reward floor {}: the floored target puts about {} of its mass where R = 0 ({} of {} exploration "
+                    + "samples at the floor); a lower --log-reward-floor keeps it off", floor, fmt(share), atFloor, n);
+        } else {
+            LOG.info("log-reward floor {}: about {} of the floored target's mass sits where R = 0", floor, String.format("%.1e", share));
+        }
     }
 
     private void score(int[][] xs, String source, List<ScoredSequence> into) {

@@ -66,11 +66,11 @@ public final class TrainerSettings {
             .doc("Published weight files kept on disk.").build();
 
     /** The settings {@code ddpp trainer} offers as options. */
-    public static final List<Setting<?>> OPTIONS = List.of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
+    public static final List<Setting<?>> OPTIONS = java.util.stream.Stream.concat(List.<Setting<?>>of(RoleSettings.RUN, RoleSettings.PRETRAINED, RoleSettings.DEVICE, STATE_DIR, BATCH_SIZE, BUFFER, EXPLORATION_SHARE, PUBLISH_EVERY,
             CHECKPOINT_EVERY, MAX_STEPS, FRESH_PER_STEP, INITIAL_FILL, LR, LOGZ_LR, WARMUP, HTTP_HOST, HTTP_PORT, SEED,
-            STEER_LOGZ_STEPS, QUALITY_INTERVAL, QUALITY_SAMPLES, QUALITY_PINNED,
-            org.ddpp.trainer.learner.LossSettings.ELBO_WEIGHT, org.ddpp.trainer.learner.LossSettings.SINGLE_MASK_SHARE,
-            org.ddpp.trainer.learner.LossSettings.TIME_WEIGHTING, org.ddpp.trainer.learner.LossSettings.MULTI_MASK_POLICY_WEIGHT);
+            STEER_LOGZ_STEPS, QUALITY_INTERVAL, QUALITY_SAMPLES, QUALITY_PINNED).stream(),
+            // the loss options for rewards that couple positions (docs/fidelity.md)
+            org.ddpp.trainer.learner.LossSettings.ALL.stream()).toList();
 
     public static final SettingGroup GROUP = new SettingGroup("trainer",
             "`ddpp trainer`: the online DDPP-LB trainer, `ddpp.rewards` → `ddpp.policy`. Library-only settings of "

@@ -22,7 +22,8 @@ class GridQuickFineTuneTest {
     void ddppLbSteersTheGridModelToThePosterior() {
         GridTask task = new GridTask();
         HalfPlaneReward raw = new HalfPlaneReward();
-        FineTuneConfig config = FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1200).build();
+        // what ddpp bench grid --quick runs: the offline defaults over 1 200 steps
+        FineTuneConfig config = FineTuneSettings.config(org.ddpp.runtime.config.Settings.empty().with(FineTuneSettings.STEPS, 1200)).build();
         GridEvaluation eval = new GridEvaluation(task, new LogRewardFloor(raw, config.logRewardFloor()), raw);
         try (NDManager root = NDManager.newBaseManager()) {
             Pretraining.Result pre = Pretraining.run(task, PretrainConfig.defaults().withSteps(1500), root);
