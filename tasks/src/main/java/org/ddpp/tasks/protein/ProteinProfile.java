@@ -69,7 +69,7 @@ public final class ProteinProfile implements TaskProfile {
     @Override
     public FineTuneConfig.Builder fineTune() {
         return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, 64)
-                .opt(FineTuneSettings.BATCH_SIZE, 64)
+                .opt(FineTuneSettings.BATCH_SIZE, 64).opt(FineTuneSettings.LOG_REWARD_FLOOR, -20.0)
                 .optDdpp(DdppConfig.builder().optResidual(DdppConfig.Residual.JOINT).build());
     }
 

@@ -64,7 +64,7 @@ public final class SentimentProfile implements TaskProfile {
     @Override
     public FineTuneConfig.Builder fineTune() {
         return FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 1500).opt(FineTuneSettings.SAMPLER_STEPS, TextTask.LENGTH)
-                .opt(FineTuneSettings.BATCH_SIZE, 64)
+                .opt(FineTuneSettings.BATCH_SIZE, 64).opt(FineTuneSettings.LOG_REWARD_FLOOR, -20.0)
                 // the paper's residual, as measured; the one-step residual is for short sequences (docs/fidelity.md)
                 .optDdpp(DdppConfig.builder().optPolicyLearningRate(5e-4).optResidual(DdppConfig.Residual.JOINT).build());
     }
