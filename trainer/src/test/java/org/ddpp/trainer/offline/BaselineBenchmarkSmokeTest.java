@@ -16,7 +16,8 @@ class BaselineBenchmarkSmokeTest {
     @SuppressWarnings("unchecked")
     void comparesAllMethodsAndWritesTheReport(@TempDir Path dir) throws Exception {
         int k = 300;
-        FineTuneConfig ft = FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 40).opt(FineTuneSettings.REFILL_EVERY, 20).opt(FineTuneSettings.REFILL_SIZE, 64).build();
+        FineTuneConfig ft = FineTuneConfig.builder().opt(FineTuneSettings.STEPS, 40).opt(FineTuneSettings.REFILL_EVERY, 20).opt(FineTuneSettings.REFILL_SIZE, 64)
+                .opt(FineTuneSettings.BATCH_SIZE, 64).build();
         BaselineBenchmark.Settings settings = new BaselineBenchmark.Settings(
                 PretrainConfig.defaults().withSteps(400), ft, k, 4, 4, 0.0, 100, 13L, dir,
                 java.util.List.of(org.ddpp.diffusion.train.Objective.IS), "half-plane");
