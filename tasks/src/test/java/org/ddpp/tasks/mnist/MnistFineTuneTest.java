@@ -89,7 +89,9 @@ class MnistFineTuneTest {
             RewardFunction reward = profile.reward();
             FineTuneConfig ft = profile.fineTune().opt(FineTuneSettings.STEPS, FINETUNE_STEPS).opt(FineTuneSettings.BATCH_SIZE, 16).opt(FineTuneSettings.REFILL_EVERY, 20)
                     .opt(FineTuneSettings.REFILL_SIZE, 32).opt(FineTuneSettings.SAMPLER_STEPS, 16).optDdpp(org.ddpp.diffusion.train.DdppConfig.builder()
-                            .optWarmupSteps(50).optPolicyLearningRate(1e-3).build()).build();
+                            .optWarmupSteps(50).optPolicyLearningRate(1e-3)
+                            // the profile's residual: the one-step one barely moves 196 pixels in this budget (docs/fidelity.md)
+                            .optResidual(org.ddpp.diffusion.train.DdppConfig.Residual.JOINT).build()).build();
             double before = meanLogR(reference, reward, ft.logRewardFloor());
             try (OfflineDdppLoop loop = new OfflineDdppLoop(reference, reward, ft, root)) {
                 loop.run(null);

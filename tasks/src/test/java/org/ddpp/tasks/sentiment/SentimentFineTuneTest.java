@@ -40,7 +40,9 @@ class SentimentFineTuneTest {
         RewardFunction logP = new ValidatedReward(task, new SentimentReward(task, SentimentClassifier::shared, 1.0));
         PretrainConfig pre = new PretrainConfig(NetworkShape.of(64, 2, 4), 400, 64, 2e-3, 1.0, 7L);
         FineTuneConfig config = FineTuneConfig.builder()
-                .optDdpp(DdppConfig.builder().optPolicyLearningRate(1e-3).optWarmupSteps(50).build())
+                .optDdpp(DdppConfig.builder().optPolicyLearningRate(1e-3).optWarmupSteps(50)
+                        .optResidual(DdppConfig.Residual.JOINT).build()) // as the sentiment profile (docs/fidelity.md)
+                .opt(FineTuneSettings.LOG_REWARD_FLOOR, -20.0)
                 .opt(FineTuneSettings.STEPS, 400).opt(FineTuneSettings.BATCH_SIZE, 32).opt(FineTuneSettings.REFILL_EVERY, 25).opt(FineTuneSettings.REFILL_SIZE, 128).opt(FineTuneSettings.SAMPLER_STEPS, 12).opt(FineTuneSettings.SEED, 11L).build();
         AncestralSampler sampler = new AncestralSampler(12, true, true, new MaskSchedule());
         try (NDManager root = NDManager.newBaseManager()) {

@@ -499,22 +499,26 @@ public final class OnlineTrainer implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        // both producers may wait for a broker that is gone (a final metrics record, unacknowledged announcements):
-        // close them side by side, so a stop stays well inside the role's shutdown bound
-        Thread metrics = new Thread(exporter::close, "ddpp-trainer-close-metrics");
-        metrics.setDaemon(true);
-        metrics.start();
-        Thread follower = new Thread(steering::close, "ddpp-trainer-close-reward-config");
-        follower.setDaemon(true);
-        follower.start();
-        reader.close();
+        // every Kafka client may wait for a broker that is gone (a final metrics record, unacknowledged announcements,
+        // the reader's last commit): close them side by side under one deadline, so a stop takes the longest of
+        // them, not their sum, and stays well inside the role's shutdown bound
+        List<Thread> closing = List.of(closer("metrics", exporter::close), closer("reward-config", steering::close),
+                closer("reader", reader::close), closer("producer", () -> producer.close(java.time.Duration.ofSeconds(5))));
         server.close();
-        producer.close(java.time.Duration.ofSeconds(5));
-        org.ddpp.runtime.Shutdown.await(metrics, java.time.Duration.ofSeconds(10));
-        org.ddpp.runtime.Shutdown.await(follower, java.time.Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(12).toNanos();
+        for (Thread t : closing) {
+            org.ddpp.runtime.Shutdown.await(t, java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
         meters.close();
         learner.close();
         root.close();
+    }
+
+    private static Thread closer(String what, Runnable close) {
+        Thread t = new Thread(close, "ddpp-trainer-close-" + what);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static void sleep(long millis) {
