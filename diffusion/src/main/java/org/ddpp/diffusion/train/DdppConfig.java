@@ -69,12 +69,7 @@ public record DdppConfig(
 
         /** Parses {@code joint} / {@code position}, case-insensitively, with a readable error. */
         public static Residual parse(String text) {
-            for (Residual r : values()) {
-                if (r.name().equalsIgnoreCase(text)) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("unknown residual '" + text + "' (known: joint, position)");
+            return EnumNames.parse(Residual.class, text, "residual");
         }
     }
 
@@ -87,12 +82,7 @@ public record DdppConfig(
 
         /** Parses {@code uniform} / {@code decreasing}, case-insensitively, with a readable error. */
         public static TimeWeighting parse(String text) {
-            for (TimeWeighting w : values()) {
-                if (w.name().equalsIgnoreCase(text)) {
-                    return w;
-                }
-            }
-            throw new IllegalArgumentException("unknown time weighting '" + text + "' (known: uniform, decreasing)");
+            return EnumNames.parse(TimeWeighting.class, text, "time weighting");
         }
 
         /** The weight of a row masked at time {@code t}. */

@@ -15,11 +15,6 @@ public enum Objective {
 
     /** Parses {@code lb} / {@code is} / {@code kl}, case-insensitively, with a readable error. */
     public static Objective parse(String text) {
-        for (Objective o : values()) {
-            if (o.name().equalsIgnoreCase(text)) {
-                return o;
-            }
-        }
-        throw new IllegalArgumentException("unknown objective '" + text + "' (known: lb, is, kl)");
+        return EnumNames.parse(Objective.class, text, "objective");
     }
 }
