@@ -39,7 +39,8 @@ public final class DemoCommand extends RoleCommand {
 
     @Override
     public Integer call() throws Exception {
-        org.ddpp.runtime.config.Settings chosen = chosen();
+        // loss options not given stay unset, so the task profile's (the joint residual of long sequences) stand
+        org.ddpp.runtime.config.Settings chosen = chosenLeavingUnset(org.ddpp.trainer.learner.LossSettings.ALL);
         String task = chosen.get(DemoOptions.TASK);
         double minutes = chosen.get(DemoOptions.MINUTES);
         String run = chosen.get(DemoOptions.RUN);

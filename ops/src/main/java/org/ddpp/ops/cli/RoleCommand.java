@@ -36,6 +36,11 @@ public abstract class RoleCommand implements Callable<Integer>, SettingOptions.S
         return SettingOptions.parsed(spec, settings);
     }
 
+    /** {@link #chosen()} with the settings of {@code onlyIfGiven} left unset where the command line did not give them. */
+    protected final Settings chosenLeavingUnset(List<Setting<?>> onlyIfGiven) {
+        return SettingOptions.parsed(spec, settings, onlyIfGiven);
+    }
+
     /**
      * The shared connection options as parsed (resolved once); for commands whose list includes
      * {@link ConnectionOptions#ALL} ({@link #withConnection}).

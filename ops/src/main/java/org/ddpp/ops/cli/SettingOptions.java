@@ -78,6 +78,21 @@ public final class SettingOptions implements CommandLine.IModelTransformer {
         return values;
     }
 
+    /**
+     * As {@link #parsed(CommandSpec, List)}, but the settings of {@code onlyIfGiven} that the command line did not
+     * give stay unset ({@link Settings#isSet} false) instead of carrying their defaults: for options whose absence
+     * must leave another source's value standing (a task profile's loss settings).
+     */
+    public static Settings parsed(CommandSpec spec, List<Setting<?>> settings, List<Setting<?>> onlyIfGiven) {
+        Settings values = parsed(spec, settings);
+        for (Setting<?> setting : onlyIfGiven) {
+            if (!spec.commandLine().getParseResult().hasMatchedOption(setting.flag())) {
+                values = values.with(setting, null);
+            }
+        }
+        return values;
+    }
+
     private static <T> Settings put(Settings values, Setting<T> setting, Object value) {
         return value == null ? values : values.with(setting, setting.type().javaType().cast(value));
     }

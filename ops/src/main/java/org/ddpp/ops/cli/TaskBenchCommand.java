@@ -34,7 +34,8 @@ public abstract class TaskBenchCommand extends RoleCommand {
 
     @Override
     public Integer call() throws Exception {
-        Settings chosen = chosen();
+        // loss options not given stay unset, so the profile's stand (LossSettings.applyGiven below)
+        Settings chosen = chosenLeavingUnset(org.ddpp.trainer.learner.LossSettings.ALL);
         Path cacheDir = chosen.get(OfflineSettings.CACHE_DIR);
         Path cache = cacheDir != null ? cacheDir : PretrainedCache.defaultDirectory();
         long wallStart = System.nanoTime();
@@ -74,6 +75,7 @@ public abstract class TaskBenchCommand extends RoleCommand {
                         chosen.get(OfflineSettings.SAMPLE_SEED), chosen.get(OfflineSettings.REPORT_DIR),
                         chosen.get(OfflineSettings.WITH_IS) ? List.of(Objective.IS) : List.of()));
                 Map<String, Object> result = new LinkedHashMap<>(bench.run(reference, finetune, root));
+                result.put("residual", finetune.ddpp().residual().name().toLowerCase(java.util.Locale.ROOT));
                 result.put("pretrained_checkpoint", checkpoint.toString());
                 result.put("pretrain", Map.of("d_model", pre.shape().dModel(), "layers", pre.shape().layers(),
                         "steps", pre.steps(), "batch_size", pre.batchSize(), "seed", pre.seed()));
