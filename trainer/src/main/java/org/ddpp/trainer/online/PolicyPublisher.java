@@ -46,6 +46,27 @@ public final class PolicyPublisher {
     }
 
     /** Thrown when the trainer was asked to stop while a version's announcement was still unacknowledged. */
+    /** Runs the announcements' {@code send} calls (daemon: a send blocked by an outage never holds the JVM). */
+    private static final java.util.concurrent.ExecutorService SENDER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ddpp-policy-announce");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** {@code future}'s value, checking {@code wanted} every 200 ms; {@link StoppedWhileAnnouncing} once it is false. */
+    private static <T> T awaitOrStop(java.util.concurrent.Future<T> future, java.util.function.BooleanSupplier wanted, long version)
+            throws InterruptedException, ExecutionException, StoppedWhileAnnouncing {
+        while (true) {
+            try {
+                return future.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                if (!wanted.getAsBoolean()) {
+                    throw new StoppedWhileAnnouncing(version);
+                }
+            }
+        }
+    }
+
     public static final class StoppedWhileAnnouncing extends IOException {
         StoppedWhileAnnouncing(long version) {
             super("stopped before policy version " + version + " was acknowledged by Kafka");
@@ -78,17 +99,11 @@ public final class PolicyPublisher {
                 .setDetails(details(file, policy, extraDetails))
                 .build();
         try {
-            java.util.concurrent.Future<?> sent = producer.send(new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update)));
-            while (true) {
-                try {
-                    sent.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    break;
-                } catch (java.util.concurrent.TimeoutException notYet) {
-                    if (!wanted.getAsBoolean()) {
-                        throw new StoppedWhileAnnouncing(version);
-                    }
-                }
-            }
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, keys.serialize(topic, run), values.serialize(topic, update));
+            // send() itself blocks up to max.block.ms (a minute) when the broker is gone and the topic's metadata with
+            // it; it runs on the sender thread, so a stop is honoured while it blocks as while the ack is awaited
+            java.util.concurrent.Future<java.util.concurrent.Future<?>> sending = SENDER.submit(() -> producer.send(record));
+            awaitOrStop(awaitOrStop(sending, wanted, version), wanted, version);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while announcing policy version " + version, e);
