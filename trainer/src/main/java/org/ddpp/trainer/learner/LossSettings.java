@@ -44,32 +44,34 @@ public final class LossSettings {
      * values (a task profile's, for {@code ddpp bench <task>}).
      */
     public static DdppConfig.Builder applyGiven(Settings values, DdppConfig.Builder builder) {
-        DdppConfig current = builder.build();
-        Settings merged = Settings.empty().with(ELBO_WEIGHT, current.elboWeight())
-                .with(SINGLE_MASK_SHARE, current.singleMaskShare())
-                .with(TIME_WEIGHTING, current.timeWeighting().name().toLowerCase(java.util.Locale.ROOT))
-                .with(MULTI_MASK_POLICY_WEIGHT, current.multiMaskPolicyWeight())
-                .with(RESIDUAL, current.residual().name().toLowerCase(java.util.Locale.ROOT))
-                .with(LOG_Z_ANCHOR, current.logZAnchorWeight());
-        for (Setting<?> setting : ALL) {
-            if (values.isSet(setting)) {
-                merged = copy(values, setting, merged);
-            }
-        }
-        return apply(merged, builder);
-    }
-
-    private static <T> Settings copy(Settings from, Setting<T> setting, Settings into) {
-        return into.with(setting, from.get(setting));
+        return apply(values, builder, true);
     }
 
     /** {@code builder} with the options of {@link #ALL} from {@code values} (their defaults where absent). */
     public static DdppConfig.Builder apply(Settings values, DdppConfig.Builder builder) {
-        return builder.optElboWeight(values.get(ELBO_WEIGHT))
-                .optSingleMaskShare(values.get(SINGLE_MASK_SHARE))
-                .optTimeWeighting(DdppConfig.TimeWeighting.parse(values.get(TIME_WEIGHTING)))
-                .optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT))
-                .optResidual(DdppConfig.Residual.parse(values.get(RESIDUAL)))
-                .optLogZAnchorWeight(values.get(LOG_Z_ANCHOR));
+        return apply(values, builder, false);
+    }
+
+    private static DdppConfig.Builder apply(Settings values, DdppConfig.Builder builder, boolean onlyGiven) {
+        java.util.function.Predicate<Setting<?>> take = s -> !onlyGiven || values.isSet(s);
+        if (take.test(ELBO_WEIGHT)) {
+            builder.optElboWeight(values.get(ELBO_WEIGHT));
+        }
+        if (take.test(SINGLE_MASK_SHARE)) {
+            builder.optSingleMaskShare(values.get(SINGLE_MASK_SHARE));
+        }
+        if (take.test(TIME_WEIGHTING)) {
+            builder.optTimeWeighting(DdppConfig.TimeWeighting.parse(values.get(TIME_WEIGHTING)));
+        }
+        if (take.test(MULTI_MASK_POLICY_WEIGHT)) {
+            builder.optMultiMaskPolicyWeight(values.get(MULTI_MASK_POLICY_WEIGHT));
+        }
+        if (take.test(RESIDUAL)) {
+            builder.optResidual(DdppConfig.Residual.parse(values.get(RESIDUAL)));
+        }
+        if (take.test(LOG_Z_ANCHOR)) {
+            builder.optLogZAnchorWeight(values.get(LOG_Z_ANCHOR));
+        }
+        return builder;
     }
 }
